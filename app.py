@@ -1,17 +1,47 @@
-"""Streamlit app: Guangzhou's innovation layout on one offline Folium map.
+"""Streamlit app: Guangzhou's innovation layout on one offline Folium map, with filters and analysis.
 
-UI only: data, analysis and map building live in the gzgeo library.
+UI only: data, filtering, analysis and map building live in the gzgeo library.
+Run: ``python -m streamlit run app.py`` (see docs/app.md).
 """
 
+from __future__ import annotations
+
+import copy
+import json
+import os
 from pathlib import Path
 
+import altair as alt
+import geopandas as gpd
+import pandas as pd
+import shapely.geometry
 import streamlit as st
 from streamlit_folium import st_folium
 
 import gzgeo
+from gzgeo import analysis
+from gzgeo.basemaps import BASEMAPS, get_basemap, point_from_basemap_datum
+from gzgeo.crs import convert_geometry
+from gzgeo.filters import (
+    FACETS,
+    PlatformFilter,
+    facet_counts,
+    facet_values,
+    filter_platforms,
+    prepare_platforms,
+    synthetic_platforms,
+)
+from gzgeo.i18n import LANGUAGES, t, value_label
+from gzgeo.layers import LEVELS, STATUSES
+from gzgeo.maps import highlight_layer, layout_map
 from gzgeo.offline import write_static_assets
+from gzgeo.viewstate import OVERLAYS, ViewState, from_query, to_query
 
 st.set_page_config(page_title="广州科技创新空间布局 gzgeo", layout="wide")
+
+MAP_KEY = "layout-map"
+#: What the map sends back: clicks, drawings and the view. Anything else (hover, popups) reruns nothing.
+RETURNED = ["last_clicked", "last_active_drawing", "zoom", "center"]
 
 
 @st.cache_resource
@@ -20,17 +50,418 @@ def _serve_assets() -> Path:
     return write_static_assets(Path(__file__).parent / "static" / "vendor")
 
 
-@st.cache_data
-def _platforms():
-    return gzgeo.load("platforms")
+@st.cache_resource(show_spinner=False)
+def _platforms(synthetic: int) -> gpd.GeoDataFrame:
+    base = synthetic_platforms(synthetic, seed=0) if synthetic else gzgeo.load("platforms")
+    return prepare_platforms(base)
 
 
-_serve_assets()
-platforms = _platforms()
+def _filtered(synthetic: int, flt: PlatformFilter) -> gpd.GeoDataFrame:
+    return filter_platforms(_platforms(synthetic), flt)
 
-st.title("广州科技创新空间布局")
-st.caption("一区三城 · 黄埔“123”布局 · “1+1+4+4+N”/“1+1+3+N”平台体系 — 空心虚线圆圈表示位置为估计")
 
-fmap = gzgeo.layout_map(platforms=platforms, offline="static")
-st_folium(fmap, height=640, use_container_width=True, returned_objects=[], key="layout-map")
-st.metric("平台数量 Platforms", len(platforms))
+@st.cache_resource(show_spinner=False)
+def _table(name: str) -> pd.DataFrame | None:
+    try:
+        return gzgeo.load(name)
+    except FileNotFoundError:
+        return None
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _clusters(synthetic: int, flt: PlatformFilter, method: str, eps_m: float, min_points: int):
+    platforms = _filtered(synthetic, flt)
+    if len(platforms) < max(2, min_points):
+        return None, None
+    if method == "HDBSCAN":
+        labelled = analysis.hdbscan_clusters(platforms, min_cluster_size=max(2, min_points))
+    else:
+        labelled = analysis.dbscan_clusters(platforms, eps_m=eps_m, min_samples=min_points)
+    summary = analysis.cluster_summary(labelled, hull="convex", zones=_table("zones"))
+    return labelled[["id", "cluster"]], summary
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _corridor(synthetic: int, flt: PlatformFilter, half_width_m: float):
+    axis = _table("axis")
+    if axis is None:
+        return None, None
+    band = analysis.buffers(axis, half_width_m, dissolve=True)
+    band["label"] = f"±{half_width_m:,.0f} m"
+    corridor = analysis.along_axis(_filtered(synthetic, flt), max_dist_m=half_width_m, axis=axis)
+    return corridor.drop(columns="geometry"), band[["label", "geometry"]]
+
+
+def _read_query() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def _init_session() -> None:
+    """First run of a session: widgets start from the URL (or the defaults)."""
+    if st.session_state.get("_initialised"):
+        return
+    view = from_query(_read_query())
+    synthetic = view.synthetic or int(os.environ.get("GZGEO_SYNTHETIC_PLATFORMS", "0") or 0)
+    st.session_state.update({
+        "lang": view.lang, "basemap": view.basemap, "layers": list(view.layers), "q": view.filter.text,
+        "synthetic": synthetic, "center": view.center, "zoom": view.zoom,
+        "map_origin": (view.center, view.zoom),
+        **{f"f_{facet}": list(getattr(view.filter, facet)) for facet in FACETS},
+        "_initialised": True,
+    })
+
+
+def _current_filter() -> PlatformFilter:
+    return PlatformFilter(text=st.session_state.get("q", ""),
+                          **{facet: tuple(st.session_state.get(f"f_{facet}", [])) for facet in FACETS})
+
+
+def _clear_filters() -> None:
+    for facet in FACETS:
+        st.session_state[f"f_{facet}"] = []
+    st.session_state["q"] = ""
+
+
+def _facet_labels(facet: str, lang: str) -> dict[str, str]:
+    """Display names of facet values that are not coded labels (districts, zones, frameworks, documents)."""
+    en = lang == "en"
+    if facet == "district":
+        table = _table("districts")
+        return dict(zip(table["name_zh"], table["name_en"], strict=True)) if en and table is not None else {}
+    sources = {"zone": ("zones", "id"), "framework": ("frameworks", "id"), "source": ("policies", "source_file")}
+    if facet in sources:
+        name, key = sources[facet]
+        table = _table(name)
+        if table is None:
+            return {}
+        column = {"policies": "title_en" if en else "title_zh"}.get(name, "name_en" if en else "name_zh")
+        return {k: (v or k) for k, v in zip(table[key], table[column], strict=True)}
+    return {}
+
+
+def _label(facet: str, value: str, lang: str, names: dict[str, str]) -> str:
+    if facet in ("category", "level", "status"):
+        return value_label(facet, value, lang)
+    return names.get(value, value)
+
+
+def _sidebar(platforms: gpd.GeoDataFrame, lang: str) -> None:
+    sb = st.sidebar
+    sb.header(t("filters", lang))
+    flt = _current_filter()
+    counts = facet_counts(platforms, flt)
+    order = {"level": {v: i for i, v in enumerate(LEVELS)}, "status": {v: i for i, v in enumerate(STATUSES)}}
+    for facet in FACETS:
+        options = facet_values(platforms, facet, order.get(facet))
+        key = f"f_{facet}"
+        # A URL may name values that no longer exist: keep only the valid ones.
+        st.session_state[key] = [v for v in st.session_state.get(key, []) if v in options]
+        if not options:
+            continue
+        names = _facet_labels(facet, lang)
+        facet_count = counts[facet]
+        sb.multiselect(
+            t(facet, lang), options, key=key,
+            format_func=lambda v, f=facet, n=names, c=facet_count: f"{_label(f, v, lang, n)} ({int(c.get(v, 0))})",
+        )
+    sb.text_input(t("search", lang), key="q")
+    sb.button(t("reset", lang), on_click=_clear_filters)
+
+    sb.header(t("map", lang))
+    sb.multiselect(t("layers", lang), list(OVERLAYS), key="layers", format_func=lambda v: t(f"layer_{v}", lang))
+    sb.selectbox(t("basemap", lang), list(BASEMAPS), key="basemap", format_func=lambda b: BASEMAPS[b].label(lang))
+    base = get_basemap(st.session_state["basemap"])
+    if base.needs_key:
+        sb.text_input(t("tianditu_key", lang), key="tianditu_key", type="password", help=t("tianditu_key_help", lang))
+    sb.caption(f"{t('datum', lang)}: {base.datum.upper()}" + (f" — {t('datum_shift_note', lang)}"
+                                                             if base.datum == "gcj02" else ""))
+    sb.caption(t("online_note", lang) if base.online else t("offline_note", lang))
+    if base.attribution:
+        sb.caption(base.attribution, unsafe_allow_html=True)
+    sb.number_input(t("synthetic", lang), min_value=0, max_value=200_000, step=5000, key="synthetic",
+                     help=t("synthetic_help", lang))
+
+
+def _view(lang: str) -> ViewState:
+    return ViewState(lang=lang, basemap=st.session_state["basemap"], layers=tuple(st.session_state["layers"]),
+                     filter=_current_filter(), center=tuple(st.session_state["center"]),
+                     zoom=int(st.session_state["zoom"]), synthetic=int(st.session_state["synthetic"]))
+
+
+def _write_query(view: ViewState) -> None:
+    query = to_query(view)
+    wanted = {k: (v if isinstance(v, list) else [v]) for k, v in query.items()}
+    if wanted != _read_query():
+        st.query_params.from_dict(query)
+
+
+def _build_map(view: ViewState, hulls, band, key: str) -> object:
+    """The folium map, rebuilt only when what it shows changes (kept per session)."""
+    memo = st.session_state.get("_map_memo")
+    signature = (view.lang, view.basemap, view.layers, view.filter, view.synthetic, key,
+                 st.session_state.get("tianditu_key", ""), st.session_state["map_origin"])
+    if memo is not None and memo[0] == signature:
+        # st_folium renames the map's elements as it renders: hand it a copy, keep the original pristine.
+        return copy.deepcopy(memo[1])
+    origin_center, origin_zoom = st.session_state["map_origin"]
+    fmap = layout_map(
+        layers=view.layers, platforms=_filtered(view.synthetic, view.filter), offline="static", lang=view.lang,
+        basemap=view.basemap, tianditu_key=st.session_state.get("tianditu_key") or None,
+        center=origin_center, zoom=origin_zoom, hulls=hulls, rings=band, draw=True,
+    )
+    st.session_state["_map_memo"] = (signature, fmap)
+    return copy.deepcopy(fmap)
+
+
+def _drawn_region(drawing: dict | None, basemap: str):
+    """(polygon, None) or (None, (lon, lat, radius_m)) in WGS-84 from a Leaflet.draw GeoJSON feature."""
+    if not drawing or not drawing.get("geometry"):
+        return None, None
+    datum = get_basemap(basemap).datum if get_basemap(basemap).online else "wgs84"
+    geom = shapely.geometry.shape(drawing["geometry"])
+    if datum != "wgs84":
+        geom = convert_geometry(geom, datum, "wgs84")
+    radius = (drawing.get("properties") or {}).get("radius")
+    if geom.geom_type == "Point" and radius:
+        return None, (geom.x, geom.y, float(radius))
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom, None
+    return None, None
+
+
+def _platform_table(frame: pd.DataFrame, lang: str, extra: list[str] | None = None) -> pd.DataFrame:
+    columns = ["name_zh", "name_en", "category", "level", "status", "district", "location_precision", "source_file",
+               "source_clause", *(extra or [])]
+    out = pd.DataFrame(frame)[[c for c in columns if c in frame]].copy()
+    for field in ("category", "level", "status", "location_precision"):
+        if field in out:
+            out[field] = out[field].map(lambda v, f=field: value_label(f, v, lang))
+    return out.rename(columns={c: t(c, lang) for c in ("category", "level", "status", "district",
+                                                        "location_precision", "address")})
+
+
+@st.fragment
+def _map_panel(view: ViewState, hulls, band, hull_key: str) -> None:
+    lang = view.lang
+    fmap = _build_map(view, hulls, band, hull_key)
+    platforms = _filtered(view.synthetic, view.filter)
+    state = st.session_state.get(MAP_KEY) or {}
+    k = int(st.session_state.get("k_nearest", 5))
+    click, nearest, region_result = None, None, None
+    clicked = state.get("last_clicked")
+    if clicked and len(platforms):
+        lat, lon = point_from_basemap_datum(clicked["lat"], clicked["lng"], view.basemap)
+        click = (lat, lon)
+        nearest = analysis.nearest_platforms(platforms, (lon, lat), k=k)
+    polygon, circle = _drawn_region(state.get("last_active_drawing"), view.basemap)
+    if len(platforms) and (polygon is not None or circle is not None):
+        region_result = (analysis.query_region(platforms, region=polygon) if polygon is not None
+                         else analysis.query_region(platforms, center=circle[:2], radius_m=circle[2]))
+    dynamic = highlight_layer(
+        selection=pd.concat([x for x in (nearest, region_result.platforms if region_result else None)
+                             if x is not None]) if (nearest is not None or region_result) else None,
+        basemap=view.basemap, lang=lang, click=click,
+        circle_m=float(nearest["dist_m"].max()) if nearest is not None and len(nearest) else None,
+        tianditu_key=st.session_state.get("tianditu_key") or None,
+    )
+    out = st_folium(fmap, key=MAP_KEY, height=620, use_container_width=True, returned_objects=RETURNED,
+                    center=tuple(st.session_state["center"]), zoom=int(st.session_state["zoom"]),
+                    feature_group_to_add=dynamic)
+    if out:
+        if out.get("center") and out.get("zoom"):
+            lat, lon = point_from_basemap_datum(out["center"]["lat"], out["center"]["lng"], view.basemap)
+            st.session_state["center"], st.session_state["zoom"] = (round(lat, 5), round(lon, 5)), int(out["zoom"])
+        _write_query(_view(lang))
+
+    left, right = st.columns(2)
+    with left:
+        st.subheader(t("nearest", lang))
+        st.number_input(t("k_nearest", lang), 1, 50, 5, key="k_nearest")
+        if nearest is None:
+            st.caption(t("click_hint", lang))
+        else:
+            st.dataframe(_platform_table(nearest, lang, ["dist_m"]).round({"dist_m": 0}), hide_index=True)
+    with right:
+        st.subheader(t("drawn", lang))
+        if region_result is None:
+            st.caption(t("draw_hint", lang))
+        else:
+            summary = region_result.region.iloc[0]
+            c1, c2, c3 = st.columns(3)
+            c1.metric(t("inside", lang), int(summary["n_platforms"]))
+            c2.metric(t("area_km2", lang), f"{summary['area_km2']:.1f}")
+            c3.metric("/km²", f"{summary['density_per_km2']:.2f}")
+            counts = region_result.counts
+            if len(counts):
+                by_cat = counts[counts["field"] == "category"].copy()
+                by_cat["value"] = by_cat["value"].map(lambda v: value_label("category", v, lang))
+                st.bar_chart(by_cat.set_index("value")["n"], horizontal=True)
+            st.dataframe(_platform_table(region_result.platforms, lang), hide_index=True)
+
+
+def _proximity_tab(view: ViewState, corridor: pd.DataFrame | None, platforms: gpd.GeoDataFrame) -> None:
+    lang = view.lang
+    st.subheader(t("axis_corridor", lang))
+    st.slider(t("corridor_m", lang), 250, 10_000, step=250, key="corridor_m")
+    if corridor is None:
+        st.info(t("analysis_missing", lang))
+    elif corridor.empty:
+        st.caption(t("no_results", lang))
+    else:
+        profile = corridor.assign(
+            along_km=corridor["chainage_m"] / 1000,
+            offset_m=corridor["dist_m"] * corridor["side"].map({"left": 1, "right": -1}),
+            category_label=corridor["category"].map(lambda v: value_label("category", v, lang)),
+        )
+        chart = alt.Chart(profile).mark_circle(size=80).encode(
+            x=alt.X("along_km:Q", title=t("along_axis", lang)),
+            y=alt.Y("offset_m:Q", title=t("from_axis", lang)),
+            color=alt.Color("category_label:N", title=t("category", lang)),
+            tooltip=["name_zh", "name_en", "category_label", alt.Tooltip("dist_m:Q", format=".0f"),
+                     alt.Tooltip("along_km:Q", format=".2f")],
+        )
+        st.altair_chart(chart, width="stretch")
+        st.dataframe(_platform_table(profile, lang, ["chainage_m", "dist_m", "side"]).round(
+            {"chainage_m": 0, "dist_m": 0}), hide_index=True)
+
+    st.subheader(t("distance_between", lang))
+    if len(platforms) >= 2:
+        ids = platforms["id"].tolist()
+        names = dict(zip(platforms["id"], platforms["name_zh"] + " · " + platforms["name_en"], strict=True))
+        a, b = st.columns(2)
+        first = a.selectbox(t("platform_a", lang), ids[:5000], format_func=names.get, key="dist_a")
+        second = b.selectbox(t("platform_b", lang), ids[:5000], index=1, format_func=names.get, key="dist_b")
+        target = platforms.loc[platforms["id"] == first].geometry.iloc[0]
+        pair = analysis.nearest_platforms(platforms[platforms["id"] == second], target, k=1)
+        st.metric(t("distance_km", lang), f"{float(pair['dist_m'].iloc[0]) / 1000:.2f}")
+
+
+def _clusters_tab(view: ViewState, summary, labelled) -> None:
+    lang = view.lang
+    c1, c2, c3 = st.columns(3)
+    c1.radio(t("method", lang), ["DBSCAN", "HDBSCAN"], key="cl_method", horizontal=True)
+    c2.slider(t("eps_m", lang), 250, 10_000, step=250, key="cl_eps", disabled=st.session_state["cl_method"] != "DBSCAN")
+    c3.slider(t("min_samples", lang), 2, 30, key="cl_min")
+    st.toggle(t("show_hulls", lang), key="cl_show")
+    if summary is None:
+        st.caption(t("no_results", lang))
+        return
+    noise = int((labelled["cluster"] < 0).sum())
+    m1, m2 = st.columns(2)
+    m1.metric(t("clusters_found", lang), len(summary))
+    m2.metric(t("noise", lang), noise)
+    st.dataframe(pd.DataFrame(summary.drop(columns="geometry")).round({"hull_area_km2": 2, "centroid_lon": 5,
+                                                                       "centroid_lat": 5}), hide_index=True)
+
+
+def _stats_tab(view: ViewState, platforms: gpd.GeoDataFrame) -> None:
+    lang = view.lang
+    if platforms.empty:
+        st.caption(t("no_results", lang))
+        return
+    name_col = "name_en" if lang == "en" else "name_zh"
+    stats = analysis.layout_statistics(platforms, by=None)
+    left, right = st.columns(2)
+    with left:
+        st.subheader(t("by_zone", lang))
+        zones = stats[stats["kind"].isin(["zone", "zone_part", "core", "node"])]
+        st.bar_chart(pd.DataFrame(zones).set_index(name_col)["n_platforms"], horizontal=True)
+    with right:
+        st.subheader(t("by_district", lang))
+        districts = stats[stats["kind"] == "district"]
+        st.bar_chart(pd.DataFrame(districts).set_index(name_col)["n_platforms"], horizontal=True)
+    st.subheader(t("by_category", lang))
+    by_cat = platforms["category"].map(lambda v: value_label("category", v, lang)).value_counts()
+    st.bar_chart(by_cat, horizontal=True)
+
+    st.subheader(t("density_choropleth", lang))
+    choropleth = districts.assign(per_100km2=districts["density_per_km2"] * 100)[[name_col, "n_platforms",
+                                                                                  "per_100km2", "geometry"]]
+    # Inline GeoJSON features: Streamlit's bundled Vega draws them, nothing is fetched.
+    features = json.loads(choropleth.to_json())["features"]
+    chart = alt.Chart(alt.Data(values=features)).mark_geoshape(stroke="#555", strokeWidth=0.6).encode(
+        color=alt.Color("properties.per_100km2:Q", scale=alt.Scale(scheme="oranges"), title="/100 km²"),
+        tooltip=[alt.Tooltip(f"properties.{name_col}:N", title=t("district", lang)),
+                 alt.Tooltip("properties.n_platforms:Q", title=t("count", lang)),
+                 alt.Tooltip("properties.per_100km2:Q", format=".2f", title="/100 km²")],
+    ).project(type="mercator").properties(height=420)
+    st.altair_chart(chart, width="stretch")
+
+    st.subheader(t("targets", lang))
+    if _table("targets") is not None:
+        progress = analysis.target_progress(platforms)
+        if len(progress):
+            label = "indicator_en" if lang == "en" else "indicator_zh"
+            long = progress.melt(id_vars=[label], value_vars=["target_value", "mapped_count"], var_name="series",
+                                 value_name="n")
+            bars = alt.Chart(long).mark_bar().encode(
+                y=alt.Y(f"{label}:N", title=None), x=alt.X("n:Q", title=t("count", lang)),
+                color=alt.Color("series:N"), yOffset="series:N")
+            st.altair_chart(bars, width="stretch")
+            st.dataframe(progress, hide_index=True)
+
+
+def _export_tab(view: ViewState, platforms: gpd.GeoDataFrame) -> None:
+    lang = view.lang
+    try:
+        from gzgeo.export import EXPORT_FORMATS, export_bytes
+    except ImportError:
+        st.info(t("export_missing", lang))
+        return
+    fmt = st.selectbox(t("export_format", lang), list(EXPORT_FORMATS), key="export_fmt")
+    if st.button(t("export_button", lang), key="export_go"):
+        with st.spinner("…"):
+            data, filename, mime = export_bytes(fmt, platforms=platforms)
+        st.download_button(filename, data=data, file_name=filename, mime=mime)
+
+
+def main() -> None:
+    _serve_assets()
+    _init_session()
+    for key, default in (("corridor_m", 2000), ("cl_method", "DBSCAN"), ("cl_eps", 1500), ("cl_min", 3),
+                         ("cl_show", True)):
+        st.session_state.setdefault(key, default)
+    st.sidebar.radio(t("language", st.session_state["lang"]), list(LANGUAGES), key="lang", horizontal=True,
+                     format_func={"zh": "中文", "en": "English"}.get)
+    lang = st.session_state["lang"]
+    synthetic = int(st.session_state.get("synthetic", 0))
+    platforms_all = _platforms(synthetic)
+    _sidebar(platforms_all, lang)
+    view = _view(lang)
+    platforms = _filtered(view.synthetic, view.filter)
+
+    st.title(t("title", lang))
+    st.caption(t("caption", lang))
+    if synthetic:
+        st.warning(t("synthetic_banner", lang))
+    st.metric(t("shown", lang), f"{len(platforms):,} / {len(platforms_all):,}")
+
+    labelled, summary = _clusters(view.synthetic, view.filter, st.session_state["cl_method"],
+                                  float(st.session_state["cl_eps"]), int(st.session_state["cl_min"]))
+    show_hulls = st.session_state["cl_show"] and summary is not None and len(summary)
+    hulls = None
+    if show_hulls:
+        hulls = summary[["cluster", "n_points", "hull_area_km2", "dominant_categories", "geometry"]]
+    corridor, band = _corridor(view.synthetic, view.filter, float(st.session_state["corridor_m"]))
+    hull_key = f"{st.session_state['cl_method']}-{st.session_state['cl_eps']}-{st.session_state['cl_min']}-" \
+               f"{bool(show_hulls)}-{st.session_state['corridor_m']}"
+    _map_panel(view, hulls, band, hull_key)
+    _write_query(view)
+
+    tabs = st.tabs([t(k, lang) for k in ("tab_table", "tab_proximity", "tab_clusters", "tab_stats", "tab_export")])
+    with tabs[0]:
+        if platforms.empty:
+            st.caption(t("no_results", lang))
+        else:
+            st.dataframe(_platform_table(platforms.head(5000), lang), hide_index=True)
+    with tabs[1]:
+        _proximity_tab(view, corridor, platforms)
+    with tabs[2]:
+        _clusters_tab(view, summary, labelled)
+    with tabs[3]:
+        _stats_tab(view, platforms)
+    with tabs[4]:
+        _export_tab(view, platforms)
+
+
+main()

@@ -226,31 +226,47 @@ def _coerce_numeric(table: pd.DataFrame, name: str) -> pd.DataFrame:
     return table
 
 
-def _anchor_points(home: str) -> dict[str, object]:
-    """Representative points of every polygon a platform may be anchored to."""
-    points: dict[str, object] = {}
+def _anchor_geometries(home: str) -> dict[str, object]:
+    """Polygons a platform may be anchored to: zones, nodes, cores by id, districts by name."""
+    polygons: dict[str, object] = {}
     for layer in _ANCHOR_LAYERS:
         gdf = _load_cached(layer, home)
-        for key, geom in zip(gdf["id"], gdf.geometry.representative_point(), strict=True):
-            points.setdefault(key, geom)
+        for key, geom in zip(gdf["id"], gdf.geometry, strict=True):
+            polygons.setdefault(key, geom)
     districts = _load_cached("districts", home)
-    for key, geom in zip(districts["name_zh"], districts.geometry.representative_point(), strict=True):
-        points.setdefault(key, geom)
-    return points
+    for key, geom in zip(districts["name_zh"], districts.geometry, strict=True):
+        polygons.setdefault(key, geom)
+    return polygons
+
+
+def _anchor_point(polygons: dict[str, object], anchor: str, district: str):
+    """Representative point of the anchor polygon, inside the platform's stated district.
+
+    A zone can straddle districts (琶洲核心片区 includes 大学城 in Panyu): the
+    point is drawn where the zone and the stated district overlap, so that an
+    estimated location never contradicts the district the source gives.
+    """
+    geom = polygons.get(anchor)
+    if geom is None:
+        return None
+    within = polygons.get(district)
+    if within is not None and within is not geom:
+        overlap = geom.intersection(within)
+        if overlap.area > 0:
+            return overlap.representative_point()
+    return geom.representative_point()
 
 
 def _build_platforms(path: Path, home: str) -> gpd.GeoDataFrame:
     table = _read_csv(path)
     lon = pd.to_numeric(table["lon"].replace("", np.nan), errors="coerce")
     lat = pd.to_numeric(table["lat"].replace("", np.nan), errors="coerce")
-    geometry = gpd.points_from_xy(lon, lat, crs=WGS84)
-    # A platform known only to its zone or district is drawn at that polygon's
-    # representative point; location_precision says it is an estimate.
-    anchors = _anchor_points(home)
-    missing = lon.isna() | lat.isna()
-    geometry = np.asarray(geometry, dtype=object)
-    for i in np.flatnonzero(missing.to_numpy()):
-        geometry[i] = anchors.get(table.at[i, "anchor"])
+    geometry = np.asarray(gpd.points_from_xy(lon, lat, crs=WGS84), dtype=object)
+    # A platform known only to its zone or district is drawn at a representative
+    # point of that polygon; location_precision says it is an estimate.
+    polygons = _anchor_geometries(home)
+    for i in np.flatnonzero((lon.isna() | lat.isna()).to_numpy()):
+        geometry[i] = _anchor_point(polygons, table.at[i, "anchor"], table.at[i, "district"])
     table["lon"], table["lat"] = lon, lat
     table["location_is_estimate"] = table["location_precision"].isin(ESTIMATED_PRECISIONS)
 

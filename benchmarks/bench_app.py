@@ -1,0 +1,161 @@
+"""Speed of the Streamlit app: server time per filter change, map payload, browser load.
+
+Run from the repository root::
+
+    python benchmarks/bench_app.py              # bundled data and 20,000 synthetic platforms
+    python benchmarks/bench_app.py --no-browser # server side only
+
+Server time is measured with Streamlit's ``AppTest``: the wall time of one
+script run after a widget change (what the server spends before the browser
+gets the new map). The first run of each scenario (cold caches) is reported
+separately; filter changes are then timed ``--repeat`` times and the median
+and maximum printed. The browser part starts ``streamlit run app.py`` on
+127.0.0.1, opens it in headless Chromium and times page load → every marker
+in the map's cluster layers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+import gzgeo  # noqa: E402
+from gzgeo.i18n import t  # noqa: E402
+
+COUNT_MARKERS = """() => {
+    if (!window.map || !window.L || !L.MarkerClusterGroup) return -1;
+    let n = 0;
+    window.map.eachLayer(l => { if (l instanceof L.MarkerClusterGroup) n += l.getLayers().length; });
+    return n;
+}"""
+
+
+def _timed_run(at: AppTest) -> float:
+    start = time.perf_counter()
+    at.run()
+    elapsed = time.perf_counter() - start
+    if at.exception:
+        raise RuntimeError(at.exception[0].message)
+    return elapsed
+
+
+def _map_bytes(at: AppTest) -> int:
+    component = next(c for c in at.get("component_instance") if c.proto.component_name.endswith("st_folium"))
+    return len(json.loads(component.proto.json_args)["script"].encode("utf-8"))
+
+
+def server_side(synthetic: int, repeat: int) -> dict[str, object]:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    if synthetic:
+        at.query_params["synthetic"] = str(synthetic)
+    cold = _timed_run(at)
+    warm = _timed_run(at)
+    level_box = next(m for m in at.sidebar.multiselect if m.label == t("level", "zh"))
+    category_box = next(m for m in at.sidebar.multiselect if m.label == t("category", "zh"))
+    categories = list(category_box.options)
+    changes = []
+    for i in range(repeat):
+        # Alternate between narrowing and widening the selection so every run redraws a different map.
+        category_box.set_value([categories[i % len(categories)]] if i % 2 == 0 else [])
+        changes.append(_timed_run(at))
+        level_box = next(m for m in at.sidebar.multiselect if m.label == t("level", "zh"))
+        category_box = next(m for m in at.sidebar.multiselect if m.label == t("category", "zh"))
+    category_box.set_value([])
+    _timed_run(at)
+    return {"platforms": synthetic or len(gzgeo.load("platforms")), "cold_s": cold, "rerun_s": warm,
+            "filter_median_s": statistics.median(changes), "filter_max_s": max(changes),
+            "map_script_MB": _map_bytes(at) / 1e6}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def browser_side(synthetic: int, repeat: int) -> dict[str, object]:
+    from playwright.sync_api import sync_playwright
+
+    from gzgeo.browser import launch_chromium
+
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+                             "--server.address", "127.0.0.1", "--server.port", str(port)],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"{base}/_stcore/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        expected = synthetic or len(gzgeo.load("platforms"))
+        url = f"{base}/?synthetic={synthetic}" if synthetic else base
+        loads = []
+        with sync_playwright() as p:
+            browser = launch_chromium(p)
+            for _ in range(repeat + 1):  # the first load warms the server caches; it is not counted
+                page = browser.new_page(viewport={"width": 1500, "height": 1100})
+                start = time.perf_counter()
+                page.goto(url)
+                while True:
+                    handle = page.query_selector('iframe[title="streamlit_folium.st_folium"]')
+                    frame = handle.content_frame() if handle else None
+                    try:
+                        count = frame.evaluate(COUNT_MARKERS) if frame else -1
+                    except Exception:  # noqa: BLE001 - the frame may be replaced while loading
+                        count = -1
+                    if count == expected:
+                        break
+                    if time.perf_counter() - start > 120:
+                        raise RuntimeError(f"map never showed {expected} markers (last {count})")
+                    time.sleep(0.05)
+                loads.append(time.perf_counter() - start)
+                page.close()
+            browser.close()
+        return {"platforms": expected, "page_to_markers_median_s": statistics.median(loads[1:])}
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--synthetic", type=int, default=20_000, help="size of the stress scenario")
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args()
+    print("| scenario | platforms | cold first run s | rerun s | filter change median s | max s | map script MB |")
+    print("|---|---|---|---|---|---|---|")
+    for synthetic in (0, args.synthetic):
+        r = server_side(synthetic, args.repeat)
+        label = "bundled data" if not synthetic else "synthetic"
+        print(f"| {label} | {r['platforms']:,} | {r['cold_s']:.2f} | {r['rerun_s']:.2f} | "
+              f"{r['filter_median_s']:.2f} | {r['filter_max_s']:.2f} | {r['map_script_MB']:.2f} |", flush=True)
+    if not args.no_browser:
+        print()
+        print("| scenario | platforms | page load → all markers in the map, median s |")
+        print("|---|---|---|")
+        for synthetic in (0, args.synthetic):
+            r = browser_side(synthetic, max(3, args.repeat // 2))
+            label = "bundled data" if not synthetic else "synthetic"
+            print(f"| {label} | {r['platforms']:,} | {r['page_to_markers_median_s']:.2f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+"""Spatial analysis of Guangzhou's innovation layout: statistics, proximity, clustering, spatial statistics.
+
+Every function accepts GeoDataFrames in any CRS, measures in metres in
+EPSG:4547 and returns WGS-84 GeoDataFrames or DataFrames with units in the
+column names (``dist_m``, ``area_km2``, ``density_per_km2``).
+"""
+
+from ._common import check_layer, synthetic_points
+from .clustering import cluster_summary, dbscan_clusters, hdbscan_clusters
+from .proximity import (
+    CoverageResult,
+    RegionQuery,
+    along_axis,
+    axis_line,
+    buffers,
+    coverage,
+    distance_matrix,
+    distance_to_layout,
+    distance_to_nearest,
+    nearest_platforms,
+    query_region,
+    rings,
+)
+from .spatialstats import (
+    DensitySurface,
+    density_contours,
+    hot_spots,
+    hot_spots_by_area,
+    kernel_density,
+    mean_centre,
+    median_centre,
+    nearest_neighbour_index,
+    ripley,
+    standard_deviational_ellipse,
+)
+from .stats import count_platforms, layout_shares, layout_statistics, points_in_polygons, target_progress
+
+__all__ = [
+    "CoverageResult",
+    "DensitySurface",
+    "RegionQuery",
+    "along_axis",
+    "axis_line",
+    "buffers",
+    "check_layer",
+    "cluster_summary",
+    "count_platforms",
+    "coverage",
+    "dbscan_clusters",
+    "density_contours",
+    "distance_matrix",
+    "distance_to_layout",
+    "distance_to_nearest",
+    "hdbscan_clusters",
+    "hot_spots",
+    "hot_spots_by_area",
+    "kernel_density",
+    "layout_shares",
+    "layout_statistics",
+    "mean_centre",
+    "median_centre",
+    "nearest_neighbour_index",
+    "nearest_platforms",
+    "points_in_polygons",
+    "query_region",
+    "rings",
+    "ripley",
+    "standard_deviational_ellipse",
+    "synthetic_points",
+    "target_progress",
+]

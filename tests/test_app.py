@@ -1,0 +1,128 @@
+"""App logic with Streamlit's AppTest: filters, language, URL state, offline map assets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from gzgeo.filters import filter_platforms, prepare_platforms
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def _run(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _shown(at: AppTest) -> tuple[int, int]:
+    shown, total = at.metric[0].value.replace(",", "").split(" / ")
+    return int(shown), int(total)
+
+
+def _param(at: AppTest, key: str) -> list[str]:
+    value = at.query_params.get(key)
+    return [] if value is None else ([value] if isinstance(value, str) else list(value))
+
+
+def _map_args(at: AppTest) -> dict:
+    maps = [c for c in at.get("component_instance") if c.proto.component_name.endswith("st_folium")]
+    assert len(maps) == 1
+    return json.loads(maps[0].proto.json_args)
+
+
+def _multiselect(at: AppTest, label: str):
+    return next(m for m in at.sidebar.multiselect if m.label == label)
+
+
+@pytest.fixture(scope="module")
+def default_app() -> AppTest:
+    return _run()
+
+
+@pytest.fixture(scope="module")
+def prepared(platforms):
+    return prepare_platforms(platforms)
+
+
+def test_default_view_is_chinese_and_shows_everything(default_app, platforms):
+    assert default_app.title[0].value == "广州科技创新空间布局"
+    assert _shown(default_app) == (len(platforms), len(platforms))
+    assert dict(default_app.query_params) == {}
+
+
+def test_map_assets_are_local(default_app, platforms):
+    args = _map_args(default_app)
+    assert args["js_links"] and args["css_links"]
+    for link in args["js_links"] + args["css_links"]:
+        assert link.startswith("/app/static/vendor/"), link
+    assert (Path(APP).parent / "static" / "vendor").is_dir()
+    # Only clicks, drawings and the view come back from the browser.
+    assert set(args["returned_objects"]) == {"last_clicked", "last_active_drawing", "zoom", "center"}
+    # One browser-side cluster layer per category, with every platform in its data.
+    assert args["script"].count("L.markerClusterGroup") == platforms["category"].nunique()
+    assert "https://" not in args["header"]
+
+
+def test_category_filter_updates_counts_map_and_url(platforms, prepared):
+    at = _run()
+    category = platforms["category"].value_counts().index[0]
+    _multiselect(at, "类别").set_value([category]).run()
+    expected = int((platforms["category"] == category).sum())
+    assert _shown(at) == (expected, len(platforms))
+    assert _param(at, "cat") == [category]
+    # The level facet now counts only platforms of that category: "国家级 (n)" with n from the subset.
+    subset = filter_platforms(prepared, category=[category])
+    level_box = _multiselect(at, "级别")
+    for option in level_box.options:
+        label, count = option.rsplit(" (", 1)
+        level = {"国家级": "national", "省级": "provincial", "市级": "municipal", "区级": "district"}.get(label, label)
+        assert int(count.rstrip(")")) == int((subset["level"] == level).sum())
+    args = _map_args(at)
+    assert args["script"].count("L.markerClusterGroup") == 1
+
+
+def test_text_search_filters(platforms, prepared):
+    at = _run()
+    at.sidebar.text_input[0].set_value("实验室").run()
+    assert _shown(at)[0] == len(filter_platforms(prepared, text="实验室"))
+    assert _param(at, "q") == ["实验室"]
+
+
+def test_language_switch_to_english():
+    at = _run()
+    at.sidebar.radio[0].set_value("en").run()
+    assert at.title[0].value == "Guangzhou science-and-technology innovation layout"
+    assert "Category" in [m.label for m in at.sidebar.multiselect]
+    assert "Legend" in _map_args(at)["script"]
+    assert _param(at, "lang") == ["en"]
+
+
+def test_url_state_reopens_view(platforms):
+    level = platforms["level"].value_counts().index[0]
+    at = _run({"lang": "en", "level": [level], "basemap": "none", "z": "12", "lat": "23.2", "lon": "113.45"})
+    assert at.title[0].value.startswith("Guangzhou")
+    assert _multiselect(at, "Level").value == [level]
+    assert _shown(at)[0] == int((platforms["level"] == level).sum())
+    args = _map_args(at)
+    assert args["zoom"] == 12
+    assert args["center"] == [23.2, 113.45]
+
+
+def test_invalid_url_values_are_ignored(platforms):
+    at = _run({"cat": ["no-such-category"], "z": "99", "basemap": "bogus", "lang": "xx"})
+    assert at.title[0].value == "广州科技创新空间布局"
+    assert _shown(at) == (len(platforms), len(platforms))
+
+
+def test_synthetic_switch_loads_test_platforms():
+    at = _run({"synthetic": "2000"})
+    assert _shown(at) == (2000, 2000)
+    assert at.warning  # the banner says the data are synthetic

@@ -1,0 +1,203 @@
+"""The app in a real browser: Debian's Chromium via Playwright against ``streamlit run app.py`` on 127.0.0.1.
+
+One Streamlit server and one browser serve the whole module (≈1 min in all).
+Every request of the page and of the map's iframe is recorded; with the
+default basemap ("none") none may leave 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from gzgeo.browser import find_chromium, launch_chromium
+from gzgeo.filters import filter_platforms
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+pytestmark = pytest.mark.browser
+
+if find_chromium() is None:
+    if os.environ.get("CI"):
+        raise RuntimeError("CI is set but Chromium is missing: apt-get install chromium")
+    pytest.skip("Chromium not installed", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api")
+
+# Markers inside every browser-side cluster layer (clustered or not, shown or hidden by zoom).
+COUNT_MARKERS = """() => {
+    if (!window.map || !window.L || !L.MarkerClusterGroup) return -1;
+    let n = 0;
+    window.map.eachLayer(l => { if (l instanceof L.MarkerClusterGroup) n += l.getLayers().length; });
+    return n;
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = _free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(ARTIFACTS / "streamlit-browser-test.log", "w")  # noqa: SIM115 - closed at teardown
+    env = {**os.environ, "GZGEO_SYNTHETIC_PLATFORMS": "0"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.time() > deadline or proc.poll() is not None:
+                raise RuntimeError("streamlit did not become healthy")
+            time.sleep(0.3)
+        yield base
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        chromium = launch_chromium(p)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
+    page = context.new_page()
+    page.requests = []  # type: ignore[attr-defined]
+    page.on("request", lambda request: page.requests.append(request.url))
+    page.errors = []  # type: ignore[attr-defined]
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    yield page
+    context.close()
+
+
+def _map_frame(page, timeout_ms: int = 60_000):
+    page.wait_for_selector(MAP_IFRAME, state="attached", timeout=timeout_ms)
+    frame = page.frame_locator(MAP_IFRAME)
+    frame.locator(".leaflet-container").wait_for(timeout=timeout_ms)
+    return page.query_selector(MAP_IFRAME).content_frame()
+
+
+def _marker_count(page, timeout_s: float = 30.0) -> int:
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        try:
+            count = _map_frame(page).evaluate(COUNT_MARKERS)
+        except sync_api.Error:  # the iframe was replaced while we asked
+            count = -1
+        if count >= 0:
+            return count
+        time.sleep(0.3)
+    raise AssertionError("no marker cluster layers on the map")
+
+
+def _wait_for_count(page, predicate, timeout_s: float = 30.0) -> int:
+    deadline = time.time() + timeout_s
+    count = _marker_count(page)
+    while not predicate(count) and time.time() < deadline:
+        time.sleep(0.4)
+        count = _marker_count(page)
+    return count
+
+
+def test_map_loads_with_layers_offline_and_renders(page, server, platforms):
+    page.goto(server)
+    frame = _map_frame(page)
+    labels = frame.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+    text = " ".join(labels)
+    for layer in ("行政区", "一区三城", "创新大道", "双核", "节点"):
+        assert layer in text
+    assert len(labels) >= 6 + platforms["category"].nunique()
+    assert _wait_for_count(page, lambda n: n == len(platforms)) == len(platforms)
+    assert frame.locator(".gzgeo-legend").inner_text().startswith("图例")
+    assert frame.locator(".leaflet-control-measure, .leaflet-control-zoom-fullscreen, .leaflet-draw").count() >= 3
+
+    page.wait_for_timeout(1500)  # let the clusters and polygons settle
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "app-map.png"
+    page.query_selector(MAP_IFRAME).screenshot(path=str(shot))
+    from PIL import Image
+
+    image = Image.open(shot).convert("RGB")
+    colours = image.getcolors(maxcolors=1 << 20)
+    assert colours is not None and len(colours) > 200  # polygons, markers, legend text: not a blank frame
+    background = max(colours)[1]
+    non_background = sum(n for n, c in colours if sum(abs(a - b) for a, b in zip(c, background, strict=True)) > 30)
+    assert non_background / (image.width * image.height) > 0.10
+
+    host = urlsplit(server).netloc
+    leaks = [u for u in page.requests if not u.startswith(("data:", "blob:", "about:")) and urlsplit(u).netloc != host]
+    assert leaks == []
+    assets = [u for u in page.requests if "/app/static/vendor/" in u]
+    assert any(u.endswith("leaflet.js") for u in assets)
+    assert page.errors == []
+
+
+def test_filter_shows_fewer_markers(page, server, platforms):
+    page.goto(server)
+    before = _marker_count(page)
+    word = "实验室"
+    expected = len(filter_platforms(platforms, text=word))
+    box = page.get_by_label("搜索名称/别名")
+    box.fill(word)
+    box.press("Enter")
+    after = _wait_for_count(page, lambda n: n < before)
+    assert 0 < after < before
+    assert after == expected
+    assert "q=" in page.url  # the filter is in the URL
+
+
+def test_language_switch_shows_english(page, server):
+    page.goto(server)
+    _map_frame(page)
+    page.get_by_text("English", exact=True).click()
+    page.get_by_text("Guangzhou science-and-technology innovation layout").wait_for(timeout=30_000)
+    deadline = time.time() + 30
+    legend = ""
+    while time.time() < deadline and not legend.startswith("Legend"):
+        try:
+            legend = _map_frame(page).locator(".gzgeo-legend").inner_text(timeout=2000)
+        except sync_api.Error:
+            legend = ""
+    assert legend.startswith("Legend")
+    assert "lang=en" in page.url
+
+
+def test_url_reopens_view(page, server, platforms):
+    category = platforms["category"].value_counts().index[-1]
+    page.goto(f"{server}/?lang=en&cat={category}")
+    count = _wait_for_count(page, lambda n: n == int((platforms["category"] == category).sum()))
+    assert count == int((platforms["category"] == category).sum())
+    page.get_by_text("Guangzhou science-and-technology innovation layout").wait_for(timeout=30_000)

@@ -1,0 +1,119 @@
+"""Filtering platforms and counting facets."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import Point, box
+
+from gzgeo.filters import (
+    PlatformFilter,
+    facet_counts,
+    facet_values,
+    filter_platforms,
+    platform_zones,
+    prepare_platforms,
+    synthetic_platforms,
+)
+from gzgeo.layers import LAYERS
+
+
+@pytest.fixture(scope="module")
+def prepared(platforms):
+    return prepare_platforms(platforms)
+
+
+def test_category_and_level_are_anded_values_ored(prepared):
+    cats = list(prepared["category"].value_counts().index[:2])
+    level = prepared["level"].value_counts().index[0]
+    subset = filter_platforms(prepared, PlatformFilter(category=tuple(cats), level=(level,)))
+    expected = prepared["category"].isin(cats) & (prepared["level"] == level)
+    assert list(subset["id"]) == list(prepared.loc[expected, "id"])
+    assert subset.crs.to_epsg() == 4326
+
+
+def test_empty_filter_returns_everything(prepared):
+    assert len(filter_platforms(prepared)) == len(prepared)
+
+
+def test_text_search_covers_chinese_english_aliases_case_insensitive(prepared):
+    row = prepared.iloc[0]
+    english_word = str(row["name_en"]).split()[0]
+    hits = filter_platforms(prepared, text=english_word.upper())
+    assert row["id"] in set(hits["id"])
+    assert hits["search_text"].str.contains(english_word.lower(), regex=False).all()
+    with_alias = prepared[prepared["aliases"].fillna("") != ""]
+    if len(with_alias):
+        alias = with_alias["aliases"].iloc[0].split("|")[0]
+        assert with_alias["id"].iloc[0] in set(filter_platforms(prepared, text=alias)["id"])
+    assert filter_platforms(prepared, text="zzzz-no-such-platform").empty
+
+
+def test_framework_and_source_are_multi_valued(prepared):
+    framework = prepared["frameworks"].str.split("|").explode().replace("", pd.NA).dropna().value_counts().index[0]
+    subset = filter_platforms(prepared, framework=[framework])
+    assert len(subset) > 0
+    assert subset["frameworks"].map(lambda s: framework in s.split("|")).all()
+    source = prepared["source_file"].value_counts().index[0]
+    by_source = filter_platforms(prepared, source=[source])
+    assert len(by_source) >= int((prepared["source_file"] == source).sum())
+
+
+def test_zone_filter_matches_polygons_or_anchor(prepared, zones):
+    zone = zones[zones["parent"].fillna("") == ""].iloc[0]
+    subset = filter_platforms(prepared, zone=[zone["id"]])
+    members = zones[(zones["id"] == zone["id"]) | (zones["parent"] == zone["id"])]
+    inside = subset.geometry.within(members.union_all().buffer(1e-9)) | subset["anchor"].isin(members["id"])
+    assert inside.all()
+    outside = prepared[~prepared["id"].isin(subset["id"])]
+    assert not outside.geometry.within(zone.geometry.buffer(-1e-9)).any()
+
+
+def test_platform_zones_includes_parent_and_anchor():
+    zones = gpd.GeoDataFrame({"id": ["z", "z_a"], "parent": ["", "z"]},
+                             geometry=[box(0, 0, 2, 2), box(0, 0, 1, 1)], crs=4326)
+    points = gpd.GeoDataFrame({"anchor": ["", "", "z_a", ""]},
+                              geometry=[Point(0.5, 0.5), Point(1.5, 1.5), Point(9, 9), None], crs=4326)
+    assert platform_zones(points, zones).tolist() == ["z|z_a", "z", "z|z_a", ""]
+
+
+def test_facet_counts_ignore_own_selection(prepared):
+    category = prepared["category"].value_counts().index[0]
+    level = prepared["level"].value_counts().index[0]
+    flt = PlatformFilter(category=(category,), level=(level,))
+    counts = facet_counts(prepared, flt)
+    # Category counts apply the level selection only; level counts apply the category selection only.
+    expected_cat = prepared.loc[prepared["level"] == level, "category"].value_counts()
+    assert counts["category"].sort_index().to_dict() == expected_cat.sort_index().to_dict()
+    expected_level = prepared.loc[prepared["category"] == category, "level"].value_counts()
+    assert counts["level"].sort_index().to_dict() == expected_level.sort_index().to_dict()
+    assert int(counts["category"][category]) == len(filter_platforms(prepared, flt))
+
+
+def test_selected_value_without_matches_keeps_zero_count(prepared):
+    counts = facet_counts(prepared, PlatformFilter(district=("不存在区",)))
+    assert counts["district"]["不存在区"] == 0
+
+
+def test_filter_is_hashable_and_normalises_input():
+    flt = PlatformFilter(category=["a", "b"], level="national", text="  lab ")
+    assert flt.category == ("a", "b") and flt.level == ("national",) and flt.text == "lab"
+    assert hash(flt) == hash(PlatformFilter(category=("a", "b"), level=("national",), text="lab"))
+
+
+def test_facet_values_order(prepared):
+    order = {"national": 0, "provincial": 1, "municipal": 2, "district": 3}
+    levels = facet_values(prepared, "level", order)
+    assert levels == sorted(levels, key=lambda v: order.get(v, 9))
+
+
+def test_synthetic_platforms_have_the_schema():
+    fake = synthetic_platforms(3000, seed=3)
+    assert len(fake) == 3000 and fake["id"].is_unique
+    assert set(LAYERS["platforms"].columns) <= set(fake.columns)
+    assert (fake["district"] != "").mean() > 0.95
+    assert 0.05 < fake["location_is_estimate"].mean() < 0.15
+    prepared = prepare_platforms(fake)
+    one = prepared["category"].iloc[0]
+    assert len(filter_platforms(prepared, category=[one])) == int((fake["category"] == one).sum())

@@ -1,0 +1,168 @@
+"""The interactive map builder, basemaps, view state and labels."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import folium
+import numpy as np
+import pytest
+
+from gzgeo.basemaps import BASEMAPS, add_basemap, get_basemap, point_from_basemap_datum
+from gzgeo.crs import convert
+from gzgeo.filters import PlatformFilter, prepare_platforms
+from gzgeo.i18n import STRINGS, VALUE_LABELS, t, value_label
+from gzgeo.layers import LEVELS, LOCATION_PRECISIONS, STATUSES
+from gzgeo.maps import category_colors, highlight_layer, layout_map, platform_popup_html, platform_rows
+from gzgeo.offline import STATIC_URL_PREFIX, external_urls
+from gzgeo.viewstate import ViewState, from_query, to_query
+
+
+def _cluster_data(html: str) -> list[list]:
+    """The data arrays of every FastMarkerCluster in a rendered map."""
+    return [json.loads(m) for m in re.findall(r"var data = (\[.*?\]);\n", html, flags=re.S)]
+
+
+@pytest.fixture(scope="module")
+def default_html(platforms):
+    return layout_map(platforms=platforms).get_root().render()
+
+
+def test_standalone_map_is_offline(default_html):
+    assert external_urls(default_html) == []
+    assert "L.markerClusterGroup" in default_html and "gzgeo-legend" in default_html
+
+
+def test_static_mode_links_local_assets(platforms):
+    html = layout_map(platforms=platforms, offline="static", draw=True, layers=["platforms", "heatmap"]) \
+        .get_root().render()
+    links = re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', html)
+    assert links and all(link.startswith(STATIC_URL_PREFIX) for link in links)
+    for plugin in ("leaflet.markercluster", "leaflet_heat", "leaflet.draw", "leaflet-measure", "Control.FullScreen"):
+        assert any(plugin in link for link in links), plugin
+    assert "jquery" not in " ".join(links) and "bootstrap" not in " ".join(links)
+
+
+def test_one_cluster_layer_per_category_with_every_platform(default_html, platforms):
+    data = _cluster_data(default_html)
+    assert len(data) == platforms["category"].nunique()
+    assert sum(len(d) for d in data) == len(platforms)
+    estimates = sum(row[2] for d in data for row in d)
+    assert estimates == int(platforms["location_is_estimate"].sum())
+    ids = {row[3] for d in data for row in d}
+    assert ids == set(platforms["id"])
+
+
+def test_estimates_drawn_hollow_and_dashed(default_html):
+    assert 'dashArray: est ? "4 3" : null' in default_html
+    assert "fillOpacity: est ? 0.06 : 0.85" in default_html
+
+
+def test_platform_rows_carry_popup_fields(platforms):
+    row = platforms.iloc[0]
+    rendered = platform_rows(platforms.iloc[[0]], "en")[0]
+    assert rendered[0] == pytest.approx(row.geometry.y, abs=1e-6)
+    assert rendered[1] == pytest.approx(row.geometry.x, abs=1e-6)
+    assert value_label("category", row["category"], "en") in rendered
+    assert value_label("level", row["level"], "en") in rendered
+    popup = platform_popup_html(row, "zh")
+    assert str(row["source_file"]).split("/")[-1][:10] in popup
+    assert "政策来源" in popup and "位置精度" in popup
+
+
+def test_gcj02_basemap_shifts_every_overlay(platforms, districts):
+    wgs = layout_map(platforms=platforms).get_root().render()
+    gcj = layout_map(platforms=platforms, basemap="amap_vector").get_root().render()
+    row_w = _cluster_data(wgs)[0][0]
+    row_g = next(r for d in _cluster_data(gcj) for r in d if r[3] == row_w[3])
+    lon, lat = convert(row_w[1], row_w[0], "wgs84", "gcj02")
+    assert row_g[1] == pytest.approx(lon, abs=1e-6) and row_g[0] == pytest.approx(lat, abs=1e-6)
+    shift_m = np.hypot((row_g[1] - row_w[1]) * 102_000, (row_g[0] - row_w[0]) * 111_000)
+    assert 300 < shift_m < 900
+    # District polygons move too: the first vertex of the first district differs by the GCJ-02 offset.
+    first = districts.geometry.iloc[0].exterior.coords[0]
+    glon, glat = convert(first[0], first[1], "wgs84", "gcj02")
+    assert f"[{round(glon, 6)}" in gcj.replace(", ", ",").replace("[ ", "[") or \
+        f"{glon:.5f}"[:9] in gcj
+    assert "webrd0{s}.is.autonavi.com" in gcj and "MiniMap" in gcj.replace("miniMap", "MiniMap")
+
+
+def test_no_minimap_and_no_tiles_without_basemap(default_html):
+    assert "L.Control.MiniMap" not in default_html
+    assert "L.tileLayer" not in default_html
+
+
+def test_tianditu_needs_a_key():
+    m = folium.Map(tiles=None)
+    assert add_basemap(m, "tianditu_vector") is None
+    layer = add_basemap(m, "tianditu_vector", key="abc123")
+    assert layer is not None and layer.tiles.endswith("tk=abc123")
+    assert "tk=abc123" in m.get_root().render()
+
+
+def test_every_online_basemap_has_attribution_and_datum():
+    for base in BASEMAPS.values():
+        assert base.datum in ("wgs84", "gcj02")
+        if base.online:
+            assert base.attribution and "{z}" in base.tiles
+    assert {b.id for b in BASEMAPS.values() if b.datum == "gcj02"} == {"amap_vector", "amap_satellite"}
+    assert get_basemap("nope").id == "none"
+
+
+def test_click_on_gcj02_basemap_converts_back():
+    lat, lon = 23.1066, 113.3191
+    glon, glat = convert(lon, lat, "wgs84", "gcj02")
+    back = point_from_basemap_datum(glat, glon, "amap_satellite")
+    assert back == pytest.approx((lat, lon), abs=1e-8)
+
+
+def test_highlight_layer_rings_selection(platforms):
+    group = highlight_layer(platforms.head(3), click=(23.1, 113.3), circle_m=2000)
+    html = folium.Map(tiles=None).add_child(group).get_root().render()
+    assert html.count("L.circleMarker") == 4 and "L.circle(" in html
+
+
+def test_english_labels(platforms):
+    html = layout_map(platforms=platforms, lang="en").get_root().render()
+    assert "Legend" in html and "Districts" in html and "Innovation axis" in html
+
+
+def test_hulls_and_rings_layers(platforms):
+    from gzgeo import analysis
+
+    labelled = analysis.dbscan_clusters(platforms, eps_m=3000, min_samples=3)
+    hulls = analysis.cluster_summary(labelled)
+    assert len(hulls)  # co-located platforms give point hulls: the map pads them into areas
+    band = analysis.buffers(platforms.head(1), 1000)
+    band["label"] = "1 km"
+    html = layout_map(platforms=platforms, hulls=hulls, rings=band).get_root().render()
+    for name in (t("layer_hulls"), t("layer_rings")):  # layer-control names are JSON (\\u-escaped)
+        assert json.dumps(name)[1:-1] in html
+
+
+def test_viewstate_round_trip():
+    view = ViewState(lang="en", basemap="osm", layers=("districts", "platforms"),
+                     filter=PlatformFilter(category=("a",), framework=("1+1+4+4+N",), text="lab"),
+                     center=(23.2, 113.5), zoom=12, synthetic=20000)
+    query = to_query(view)
+    assert query["fw"] == ["1+1+4+4+N"] and query["layers"] == ["districts", "platforms"]
+    assert from_query(query) == view
+    assert from_query(to_query(ViewState(layers=()))).layers == ()
+    assert from_query({"lat": "nan", "lon": "113", "z": "abc", "synthetic": "-5"}) == ViewState()
+
+
+def test_labels_complete():
+    for key, (zh, en) in STRINGS.items():
+        assert zh and en, key
+    for field, values in (("level", LEVELS), ("status", STATUSES), ("location_precision", LOCATION_PRECISIONS)):
+        for value in values:
+            assert (field, value) in VALUE_LABELS
+    colors = category_colors()
+    assert colors and all(re.fullmatch(r"#[0-9a-fA-F]{6}", c) for c in colors.values())
+
+
+def test_prepared_platforms_still_map(platforms):
+    prepared = prepare_platforms(platforms)
+    html = layout_map(platforms=prepared).get_root().render()
+    assert sum(len(d) for d in _cluster_data(html)) == len(platforms)
