@@ -41,7 +41,9 @@ st.set_page_config(page_title="广州科技创新空间布局 gzgeo", layout="wi
 
 MAP_KEY = "layout-map"
 #: What the map sends back: clicks, drawings and the view. Anything else (hover, popups) reruns nothing.
-RETURNED = ["last_clicked", "last_active_drawing", "zoom", "center"]
+#: ``all_drawings`` rather than ``last_active_drawing``: streamlit-folium also sets the latter when a district or
+#: zone polygon is merely clicked.
+RETURNED = ["last_clicked", "all_drawings", "zoom", "center"]
 
 
 @st.cache_resource
@@ -161,14 +163,15 @@ def _sidebar(platforms: gpd.GeoDataFrame, lang: str) -> None:
         names = _facet_labels(facet, lang)
         facet_count = counts[facet]
         sb.multiselect(
-            t(facet, lang), options, key=key,
+            t(facet, lang), options, key=key, placeholder=t("choose", lang),
             format_func=lambda v, f=facet, n=names, c=facet_count: f"{_label(f, v, lang, n)} ({int(c.get(v, 0))})",
         )
     sb.text_input(t("search", lang), key="q")
     sb.button(t("reset", lang), on_click=_clear_filters)
 
     sb.header(t("map", lang))
-    sb.multiselect(t("layers", lang), list(OVERLAYS), key="layers", format_func=lambda v: t(f"layer_{v}", lang))
+    sb.multiselect(t("layers", lang), list(OVERLAYS), key="layers", format_func=lambda v: t(f"layer_{v}", lang),
+                   placeholder=t("choose", lang))
     sb.selectbox(t("basemap", lang), list(BASEMAPS), key="basemap", format_func=lambda b: BASEMAPS[b].label(lang))
     base = get_basemap(st.session_state["basemap"])
     if base.needs_key:
@@ -204,8 +207,10 @@ def _build_map(view: ViewState, hulls, band, key: str) -> object:
         # st_folium renames the map's elements as it renders: hand it a copy, keep the original pristine.
         return copy.deepcopy(memo[1])
     origin_center, origin_zoom = st.session_state["map_origin"]
+    # Hulls exist only when asked for (layer on, or the clusters panel with "show hulls"): then show them.
+    layers = tuple(view.layers) + (("hulls",) if hulls is not None and "hulls" not in view.layers else ())
     fmap = layout_map(
-        layers=view.layers, platforms=_filtered(view.synthetic, view.filter), offline="static", lang=view.lang,
+        layers=layers, platforms=_filtered(view.synthetic, view.filter), offline="static", lang=view.lang,
         basemap=view.basemap, tianditu_key=st.session_state.get("tianditu_key") or None,
         center=origin_center, zoom=origin_zoom, hulls=hulls, rings=band, draw=True,
     )
@@ -253,7 +258,8 @@ def _map_panel(view: ViewState, hulls, band, hull_key: str) -> None:
         lat, lon = point_from_basemap_datum(clicked["lat"], clicked["lng"], view.basemap)
         click = (lat, lon)
         nearest = analysis.nearest_platforms(platforms, (lon, lat), k=k)
-    polygon, circle = _drawn_region(state.get("last_active_drawing"), view.basemap)
+    drawings = state.get("all_drawings") or []
+    polygon, circle = _drawn_region(drawings[-1] if drawings else None, view.basemap)
     if len(platforms) and (polygon is not None or circle is not None):
         region_result = (analysis.query_region(platforms, region=polygon) if polygon is not None
                          else analysis.query_region(platforms, center=circle[:2], radius_m=circle[2]))
@@ -436,31 +442,38 @@ def main() -> None:
         st.warning(t("synthetic_banner", lang))
     st.metric(t("shown", lang), f"{len(platforms):,} / {len(platforms_all):,}")
 
-    labelled, summary = _clusters(view.synthetic, view.filter, st.session_state["cl_method"],
-                                  float(st.session_state["cl_eps"]), int(st.session_state["cl_min"]))
-    show_hulls = st.session_state["cl_show"] and summary is not None and len(summary)
+    panels = ("tab_table", "tab_proximity", "tab_clusters", "tab_stats", "tab_export")
+    st.session_state.setdefault("panel", panels[0])
+    # Only clustering shown on the map or in its panel is computed: it is the costliest step of a filter change.
+    wants_clusters = "hulls" in view.layers or st.session_state["panel"] == "tab_clusters"
+    labelled = summary = None
+    if wants_clusters:
+        labelled, summary = _clusters(view.synthetic, view.filter, st.session_state["cl_method"],
+                                      float(st.session_state["cl_eps"]), int(st.session_state["cl_min"]))
     hulls = None
-    if show_hulls:
+    if st.session_state["cl_show"] and summary is not None and len(summary):
         hulls = summary[["cluster", "n_points", "hull_area_km2", "dominant_categories", "geometry"]]
     corridor, band = _corridor(view.synthetic, view.filter, float(st.session_state["corridor_m"]))
     hull_key = f"{st.session_state['cl_method']}-{st.session_state['cl_eps']}-{st.session_state['cl_min']}-" \
-               f"{bool(show_hulls)}-{st.session_state['corridor_m']}"
+               f"{hulls is not None}-{st.session_state['corridor_m']}"
     _map_panel(view, hulls, band, hull_key)
     _write_query(view)
 
-    tabs = st.tabs([t(k, lang) for k in ("tab_table", "tab_proximity", "tab_clusters", "tab_stats", "tab_export")])
-    with tabs[0]:
+    # A panel selector rather than st.tabs: Streamlit runs every tab's code on every rerun, a selector only one.
+    panel = st.segmented_control(" ", panels, key="panel", format_func=lambda k: t(k, lang),
+                                 label_visibility="collapsed") or panels[0]
+    if panel == "tab_table":
         if platforms.empty:
             st.caption(t("no_results", lang))
         else:
             st.dataframe(_platform_table(platforms.head(5000), lang), hide_index=True)
-    with tabs[1]:
+    elif panel == "tab_proximity":
         _proximity_tab(view, corridor, platforms)
-    with tabs[2]:
+    elif panel == "tab_clusters":
         _clusters_tab(view, summary, labelled)
-    with tabs[3]:
+    elif panel == "tab_stats":
         _stats_tab(view, platforms)
-    with tabs[4]:
+    else:
         _export_tab(view, platforms)
 
 

@@ -64,7 +64,6 @@ def server_side(synthetic: int, repeat: int) -> dict[str, object]:
         at.query_params["synthetic"] = str(synthetic)
     cold = _timed_run(at)
     warm = _timed_run(at)
-    level_box = next(m for m in at.sidebar.multiselect if m.label == t("level", "zh"))
     category_box = next(m for m in at.sidebar.multiselect if m.label == t("category", "zh"))
     categories = list(category_box.options)
     changes = []
@@ -72,7 +71,6 @@ def server_side(synthetic: int, repeat: int) -> dict[str, object]:
         # Alternate between narrowing and widening the selection so every run redraws a different map.
         category_box.set_value([categories[i % len(categories)]] if i % 2 == 0 else [])
         changes.append(_timed_run(at))
-        level_box = next(m for m in at.sidebar.multiselect if m.label == t("level", "zh"))
         category_box = next(m for m in at.sidebar.multiselect if m.label == t("category", "zh"))
     category_box.set_value([])
     _timed_run(at)

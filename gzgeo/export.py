@@ -35,7 +35,6 @@ __all__ = [
     "write_geojson",
     "write_geopackage",
     "write_html",
-    "ensure_max_zoom",
     "export_bytes",
 ]
 
@@ -367,7 +366,7 @@ def write_html(path: str | Path, platforms: gpd.GeoDataFrame | None = None, **ma
     from .offline import external_urls
 
     map_options.setdefault("offline", "inline")
-    fmap = ensure_max_zoom(layout_map(platforms=platforms, **map_options))
+    fmap = layout_map(platforms=platforms, **map_options)
     html = fmap.get_root().render()
     leaks = external_urls(html)
     if leaks:
@@ -375,22 +374,6 @@ def write_html(path: str | Path, platforms: gpd.GeoDataFrame | None = None, **ma
     path = Path(path)
     path.write_text(html, encoding="utf-8")
     return path
-
-
-def ensure_max_zoom(fmap, max_zoom: int = 18):
-    """Give a tile-less folium map a ``maxZoom`` so Leaflet plugins (marker clusters) can run.
-
-    Without tiles Leaflet has no maximum zoom, and ``L.markerClusterGroup``
-    throws "Map has no maxZoom specified", leaving the markers undrawn.
-
-    Examples
-    --------
-    >>> import folium
-    >>> ensure_max_zoom(folium.Map(tiles=None)).options["max_zoom"]
-    18
-    """
-    fmap.options.setdefault("max_zoom", max_zoom)
-    return fmap
 
 
 def _default_name(fmt: str, options: dict) -> str:

@@ -34,6 +34,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "framework": ("规划体系", "Plan framework"),
     "source": ("来源文件", "Source document"),
     "search": ("搜索名称/别名", "Search names and aliases"),
+    "choose": ("请选择", "Choose"),
     "reset": ("清除筛选", "Clear filters"),
     "shown": ("显示平台", "Platforms shown"),
     "of_total": ("共", "of"),

@@ -24,19 +24,22 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 import folium
 import folium.plugins as plugins
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from branca.element import MacroElement
+from branca.element import CssLink, Element, JavascriptLink, MacroElement
+from folium.template import Template as FoliumTemplate
 from jinja2 import Template
+from jinja2.utils import htmlsafe_json_dumps
 
 from .basemaps import add_basemap, get_basemap, to_basemap_datum
-from .crs import convert, to_metric
+from .crs import convert, convert_frame, to_metric
 from .i18n import DEFAULT_LANGUAGE, category_labels, t, value_label
-from .layers import load
+from .layers import data_home, load
 from .offline import localize
 
 __all__ = [
@@ -58,8 +61,7 @@ GUANGZHOU_CENTER = (23.12, 113.42)
 ALL_LAYERS: tuple[str, ...] = ("districts", "zones", "parts", "cores", "nodes", "axis", "platforms", "heatmap",
                                "hulls", "rings")
 #: Overlays shown when nothing else is asked for (the others are in the layer control, switched off).
-DEFAULT_LAYERS: tuple[str, ...] = ("districts", "zones", "parts", "cores", "nodes", "axis", "platforms", "hulls",
-                                   "rings")
+DEFAULT_LAYERS: tuple[str, ...] = ("districts", "zones", "parts", "cores", "nodes", "axis", "platforms", "rings")
 
 _ZONE_STYLE = {"color": "#b2182b", "weight": 2, "fillOpacity": 0.12, "dashArray": "6 4"}
 _PART_STYLE = {"color": "#ef8a62", "weight": 1.5, "fillOpacity": 0.10, "dashArray": "3 4"}
@@ -228,6 +230,64 @@ def _swatch(color: str, estimate: bool = False) -> str:
             f"border:2px {border} {color};background:{fill};margin-right:4px'></span>")
 
 
+class _BrowserClusterLayer(plugins.FastMarkerCluster):
+    """FastMarkerCluster whose data are serialised once, not on every render.
+
+    streamlit-folium renders a map three times per rerun; with 20,000 rows
+    Jinja's ``tojson`` was most of the server time.
+    """
+
+    _template = FoliumTemplate("""
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = (function(){
+                {{ this.callback }}
+
+                var data = {{ this.data_json }};
+                var cluster = L.markerClusterGroup({{ this.options|tojavascript }});
+                {%- if this.icon_create_function is not none %}
+                cluster.options.iconCreateFunction =
+                    {{ this.icon_create_function.strip() }};
+                {%- endif %}
+
+                for (var i = 0; i < data.length; i++) {
+                    var row = data[i];
+                    var marker = callback(row);
+                    marker.addTo(cluster);
+                }
+
+                cluster.addTo({{ this._parent.get_name() }});
+                return cluster;
+            })();
+        {% endmacro %}""")
+
+    def __init__(self, data, **kwargs):
+        super().__init__([], **kwargs)
+        # Same escaping as Jinja's |tojson, so the JSON is safe inside a <script> element.
+        self.data_json = htmlsafe_json_dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+    def render(self, **kwargs) -> None:
+        # branca would compile the rendered script (megabytes of data) as a Jinja template on every render;
+        # hand the figure the finished text instead. Links as in folium's JSCSSMixin.render.
+        figure = self.get_root()
+        for name, url in self.default_js:
+            figure.header.add_child(JavascriptLink(url), name=name)
+        for name, url in self.default_css:
+            figure.header.add_child(CssLink(url), name=name)
+        script = self._template.module.__dict__["script"]
+        figure.script.add_child(_Literal(script(self, kwargs)), name=self.get_name())
+
+
+class _Literal(Element):
+    """Finished text placed in a figure without passing through Jinja."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs) -> str:
+        return self._text
+
+
 def add_platform_layers(fmap: folium.Map, platforms: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE,
                         datum: str = "wgs84", show: bool = True,
                         colors: dict[str, str] | None = None) -> list[plugins.FastMarkerCluster]:
@@ -242,17 +302,20 @@ def add_platform_layers(fmap: folium.Map, platforms: gpd.GeoDataFrame, lang: str
     cat_labels = category_labels(lang)
     order = {c: i for i, c in enumerate(colors)}
     labels_js = json.dumps(_popup_labels(lang), ensure_ascii=False)
+    valid = platforms[platforms.geometry.notna() & ~platforms.geometry.is_empty]
+    # One vectorised pass over all platforms, then split by category (per-category pandas calls cost more).
+    rows = platform_rows(valid, lang, datum)
+    categories = _column(valid, "category").to_numpy()
+    by_category: dict[str, list[list[object]]] = {}
+    for category, row in zip(categories, rows, strict=True):
+        by_category.setdefault(category, []).append(row)
     layers = []
-    categories = platforms["category"].astype(str) if "category" in platforms else pd.Series("", index=platforms.index)
-    for category in sorted(categories.unique(), key=lambda c: (order.get(c, len(order)), c)):
-        subset = platforms[categories == category]
-        rows = platform_rows(subset, lang, datum)
-        if not rows:
-            continue
+    for category in sorted(by_category, key=lambda c: (order.get(c, len(order)), c)):
+        subset = by_category[category]
         color = colors.get(category, _FALLBACK_COLOR)
-        name = f"{_swatch(color)}{html.escape(cat_labels.get(category, category))} ({len(rows)})"
-        layer = plugins.FastMarkerCluster(
-            rows,
+        name = f"{_swatch(color)}{html.escape(cat_labels.get(category, category))} ({len(subset)})"
+        layer = _BrowserClusterLayer(
+            subset,
             callback=_CALLBACK % {"color": json.dumps(color), "labels": labels_js},
             name=name,
             show=show,
@@ -340,25 +403,36 @@ def _legend_html(platforms: gpd.GeoDataFrame, lang: str, colors: dict[str, str])
     return "".join(parts)
 
 
-def _load_or_none(name: str) -> gpd.GeoDataFrame | None:
-    try:
-        return load(name)
-    except FileNotFoundError:
-        return None
-
-
-def _polygon_layer(gdf: gpd.GeoDataFrame, name: str, style: dict, fields: Sequence[str],
-                   aliases: Sequence[str], show: bool) -> folium.GeoJson:
+@lru_cache(maxsize=64)
+def _layer_geojson(name: str, home: str, datum: str, top_level: bool | None, fields: tuple[str, ...]) -> str:
+    """GeoJSON text of a bundled polygon/line layer in ``datum`` (cached: these layers never change in a run)."""
+    gdf = load(name)
+    if top_level is not None:
+        is_top = gdf["parent"].fillna("") == ""
+        gdf = gdf[is_top if top_level else ~is_top]
+    if datum != "wgs84":
+        gdf = convert_frame(gdf, "wgs84", datum)
     keep = [c for c in fields if c in gdf.columns]
     data = gdf[[*keep, "geometry"]].copy()
     for col in keep:
         data[col] = data[col].map(_text)
+    return data.to_json(drop_id=True, ensure_ascii=False)
+
+
+def _static_layer(name: str, datum: str, label: str, style: dict, fields: Sequence[str], aliases: Sequence[str],
+                  show: bool, top_level: bool | None = None) -> folium.GeoJson | None:
+    try:
+        text = _layer_geojson(name, str(data_home()), datum, top_level, tuple(fields))
+    except FileNotFoundError:
+        return None
+    data = json.loads(text)
+    if not data["features"]:
+        return None
+    present = [f for f in fields if f in data["features"][0]["properties"]]
     return folium.GeoJson(
-        data,
-        name=name,
-        show=show,
-        style_function=lambda _f, s=style: dict(s),
-        tooltip=folium.GeoJsonTooltip(fields=list(keep), aliases=[aliases[fields.index(c)] for c in keep]),
+        data, name=label, show=show, style_function=lambda _f, s=style: dict(s),
+        tooltip=folium.GeoJsonTooltip(fields=present, aliases=[aliases[list(fields).index(f)] for f in present])
+        if present else None,
     )
 
 
@@ -459,38 +533,34 @@ def layout_map(
     if has_tiles:
         add_basemap(fmap, base.id, key=tianditu_key, lang=lang)
 
+    layer_datum = datum if has_tiles else "wgs84"
+    district_style = _DISTRICT_STYLE_TILES if has_tiles else _DISTRICT_STYLE
+    zone_fields = ["name_zh", "name_en", "official_area_km2", "area_km2", "geometry_quality", "precision_note"]
+    zone_aliases = [t("name", lang), "Name", "official km²", "mapped km²", "quality", "precision"]
+    polygon_fields = ["name_zh", "name_en", "role", "area_km2"]
+    polygon_aliases = [t("name", lang), "Name", "role", "km²"]
+    static_layers = [
+        _static_layer("districts", layer_datum, t("layer_districts", lang), district_style,
+                      ["name_zh", "name_en", "area_km2"], [t("district", lang), "District", "km²"],
+                      "districts" in wanted),
+        _static_layer("zones", layer_datum, t("layer_zones", lang), _ZONE_STYLE, zone_fields, zone_aliases,
+                      "zones" in wanted, top_level=True),
+        _static_layer("zones", layer_datum, t("layer_parts", lang), _PART_STYLE, zone_fields, zone_aliases,
+                      "parts" in wanted, top_level=False),
+        _static_layer("cores", layer_datum, t("layer_cores", lang), _CORE_STYLE, polygon_fields, polygon_aliases,
+                      "cores" in wanted),
+        _static_layer("nodes", layer_datum, t("layer_nodes", lang), _NODE_STYLE, polygon_fields, polygon_aliases,
+                      "nodes" in wanted),
+        _static_layer("axis", layer_datum, t("layer_axis", lang), _AXIS_STYLE,
+                      ["name_zh", "name_en", "length_km", "geometry_quality"],
+                      [t("name", lang), "Name", "km", "quality"], "axis" in wanted),
+    ]
+    for layer in static_layers:
+        if layer is not None:
+            layer.add_to(fmap)
+
     def shifted(gdf):
         return to_basemap_datum(gdf, base.id) if has_tiles else gdf
-
-    districts = _load_or_none("districts")
-    if districts is not None:
-        _polygon_layer(shifted(districts), t("layer_districts", lang),
-                       _DISTRICT_STYLE_TILES if has_tiles else _DISTRICT_STYLE,
-                       ["name_zh", "name_en", "area_km2"], [t("district", lang), "District", "km²"],
-                       "districts" in wanted).add_to(fmap)
-    zones = _load_or_none("zones")
-    if zones is not None:
-        is_top = zones["parent"].fillna("") == ""
-        fields = ["name_zh", "name_en", "official_area_km2", "area_km2", "geometry_quality", "precision_note"]
-        aliases = [t("name", lang), "Name", "official km²", "mapped km²", "quality", "precision"]
-        _polygon_layer(shifted(zones[is_top]), t("layer_zones", lang), _ZONE_STYLE, fields, aliases,
-                       "zones" in wanted).add_to(fmap)
-        if (~is_top).any():
-            _polygon_layer(shifted(zones[~is_top]), t("layer_parts", lang), _PART_STYLE, fields, aliases,
-                           "parts" in wanted).add_to(fmap)
-    for key, style in (("cores", _CORE_STYLE), ("nodes", _NODE_STYLE)):
-        gdf = _load_or_none(key)
-        if gdf is not None:
-            _polygon_layer(shifted(gdf), t(f"layer_{key}", lang), style,
-                           ["name_zh", "name_en", "role", "area_km2"], [t("name", lang), "Name", "role", "km²"],
-                           key in wanted).add_to(fmap)
-    axis = _load_or_none("axis")
-    if axis is not None:
-        fields = [c for c in ("name_zh", "name_en", "length_km", "geometry_quality") if c in axis]
-        data = shifted(axis)[[*fields, "geometry"]]
-        folium.GeoJson(data, name=t("layer_axis", lang), show="axis" in wanted,
-                       style_function=lambda _f: dict(_AXIS_STYLE),
-                       tooltip=folium.GeoJsonTooltip(fields=fields)).add_to(fmap)
 
     if platforms is None:
         platforms = load("platforms")

@@ -58,7 +58,7 @@ def asset_text(url: str) -> str:
 
     Examples
     --------
-    >>> "L.Map" in asset_text(folium.Map.default_js[0][1])
+    >>> "leaflet" in asset_text(folium.Map.default_js[0][1]).lower()
     True
     """
     try:

@@ -17,7 +17,6 @@ import folium
 import geopandas as gpd
 
 from .browser import launch_chromium
-from .export import ensure_max_zoom
 from .offline import localize
 
 __all__ = ["snapshot_png", "save_snapshot"]
@@ -66,7 +65,6 @@ def snapshot_png(
         fmap = layout_map(platforms=platforms, offline="inline")
     else:
         localize(fmap, mode="inline")
-    ensure_max_zoom(fmap)
     with tempfile.TemporaryDirectory(prefix="gzgeo-snapshot-") as tmp:
         page_path = Path(tmp) / "map.html"
         fmap.save(str(page_path))

@@ -22,16 +22,15 @@ from dataclasses import dataclass, field, replace
 from .basemaps import BASEMAPS, DEFAULT_BASEMAP
 from .filters import PlatformFilter
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES
+from .maps import ALL_LAYERS, DEFAULT_LAYERS, GUANGZHOU_CENTER
 
 __all__ = ["OVERLAYS", "DEFAULT_OVERLAYS", "ViewState", "to_query", "from_query", "DEFAULT_CENTER", "DEFAULT_ZOOM"]
 
 #: Overlays the map can draw, in drawing order.
-OVERLAYS: tuple[str, ...] = ("districts", "zones", "parts", "cores", "nodes", "axis", "platforms", "heatmap",
-                             "hulls", "rings")
+OVERLAYS: tuple[str, ...] = ALL_LAYERS
 #: Overlays shown when the URL says nothing.
-DEFAULT_OVERLAYS: tuple[str, ...] = ("districts", "zones", "parts", "cores", "nodes", "axis", "platforms", "hulls",
-                                     "rings")
-DEFAULT_CENTER: tuple[float, float] = (23.12, 113.42)
+DEFAULT_OVERLAYS: tuple[str, ...] = DEFAULT_LAYERS
+DEFAULT_CENTER: tuple[float, float] = GUANGZHOU_CENTER
 DEFAULT_ZOOM = 10
 _MAX_SYNTHETIC = 200_000
 

@@ -65,7 +65,7 @@ def test_map_assets_are_local(default_app, platforms):
         assert link.startswith("/app/static/vendor/"), link
     assert (Path(APP).parent / "static" / "vendor").is_dir()
     # Only clicks, drawings and the view come back from the browser.
-    assert set(args["returned_objects"]) == {"last_clicked", "last_active_drawing", "zoom", "center"}
+    assert set(args["returned_objects"]) == {"last_clicked", "all_drawings", "zoom", "center"}
     # One browser-side cluster layer per category, with every platform in its data.
     assert args["script"].count("L.markerClusterGroup") == platforms["category"].nunique()
     assert "https://" not in args["header"]
@@ -126,3 +126,31 @@ def test_synthetic_switch_loads_test_platforms():
     at = _run({"synthetic": "2000"})
     assert _shown(at) == (2000, 2000)
     assert at.warning  # the banner says the data are synthetic
+
+
+@pytest.mark.parametrize("panel", ["tab_table", "tab_proximity", "tab_clusters", "tab_stats", "tab_export"])
+def test_every_panel_runs(panel, platforms):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["panel"] = panel
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    if panel == "tab_clusters":
+        found = next(m for m in at.metric if m.label == "聚类数")
+        assert int(found.value) >= 1
+        # Opening the panel puts the hulls on the map, switched on.
+        script = _map_args(at)["script"]
+        assert json.dumps("聚类外包")[1:-1] in script and "dominant_categories" in script
+    if panel == "tab_proximity":
+        assert at.slider and at.slider[0].value == 2000
+    if panel == "tab_stats":
+        assert len(at.subheader) >= 4
+
+
+def test_corridor_width_changes_corridor_table(platforms):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["panel"] = "tab_proximity"
+    at.run()
+    narrow_rows = len(at.dataframe[0].value) if at.dataframe else 0
+    at.slider[0].set_value(10_000).run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) >= narrow_rows

@@ -201,3 +201,45 @@ def test_url_reopens_view(page, server, platforms):
     count = _wait_for_count(page, lambda n: n == int((platforms["category"] == category).sum()))
     assert count == int((platforms["category"] == category).sum())
     page.get_by_text("Guangzhou science-and-technology innovation layout").wait_for(timeout=30_000)
+
+
+def test_click_on_map_lists_nearest_platforms(page, server):
+    page.goto(server)
+    _map_frame(page)
+    page.wait_for_timeout(1000)
+    box = page.query_selector(MAP_IFRAME).bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.55)
+    # Five nearest platforms appear in a table under the map, and a selection ring on it.
+    page.get_by_text("在地图上点击任意位置。").wait_for(state="detached", timeout=30_000)
+    count_js = "() => (window.feature_group || []).filter(g => g._map).reduce((n, g) => n + g.getLayers().length, 0)"
+    deadline = time.time() + 20
+    highlighted = 0
+    while highlighted < 7 and time.time() < deadline:
+        highlighted = _map_frame(page).evaluate(count_js)
+        time.sleep(0.3)
+    assert highlighted == 7  # five rings, the clicked point and the circle reaching the fifth
+
+
+def test_drawn_circle_lists_platforms_inside(page, server, platforms):
+    from gzgeo import analysis
+
+    page.goto(server)
+    frame = _map_frame(page)
+    page.wait_for_timeout(1000)
+    box = page.query_selector(MAP_IFRAME).bounding_box()
+    frame.locator(".leaflet-draw-draw-circle").click()
+    cx, cy = box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.45
+    page.mouse.move(cx, cy)
+    page.mouse.down()
+    page.mouse.move(cx + 80, cy + 40, steps=5)
+    page.mouse.up()
+    page.get_by_text("使用地图左侧的绘图工具。").wait_for(state="detached", timeout=30_000)
+    # The drawn circle as Leaflet reports it, queried independently with the analysis library.
+    circle = _map_frame(page).evaluate(
+        "() => { const c = window.drawnItems.getLayers().find(l => l instanceof L.Circle);"
+        " return c && [c.getLatLng().lng, c.getLatLng().lat, c.getRadius()]; }")
+    assert circle is not None
+    expected = analysis.query_region(platforms, center=tuple(circle[:2]), radius_m=circle[2])
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text="范围内平台")
+    metric.wait_for(timeout=30_000)
+    assert metric.inner_text().split()[-1] == str(int(expected.region["n_platforms"].iloc[0]))

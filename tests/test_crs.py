@@ -122,3 +122,12 @@ def test_metric_crs_is_gauss_kruger_114():
     assert m.iloc[0].distance(m.iloc[1]) == pytest.approx(GEOD.inv(113, 23, 114, 23)[2], rel=1e-3)
     with pytest.raises(ValueError, match="no CRS"):
         crs.to_metric(gpd.GeoSeries([Point(0, 0)]))
+
+
+@pytest.mark.parametrize("src,dst", [("gcj02", "wgs84"), ("bd09", "wgs84"), ("bd09", "gcj02")])
+def test_inverse_is_independent_of_the_batch(src, dst):
+    # Shared borders converted in separate calls must come out identical.
+    lon, lat = np.meshgrid(np.linspace(113.0, 114.0, 50), np.linspace(22.6, 23.9, 50))
+    whole = crs.convert(lon.ravel(), lat.ravel(), src, dst)
+    alone = [crs.convert(x, y, src, dst) for x, y in zip(lon.ravel()[:20], lat.ravel()[:20], strict=True)]
+    np.testing.assert_array_equal(np.array(alone), np.column_stack(whole)[:20])
