@@ -20,7 +20,7 @@ from streamlit_folium import st_folium
 
 import gzgeo
 from gzgeo import analysis
-from gzgeo.basemaps import BASEMAPS, get_basemap, point_from_basemap_datum
+from gzgeo.basemaps import BASEMAPS, get_basemap, point_from_basemap_datum, point_to_basemap_datum
 from gzgeo.crs import convert_geometry
 from gzgeo.filters import (
     FACETS,
@@ -62,6 +62,12 @@ def _filtered(synthetic: int, flt: PlatformFilter) -> gpd.GeoDataFrame:
     return filter_platforms(_platforms(synthetic), flt)
 
 
+def _located(platforms: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The platforms analysis treats as located by default (district-only estimates are not locations)."""
+    keep = analysis.located_mask(platforms)
+    return platforms if keep is None else platforms[keep]
+
+
 @st.cache_resource(show_spinner=False)
 def _table(name: str) -> pd.DataFrame | None:
     try:
@@ -72,7 +78,7 @@ def _table(name: str) -> pd.DataFrame | None:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _clusters(synthetic: int, flt: PlatformFilter, method: str, eps_m: float, min_points: int):
-    platforms = _filtered(synthetic, flt)
+    platforms = _located(_filtered(synthetic, flt))
     if len(platforms) < max(2, min_points):
         return None, None
     if method == "HDBSCAN":
@@ -90,7 +96,10 @@ def _corridor(synthetic: int, flt: PlatformFilter, half_width_m: float):
         return None, None
     band = analysis.buffers(axis, half_width_m, dissolve=True)
     band["label"] = f"±{half_width_m:,.0f} m"
-    corridor = analysis.along_axis(_filtered(synthetic, flt), max_dist_m=half_width_m, axis=axis)
+    platforms = _located(_filtered(synthetic, flt))
+    if platforms.empty:
+        return pd.DataFrame(), band[["label", "geometry"]]
+    corridor = analysis.along_axis(platforms, max_dist_m=half_width_m, axis=axis)
     return corridor.drop(columns="geometry"), band[["label", "geometry"]]
 
 
@@ -254,13 +263,14 @@ def _map_panel(view: ViewState, hulls, band, hull_key: str) -> None:
     k = int(st.session_state.get("k_nearest", 5))
     click, nearest, region_result = None, None, None
     clicked = state.get("last_clicked")
-    if clicked and len(platforms):
+    not_located = len(platforms) - len(_located(platforms))
+    if clicked and len(platforms) > not_located:
         lat, lon = point_from_basemap_datum(clicked["lat"], clicked["lng"], view.basemap)
         click = (lat, lon)
         nearest = analysis.nearest_platforms(platforms, (lon, lat), k=k)
     drawings = state.get("all_drawings") or []
     polygon, circle = _drawn_region(drawings[-1] if drawings else None, view.basemap)
-    if len(platforms) and (polygon is not None or circle is not None):
+    if len(platforms) > not_located and (polygon is not None or circle is not None):
         region_result = (analysis.query_region(platforms, region=polygon) if polygon is not None
                          else analysis.query_region(platforms, center=circle[:2], radius_m=circle[2]))
     dynamic = highlight_layer(
@@ -287,6 +297,8 @@ def _map_panel(view: ViewState, hulls, band, hull_key: str) -> None:
             st.caption(t("click_hint", lang))
         else:
             st.dataframe(_platform_table(nearest, lang, ["dist_m"]).round({"dist_m": 0}), hide_index=True)
+        if not_located:
+            st.caption(t("not_located", lang).format(n=not_located))
     with right:
         st.subheader(t("drawn", lang))
         if region_result is None:
@@ -303,6 +315,8 @@ def _map_panel(view: ViewState, hulls, band, hull_key: str) -> None:
                 by_cat["value"] = by_cat["value"].map(lambda v: value_label("category", v, lang))
                 st.bar_chart(by_cat.set_index("value")["n"], horizontal=True)
             st.dataframe(_platform_table(region_result.platforms, lang), hide_index=True)
+        if not_located:
+            st.caption(t("not_located", lang).format(n=not_located))
 
 
 def _proximity_tab(view: ViewState, corridor: pd.DataFrame | None, platforms: gpd.GeoDataFrame) -> None:
@@ -329,6 +343,9 @@ def _proximity_tab(view: ViewState, corridor: pd.DataFrame | None, platforms: gp
         st.altair_chart(chart, width="stretch")
         st.dataframe(_platform_table(profile, lang, ["chainage_m", "dist_m", "side"]).round(
             {"chainage_m": 0, "dist_m": 0}), hide_index=True)
+    not_located = len(platforms) - len(_located(platforms))
+    if corridor is not None and not_located:
+        st.caption(t("not_located", lang).format(n=not_located))
 
     st.subheader(t("distance_between", lang))
     if len(platforms) >= 2:
@@ -337,9 +354,14 @@ def _proximity_tab(view: ViewState, corridor: pd.DataFrame | None, platforms: gp
         a, b = st.columns(2)
         first = a.selectbox(t("platform_a", lang), ids[:5000], format_func=names.get, key="dist_a")
         second = b.selectbox(t("platform_b", lang), ids[:5000], index=1, format_func=names.get, key="dist_b")
-        target = platforms.loc[platforms["id"] == first].geometry.iloc[0]
-        pair = analysis.nearest_platforms(platforms[platforms["id"] == second], target, k=1)
-        st.metric(t("distance_km", lang), f"{float(pair['dist_m'].iloc[0]) / 1000:.2f}")
+        located_ids = set(_located(platforms)["id"])
+        unlocated = [i for i in (first, second) if i not in located_ids]
+        if unlocated:
+            st.caption(t("distance_unknown", lang).format(name=names[unlocated[0]]))
+        else:
+            target = platforms.loc[platforms["id"] == first].geometry.iloc[0]
+            pair = analysis.nearest_platforms(platforms[platforms["id"] == second], target, k=1)
+            st.metric(t("distance_km", lang), f"{float(pair['dist_m'].iloc[0]) / 1000:.2f}")
 
 
 def _clusters_tab(view: ViewState, summary, labelled) -> None:
@@ -408,16 +430,25 @@ def _stats_tab(view: ViewState, platforms: gpd.GeoDataFrame) -> None:
 
 
 def _export_tab(view: ViewState, platforms: gpd.GeoDataFrame) -> None:
+    from gzgeo.export import EXPORT_FORMATS, export_bytes
+    from gzgeo.snapshot import snapshot_png
+
     lang = view.lang
-    try:
-        from gzgeo.export import EXPORT_FORMATS, export_bytes
-    except ImportError:
-        st.info(t("export_missing", lang))
-        return
-    fmt = st.selectbox(t("export_format", lang), list(EXPORT_FORMATS), key="export_fmt")
+    formats = ["snapshot", *EXPORT_FORMATS]
+    fmt = st.selectbox(t("export_format", lang), formats, key="export_fmt",
+                       format_func=lambda f: t("export_snapshot", lang) if f == "snapshot" else f)
     if st.button(t("export_button", lang), key="export_go"):
         with st.spinner("…"):
-            data, filename, mime = export_bytes(fmt, platforms=platforms)
+            if fmt == "snapshot":
+                # The map exactly as shown: same layers, filters and basemap, at the current centre and zoom.
+                memo = st.session_state.get("_map_memo")
+                fmap = copy.deepcopy(memo[1]) if memo else _build_map(view, None, None, "export")
+                lat, lon = st.session_state["center"]
+                data = snapshot_png(fmap, center=point_to_basemap_datum(lat, lon, view.basemap),
+                                    zoom=int(st.session_state["zoom"]))
+                filename, mime = "gzgeo-map-view.png", "image/png"
+            else:
+                data, filename, mime = export_bytes(fmt, platforms=platforms)
         st.download_button(filename, data=data, file_name=filename, mime=mime)
 
 

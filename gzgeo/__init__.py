@@ -36,6 +36,8 @@ from .analysis import (
     kernel_density,
     layout_shares,
     layout_statistics,
+    located,
+    located_mask,
     mean_centre,
     median_centre,
     nearest_neighbour_index,
@@ -79,7 +81,8 @@ __all__ = [
     "CoverageResult", "DensitySurface", "RegionQuery", "along_axis", "axis_line", "buffers", "cluster_summary",
     "count_platforms", "coverage", "dbscan_clusters", "density_contours", "distance_matrix", "distance_to_layout",
     "distance_to_nearest", "hdbscan_clusters", "hot_spots", "hot_spots_by_area", "kernel_density", "layout_shares",
-    "layout_statistics", "mean_centre", "median_centre", "nearest_neighbour_index", "nearest_platforms",
+    "layout_statistics", "located", "located_mask", "mean_centre", "median_centre", "nearest_neighbour_index",
+    "nearest_platforms",
     "points_in_polygons", "query_region", "rings", "ripley", "standard_deviational_ellipse", "synthetic_points",
     "target_progress",
     # maps and exports

@@ -44,6 +44,7 @@ from matplotlib.patches import Patch, Polygon, Rectangle
 from pyproj import Transformer
 
 from .analysis import along_axis, cluster_summary, dbscan_clusters, kernel_density
+from .analysis._common import located_mask
 from .crs import GUANGZHOU_METRIC_CRS, WGS84, convert
 from .export import resolve_zone
 from .layers import load
@@ -340,9 +341,12 @@ def _draw_platforms(ax, platforms_m: gpd.GeoDataFrame, handles: list, size: floa
                               markeredgecolor="#333333", markeredgewidth=1.5,
                               label="空心：位置为估计（功能区/行政区代表点）\nhollow = estimated location"))
     if label:
-        for row in platforms_m.itertuples():
-            ax.annotate(str(row.name_zh), (row.geometry.x, row.geometry.y), xytext=(5, 4),
-                        textcoords="offset points", fontsize=8, color="#222222", zorder=13)
+        # Platforms known only to the same zone or district share one point: one label says how many.
+        xy = np.round(np.column_stack([platforms_m.geometry.x, platforms_m.geometry.y]), 0)
+        for (x, y), names in platforms_m.groupby([xy[:, 0], xy[:, 1]], sort=False)["name_zh"]:
+            text = str(names.iloc[0]) if len(names) == 1 else f"{names.iloc[0]} 等 {len(names)} 个平台"
+            ax.annotate(text, (x, y), xytext=(5, 4), textcoords="offset points", fontsize=8, color="#222222",
+                        zorder=13)
 
 
 def _draw_context(ax, layers: set[str], handles: list, label_zones: bool = True) -> None:
@@ -555,8 +559,12 @@ def static_map(
         elif preset == "density":
             _draw_context(ax, {"districts", "zones"}, handles, label_zones=False)
             extent = _extent_of(_metric(load("city")).geometry, pad=0.02)
-            if len(selection_m):
-                surface = kernel_density(selection_m, bandwidth_m=bandwidth_m, cell_m=bandwidth_m / 5,
+            # Density and clusters use located platforms only: a district-only point is not a location.
+            keep = located_mask(selection_m)
+            located_m = selection_m if keep is None else selection_m[keep]
+            not_located = len(selection_m) - len(located_m)
+            if len(located_m):
+                surface = kernel_density(located_m, bandwidth_m=bandwidth_m, cell_m=bandwidth_m / 5,
                                          region=load("city"))
                 density = surface.density_per_km2
                 masked = np.ma.masked_less(density, density.max() * 0.03)
@@ -567,10 +575,13 @@ def static_map(
                 # the colour bar lives in the side panel so the map frame keeps its true-scale size
                 bar = fig.colorbar(image, cax=fig.add_axes((_PANEL_LEFT, 0.25, 0.2, 0.018)), orientation="horizontal")
                 bar.set_label("平台密度 platforms / km²", fontsize=10)
-                _draw_clusters(ax, selection_m, cluster_eps_m, handles)
+                _draw_clusters(ax, located_m, cluster_eps_m, handles)
             default_title = PRESETS["density"]
             default_subtitle = (f"高斯核密度 Gaussian kernel density, bandwidth {bandwidth_m / 1000:g} km; "
                                 f"DBSCAN 集聚区 clusters, eps {cluster_eps_m / 1000:g} km (EPSG:4547)")
+            if not_located:
+                default_subtitle += (f"; 未计入仅知所在区的 {not_located} 个平台 "
+                                     f"{not_located} known only to their district not included")
         else:  # axis
             _draw_context(ax, {"districts", "zones", "cores", "nodes", "axis"}, handles, label_zones=False)
             axis_m = _metric(load("axis"))
@@ -579,11 +590,18 @@ def static_map(
                           linestyle=(0, (4, 2)), zorder=5)
             handles.append(Patch(facecolor="#eee3ef", edgecolor=_AXIS_COLOR, linestyle="--",
                                  label=f"创新大道两侧 {within_m / 1000:g} km 走廊 corridor"))
-            near = along_axis(selection, max_dist_m=within_m)
+            # Only located platforms can be said to lie near the axis; district-only estimates are counted apart.
+            keep = located_mask(selection)
+            not_located = 0 if keep is None else int((~keep).sum())
+            near = (along_axis(selection, max_dist_m=within_m) if not_located < len(selection)
+                    else selection.iloc[:0])
             selection_m = _metric(near)
             extent = _extent_of(corridor, pad=0.10)
             default_title = PRESETS["axis"]
             default_subtitle = f"{len(near)} 个平台距轴线 ≤ {within_m:g} m platforms within {within_m:g} m"
+            if not_located:
+                default_subtitle += (f"; 另 {not_located} 个仅知所在区，未显示 "
+                                     f"{not_located} known only to their district not shown")
             label = label_platforms is not False
         _draw_platforms(ax, selection_m, handles, label=label)
 

@@ -92,16 +92,24 @@ _QUERY_COLUMNS = ["id", "name_zh", "name_en", "category", "district", "location_
 
 def _cmd_near_axis(args: argparse.Namespace) -> int:
     from .analysis import along_axis
+    from .analysis._common import located_mask
     from .export import select_platforms
 
     if args.within < 0:
         raise CliError("--within must be ≥ 0 metres")
     selection = select_platforms(category=args.category, district=args.district, zone=args.zone)
-    near = along_axis(selection, max_dist_m=args.within)
+    # A platform known only to its district has no location: it is left out, and the count says so.
+    keep = located_mask(selection)
+    not_located = 0 if keep is None else int((~keep).sum())
+    if not_located and not_located == len(selection):
+        near = selection.iloc[:0].assign(dist_m=[], chainage_m=[], side=[])
+    else:
+        near = along_axis(selection, max_dist_m=args.within)
     near = near.assign(dist_m=near["dist_m"].round(1), chainage_m=near["chainage_m"].round(1))
     _print_table(near, ["id", "name_zh", "category", "dist_m", "chainage_m", "side", "location_precision"],
                  args.format)
-    print(f"{len(near)} platform(s) within {args.within:g} m of the axis", file=sys.stderr)
+    note = f"; {not_located} known only to their district are not shown" if not_located else ""
+    print(f"{len(near)} located platform(s) within {args.within:g} m of the axis{note}", file=sys.stderr)
     return 0
 
 
@@ -112,6 +120,13 @@ def _cmd_in_zone(args: argparse.Namespace) -> int:
     inside = select_platforms(category=args.category, district=args.district, zone=zone["id"])
     _print_table(inside, _QUERY_COLUMNS, args.format)
     print(f"{len(inside)} platform(s) in {zone['name_zh']} ({zone['id']})", file=sys.stderr)
+    # Platforms known only to their district are never placed inside a zone; say how many could be.
+    districts = [d for d in str(zone.get("districts", "")).split("|") if d]
+    maybe = select_platforms(category=args.category, district=districts or None)
+    maybe = maybe[maybe["location_precision"] == "district"]
+    if len(maybe):
+        print(f"{len(maybe)} more known only to {'、'.join(districts)} may also lie in it (not listed; "
+              "their location is not known)", file=sys.stderr)
     return 0
 
 

@@ -135,6 +135,8 @@ def deck_statistics(platforms: gpd.GeoDataFrame | None = None) -> dict[str, pd.D
                                                                             progress["unit"], strict=True)],
         "年份 year": [f"{y:.0f}" if pd.notna(y) else "" for y in progress["target_year"]],
         "已上图 mapped": progress["mapped_count"].astype(int),
+        "范围 scope": progress["scope"],
+        "出处 source": [f"{f[:3]} {c}" for f, c in zip(progress["source_file"], progress["clause"], strict=True)],
     })
     return {"by_zone": by_zone, "by_category": by_category, "targets": targets}
 
@@ -160,15 +162,26 @@ def _map_slide(prs, png: bytes, heading: str, caption: str) -> None:
 def _statistics_slide(prs, stats: dict[str, pd.DataFrame]) -> None:
     slide = prs.slides.add_slide(prs.slide_layouts[6])
     _text_box(slide, Inches(0.4), Inches(0.15), Inches(12.5), Inches(0.6),
-              [("统计 Statistics：功能区、类别与目标 zones, categories and targets", 22, True, _DARK)])
-    by_zone, by_category, targets = stats["by_zone"], stats["by_category"], stats["targets"]
+              [("统计 Statistics：功能区与类别 zones and categories", 22, True, _DARK)])
+    by_zone, by_category = stats["by_zone"], stats["by_category"]
     _table(slide, by_zone, Inches(0.4), Inches(0.95), Inches(4.6), Inches(0.35) * (len(by_zone) + 1))
     _table(slide, by_category, Inches(5.3), Inches(0.95), Inches(7.6), Inches(0.3) * (len(by_category) + 1),
            font_size=10)
-    if len(targets):
-        shown = targets.head(10)  # more would run off the slide
-        top = Inches(0.95) + Inches(0.35) * (len(by_zone) + 1) + Inches(0.3)
-        _table(slide, shown, Inches(0.4), top, Inches(4.6), Inches(0.3) * (len(shown) + 1), font_size=9)
+
+
+def _targets_slides(prs, targets: pd.DataFrame, rows_per_slide: int = 12) -> None:
+    """Targets against mapped counts, across the full width, continued on as many slides as needed."""
+    pages = [targets.iloc[i:i + rows_per_slide] for i in range(0, len(targets), rows_per_slide)] or [targets]
+    for number, page in enumerate(pages, start=1):
+        slide = prs.slides.add_slide(prs.slide_layouts[6])
+        more = f" ({number}/{len(pages)})" if len(pages) > 1 else ""
+        _text_box(slide, Inches(0.4), Inches(0.15), Inches(12.5), Inches(0.6),
+                  [(f"规划目标与已上图平台 Targets against mapped platforms{more}", 22, True, _DARK)])
+        _table(slide, page, Inches(0.4), Inches(0.95), Inches(12.5), Inches(0.4) * (len(page) + 1), font_size=10)
+        _text_box(slide, Inches(0.4), Inches(6.8), Inches(12.5), Inches(0.5),
+                  [("已上图：数据中该类别的平台数（黄埔目标只计黄埔区）。目标指存量或新增以原文为准。"
+                    " Mapped: platforms of the counted categories in the data (Huangpu targets count 黄埔区 only).",
+                    10, False, _GREY)])
 
 
 def _sources_slide(prs, platforms: gpd.GeoDataFrame) -> None:
@@ -241,7 +254,9 @@ def build_deck(
             png = static_map_bytes("png", "zone", platforms=selection, zone=row.id, dpi=dpi, review_number=review)
             _map_slide(prs, png, f"{row.name_zh} · {row.name_en}",
                        f"{row.name_zh}范围（示意）及区内平台。{getattr(row, 'precision_note', '') or ''}")
-    _statistics_slide(prs, deck_statistics(selection))
+    stats = deck_statistics(selection)
+    _statistics_slide(prs, stats)
+    _targets_slides(prs, stats["targets"])
     _sources_slide(prs, selection)
     return prs
 

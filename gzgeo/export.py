@@ -67,7 +67,8 @@ def resolve_zone(key: str, zones: gpd.GeoDataFrame | None = None) -> pd.Series:
     Parameters
     ----------
     key : str
-        ``id``, ``name_zh`` or ``name_en`` (case-insensitive, surrounding spaces ignored).
+        ``id``, ``name_zh`` or ``name_en`` (case-insensitive, surrounding spaces ignored), or a
+        part of a name that matches one zone only (``"知识城"``, ``"Finance City"``).
     zones : GeoDataFrame, optional
         The ``zones`` layer; loaded when omitted.
 
@@ -79,7 +80,7 @@ def resolve_zone(key: str, zones: gpd.GeoDataFrame | None = None) -> pd.Series:
     Raises
     ------
     UnknownZoneError
-        When nothing matches; the message lists every valid zone.
+        When nothing or more than one zone matches; the message lists the candidates.
 
     Examples
     --------
@@ -87,6 +88,8 @@ def resolve_zone(key: str, zones: gpd.GeoDataFrame | None = None) -> pd.Series:
     >>> zone = resolve_zone(gzgeo.load("zones")["name_zh"].iloc[0])
     >>> zone["id"] == gzgeo.load("zones")["id"].iloc[0]
     True
+    >>> resolve_zone("知识城")["id"]
+    'knowledge-city'
     """
     zones = load("zones") if zones is None else zones
     wanted = str(key).strip().casefold()
@@ -94,8 +97,14 @@ def resolve_zone(key: str, zones: gpd.GeoDataFrame | None = None) -> pd.Series:
         hits = zones[zones[column].astype(str).str.strip().str.casefold() == wanted]
         if len(hits):
             return hits.iloc[0]
-    valid = "; ".join(f"{r.id} ({r.name_zh} / {r.name_en})" for r in zones.itertuples())
-    raise UnknownZoneError(f"unknown zone {key!r}; valid zones: {valid}")
+    names = zones["name_zh"].astype(str).str.casefold() + "\n" + zones["name_en"].astype(str).str.casefold()
+    partial = zones[names.str.contains(wanted, regex=False)] if wanted else zones.iloc[0:0]
+    if len(partial) == 1:
+        return partial.iloc[0]
+    candidates = partial if len(partial) else zones
+    listed = "; ".join(f"{r.id} ({r.name_zh} / {r.name_en})" for r in candidates.itertuples())
+    what = "ambiguous zone" if len(partial) else "unknown zone"
+    raise UnknownZoneError(f"{what} {key!r}; {'candidates' if len(partial) else 'valid zones'}: {listed}")
 
 
 def _as_list(value: str | Iterable[str] | None) -> list[str]:

@@ -15,6 +15,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from .crs import GUANGZHOU_METRIC_CRS, WGS84
 
@@ -226,29 +227,51 @@ def _coerce_numeric(table: pd.DataFrame, name: str) -> pd.DataFrame:
     return table
 
 
-def _anchor_geometries(home: str) -> dict[str, object]:
-    """Polygons a platform may be anchored to: zones, nodes, cores by id, districts by name."""
+def _anchor_geometries(home: str) -> tuple[dict[str, object], dict[str, object]]:
+    """Polygons a platform may be anchored to, and the districts' share outside every planning polygon.
+
+    Returns ``(polygons, district_rest)``: zones, nodes and cores by id and
+    districts by name; and for each district, the part not covered by any
+    zone, node or core.
+    """
     polygons: dict[str, object] = {}
     for layer in _ANCHOR_LAYERS:
         gdf = _load_cached(layer, home)
         for key, geom in zip(gdf["id"], gdf.geometry, strict=True):
             polygons.setdefault(key, geom)
+    planning = shapely.union_all(list(polygons.values()))
     districts = _load_cached("districts", home)
+    rest: dict[str, object] = {}
     for key, geom in zip(districts["name_zh"], districts.geometry, strict=True):
         polygons.setdefault(key, geom)
-    return polygons
+        rest[key] = geom.difference(planning)
+    return polygons, rest
 
 
-def _anchor_point(polygons: dict[str, object], anchor: str, district: str):
-    """Representative point of the anchor polygon, inside the platform's stated district.
+def _largest_part(geom):
+    parts = getattr(geom, "geoms", [geom])
+    return max(parts, key=lambda g: g.area)
+
+
+def _anchor_point(polygons: dict[str, object], district_rest: dict[str, object], anchor: str, district: str):
+    """Representative point for a platform known only to a zone or a district.
 
     A zone can straddle districts (琶洲核心片区 includes 大学城 in Panyu): the
     point is drawn where the zone and the stated district overlap, so that an
-    estimated location never contradicts the district the source gives.
+    estimated location never contradicts the district the source gives. A
+    platform known only to its district is drawn in a part of the district
+    outside every zone, node and core, so that a spatial join never counts it
+    as lying in a planning zone it may not be in.
     """
     geom = polygons.get(anchor)
     if geom is None:
         return None
+    if anchor in district_rest:
+        point = geom.representative_point()
+        rest = district_rest[anchor]
+        if rest.area > 0 and rest.distance(point) > 0:
+            point = _largest_part(rest).representative_point()
+        return point
     within = polygons.get(district)
     if within is not None and within is not geom:
         overlap = geom.intersection(within)
@@ -264,9 +287,9 @@ def _build_platforms(path: Path, home: str) -> gpd.GeoDataFrame:
     geometry = np.asarray(gpd.points_from_xy(lon, lat, crs=WGS84), dtype=object)
     # A platform known only to its zone or district is drawn at a representative
     # point of that polygon; location_precision says it is an estimate.
-    polygons = _anchor_geometries(home)
+    polygons, district_rest = _anchor_geometries(home)
     for i in np.flatnonzero((lon.isna() | lat.isna()).to_numpy()):
-        geometry[i] = _anchor_point(polygons, table.at[i, "anchor"], table.at[i, "district"])
+        geometry[i] = _anchor_point(polygons, district_rest, table.at[i, "anchor"], table.at[i, "district"])
     table["lon"], table["lat"] = lon, lat
     table["location_is_estimate"] = table["location_precision"].isin(ESTIMATED_PRECISIONS)
 

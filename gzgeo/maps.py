@@ -36,6 +36,7 @@ from folium.template import Template as FoliumTemplate
 from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
 
+from .analysis._common import located_mask
 from .basemaps import add_basemap, get_basemap, to_basemap_datum
 from .crs import convert, convert_frame, to_metric
 from .i18n import DEFAULT_LANGUAGE, category_labels, t, value_label
@@ -568,7 +569,10 @@ def layout_map(
     add_platform_layers(fmap, platforms, lang=lang, datum=datum, show="platforms" in wanted, colors=colors)
 
     if "heatmap" in wanted and len(platforms):
-        pts = platforms.geometry[platforms.geometry.notna() & ~platforms.geometry.is_empty]
+        # Density shows located platforms only: stacked district-only estimates would paint a false hot spot.
+        keep = located_mask(platforms)
+        heat = platforms if keep is None else platforms[keep]
+        pts = heat.geometry[heat.geometry.notna() & ~heat.geometry.is_empty]
         lon, lat = pts.x.to_numpy(), pts.y.to_numpy()
         if datum != "wgs84":
             lon, lat = convert(lon, lat, "wgs84", datum)

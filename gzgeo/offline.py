@@ -118,9 +118,19 @@ def _mime(url: str, is_css: bool) -> str:
     return "text/css" if is_css else "text/javascript"
 
 
+@lru_cache(maxsize=1)
+def _urls_by_filename() -> dict[str, str]:
+    return {asset_filename(url): url for url in _assets()}
+
+
 def _local_url(url: str, mode: str, is_css: bool, prefix: str) -> str:
-    if url.startswith(("data:", prefix)):
+    if url.startswith("data:"):
         return url
+    if url.startswith(prefix):
+        if mode == "static":
+            return url
+        # A map built for the app, now saved standalone: inline the file it links to.
+        url = _urls_by_filename().get(url[len(prefix):], url)
     text = asset_text(url)
     if mode == "inline":
         payload = base64.b64encode(text.encode("utf-8")).decode("ascii")

@@ -29,6 +29,8 @@ def snapshot_png(
     height: int = 900,
     scale: float = 2.0,
     timeout_ms: float = 30_000,
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
 ) -> bytes:
     """Render a folium map in headless Chromium and return a PNG of the map element.
 
@@ -46,6 +48,9 @@ def snapshot_png(
         ``device_scale_factor``: 2 gives a 3200×1800 PNG for the default viewport.
     timeout_ms : float
         How long to wait for Leaflet to draw.
+    center, zoom : optional
+        The view to capture, ``(lat, lon)`` in the map's own coordinates (GCJ-02 on an AMap basemap) and
+        the Leaflet zoom level: pass where the planner has panned to, to capture exactly what they see.
 
     Returns
     -------
@@ -65,6 +70,10 @@ def snapshot_png(
         fmap = layout_map(platforms=platforms, offline="inline")
     else:
         localize(fmap, mode="inline")
+    if center is not None:
+        fmap.location = [float(center[0]), float(center[1])]
+    if zoom is not None:
+        fmap.options["zoom"] = int(zoom)
     with tempfile.TemporaryDirectory(prefix="gzgeo-snapshot-") as tmp:
         page_path = Path(tmp) / "map.html"
         fmap.save(str(page_path))

@@ -132,9 +132,12 @@ def build():
     ordered = sorted(enumerate(points), key=lambda ip: (-ip[1]["point"].y, ip[0]))
     ordered = [p for _, p in ordered]
 
+    # A platform known only to its district has no location to pass through: it is
+    # listed as linked, but only better-located platforms shape the line.
+    shaping = [p for p in ordered if p["how"] != "csv:district"]
     vertices = [start.coords[0]]
     inserted = False
-    for p in ordered:
+    for p in shaping:
         xy = p["point"].coords[0]
         if not inserted and xy[1] < BIO_ISLAND_LAT:
             vertices += SCIENCE_TO_BIO_ISLAND
@@ -152,7 +155,8 @@ def build():
         "geo/cores.geojson knowledge-city) north to south through the points of the linked platforms "
         f"({how}; precisions: {', '.join(hows)}), then from 科学城 along the 广园快速 west and the 科韵路 south across "
         "琶洲 to 广州国际生物岛; no official road named 创新大道 was found. Platforms whose CSV location is only a "
-        "zone or district estimate make the axis equally approximate there"
+        "zone estimate make the axis equally approximate there; platforms known only to their district are listed "
+        "in linked_platforms but do not shape the line"
     )
     axis = gpd.GeoDataFrame(
         [{
@@ -176,6 +180,9 @@ def build():
 def check(axis: gpd.GeoDataFrame, ordered: list[dict]) -> None:
     line_m = axis.to_crs(GUANGZHOU_METRIC_CRS).geometry.iloc[0]
     for p in ordered:
+        if p["how"] == "csv:district":
+            print(f"  {p['name']:16s} {p['id']:40s} {p['how']:14s} known only to its district: not checked")
+            continue
         pm = gpd.GeoSeries([p["point"]], crs=WGS84).to_crs(GUANGZHOU_METRIC_CRS).iloc[0]
         dist = line_m.distance(pm)
         print(f"  {p['name']:16s} {p['id']:40s} {p['how']:14s} {p['point'].x:.5f},{p['point'].y:.5f}  {dist:6.1f} m")

@@ -76,6 +76,20 @@ def test_cluster_summary_reports_overlapping_zones(platforms, zones):
         assert sorted(filter(None, row["zones"].split("|"))) == expected
 
 
+def test_identical_district_estimates_do_not_form_a_cluster(blobs):
+    # Twenty platforms known only to one district share one drawn point: that is not a cluster.
+    stacked = gpd.GeoDataFrame({"id": [f"d{i}" for i in range(20)], "location_precision": "district"},
+                               geometry=gpd.points_from_xy([470_000] * 20, [2_590_000] * 20), crs=METRIC)
+    located_blobs = blobs.assign(location_precision="site")
+    mixed = gpd.GeoDataFrame(gpd.pd.concat([located_blobs, stacked], ignore_index=True), crs=METRIC)
+    out = dbscan_clusters(mixed, eps_m=800, min_samples=5)
+    assert len(out) == len(blobs) and not out["id"].str.startswith("d").any()
+    assert out["cluster"].max() == 2
+    with_estimates = dbscan_clusters(mixed, eps_m=800, min_samples=5, coarsest="district")
+    assert with_estimates["cluster"].max() == 3  # the stacked points become a spurious fourth cluster
+    assert hdbscan_clusters(mixed, min_cluster_size=10)["id"].str.startswith("b").all()
+
+
 def test_clustering_errors(blobs):
     with pytest.raises(ValueError):
         dbscan_clusters(blobs, eps_m=0)

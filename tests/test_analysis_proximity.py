@@ -17,6 +17,7 @@ from gzgeo.analysis import (
     distance_matrix,
     distance_to_layout,
     distance_to_nearest,
+    located,
     nearest_platforms,
     query_region,
     rings,
@@ -58,13 +59,71 @@ def test_along_axis_matches_geopandas_on_bundled_axis(platforms):
     assert line.coords[0][1] > line.coords[-1][1]  # 知识城 (north) end first
     pm = gzgeo.to_metric(platforms)
     dist = pm.distance(line)
-    expected = platforms[dist <= 2000]
-    assert set(out["id"]) == set(expected["id"])
+    near = dist <= 2000
+    expected = platforms[near & (platforms["location_precision"] != "district")]
+    assert set(out["id"]) == set(expected["id"]) and len(out) > 0
+    # District-only estimates near the axis are left out by default and come back on request.
+    everything = along_axis(platforms, max_dist_m=2000, coarsest="district")
+    assert set(everything["id"]) == set(platforms.loc[near, "id"])
     ref = gzgeo.to_metric(out).geometry
     assert np.allclose(out["dist_m"], ref.distance(line), atol=1e-6)
     lines = gpd.GeoSeries([line] * len(ref), crs=METRIC)
     assert np.allclose(out["chainage_m"], lines.project(ref.reset_index(drop=True), align=False), atol=1e-6)
     assert out["chainage_m"].is_monotonic_increasing
+
+
+def _precision_frame(xy, precision) -> gpd.GeoDataFrame:
+    return _metric_frame(np.asarray(xy, dtype=float), id=[f"p{i}" for i in range(len(precision))],
+                         location_precision=list(precision), category="lab")
+
+
+def test_district_estimate_near_the_axis_is_not_on_the_axis(synthetic_axis):
+    # A district-precision platform drawn 100 m from the axis is "somewhere in the district", not near the axis.
+    pts = _precision_frame([[405_000, 2_570_100], [400_200, 2_565_000]], ["district", "site"])
+    default = along_axis(pts, max_dist_m=2000, axis=synthetic_axis)
+    assert list(default["id"]) == ["p1"]
+    everything = along_axis(pts, max_dist_m=2000, axis=synthetic_axis, coarsest="district")
+    assert list(everything["id"]) == ["p0", "p1"]
+    assert everything.set_index("id").loc["p0", "dist_m"] == pytest.approx(100)
+    with pytest.raises(ValueError, match="location-precision filtering.*coarsest='district'"):
+        along_axis(pts.iloc[[0]], max_dist_m=2000, axis=synthetic_axis)
+
+
+def test_nearest_platforms_never_answers_with_a_district_estimate():
+    pts = _precision_frame([[400_000, 2_560_000], [400_500, 2_560_000], [403_000, 2_560_000]],
+                           ["district", "zone", "site"])
+    target = gpd.GeoSeries([shapely.Point(400_000, 2_560_000)], crs=METRIC).to_crs(4326).iloc[0]
+    near = nearest_platforms(pts, target, k=3)
+    assert list(near["id"]) == ["p1", "p2"]
+    assert np.allclose(near["dist_m"], [500, 3000], atol=1e-6)
+    assert list(nearest_platforms(pts, target, k=1, coarsest="site")["id"]) == ["p2"]
+    assert list(nearest_platforms(pts, target, k=1, coarsest=None)["id"]) == ["p0"]
+
+
+def test_located_follows_the_precision_order():
+    precisions = ["district", "zone", "campus_or_park", "site", "zone"]
+    pts = _precision_frame(np.full((5, 2), [400_000, 2_560_000]), precisions)
+    kept = {c: list(located(pts, c)["id"]) for c in ("site", "campus_or_park", "zone", "district", None)}
+    assert kept == {"site": ["p3"], "campus_or_park": ["p2", "p3"], "zone": ["p1", "p2", "p3", "p4"],
+                    "district": ["p0", "p1", "p2", "p3", "p4"], None: ["p0", "p1", "p2", "p3", "p4"]}
+    assert located(pts, "zone").crs == pts.crs
+    synthetic = synthetic_points(10, seed=1)  # no location_precision column: exact points, kept as they are
+    assert located(synthetic, "site") is synthetic
+    with pytest.raises(ValueError, match="coarsest must be"):
+        located(pts, "street")
+    with pytest.raises(ValueError, match="empty after location-precision filtering"):
+        located(pts.iloc[[0]])
+
+
+def test_query_region_reports_platforms_left_out():
+    pts = _precision_frame([[400_000, 2_560_000], [400_100, 2_560_000], [400_200, 2_560_000]],
+                           ["district", "zone", "site"])
+    centre = gpd.GeoSeries([shapely.Point(400_000, 2_560_000)], crs=METRIC).to_crs(4326).iloc[0]
+    q = query_region(pts, center=(centre.x, centre.y), radius_m=1000)
+    assert list(q.platforms["id"]) == ["p1", "p2"]
+    assert q.region[["n_platforms", "n_not_located"]].iloc[0].tolist() == [2, 1]
+    q_all = query_region(pts, center=(centre.x, centre.y), radius_m=1000, coarsest=None)
+    assert q_all.region[["n_platforms", "n_not_located"]].iloc[0].tolist() == [3, 0]
 
 
 def test_nearest_platforms_matches_ckdtree():
@@ -88,10 +147,14 @@ def test_nearest_platforms_to_a_polygon_and_by_category(zones):
 
 def test_distance_to_nearest_matches_sjoin_nearest(platforms, zones):
     out = distance_to_nearest(platforms, zones, "zone")
+    kept = platforms[platforms["location_precision"] != "district"]
+    assert list(out.index) == list(kept.index)
     ref = gpd.sjoin_nearest(gzgeo.to_metric(platforms), gzgeo.to_metric(zones)[["id", "geometry"]],
                             distance_col="d")
     ref = ref[~ref.index.duplicated()]
-    assert np.allclose(out["dist_zone_m"].to_numpy(), ref["d"].reindex(platforms.index).to_numpy())
+    assert np.allclose(out["dist_zone_m"].to_numpy(), ref["d"].reindex(kept.index).to_numpy())
+    everything = distance_to_nearest(platforms, zones, "zone", coarsest=None)
+    assert np.allclose(everything["dist_zone_m"].to_numpy(), ref["d"].reindex(platforms.index).to_numpy())
 
 
 def test_distance_to_nearest_polygon_fast_path_matches_geopandas(districts):
@@ -107,8 +170,10 @@ def test_distance_to_nearest_polygon_fast_path_matches_geopandas(districts):
 
 def test_distance_to_layout_is_zero_inside(platforms):
     d = distance_to_layout(platforms)
+    kept = platforms[platforms["location_precision"] != "district"]
+    assert list(d["id"]) == list(kept["id"])
     cores = gzgeo.to_metric(gzgeo.load("cores")).union_all()
-    inside = gzgeo.to_metric(platforms).intersects(cores).to_numpy()
+    inside = gzgeo.to_metric(kept).intersects(cores).to_numpy()
     assert (d["dist_core_m"].to_numpy()[inside] == 0).all()
     assert (d["dist_core_m"].to_numpy()[~inside] > 0).all()
 

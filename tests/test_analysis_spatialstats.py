@@ -64,6 +64,21 @@ def test_kernel_density_matches_sklearn(clustered):
     assert weighted.density_per_km2.sum() * 0.04 == pytest.approx(clustered["w"].sum(), rel=1e-3)
 
 
+def test_estimates_are_left_out_of_density_and_centres_with_their_weights(clustered):
+    # Half the points become district-only estimates; an array of weights must be filtered alongside them.
+    pts = clustered.assign(location_precision=np.where(np.arange(len(clustered)) % 2, "district", "zone"))
+    kept = pts[pts["location_precision"] == "zone"]
+    w = pts["w"].to_numpy()
+    surface = kernel_density(pts, bandwidth_m=2000, cell_m=200, weights=w)
+    assert surface.density_per_km2.sum() * 0.04 == pytest.approx(kept["w"].sum(), rel=1e-3)
+    centre = mean_centre(pts, weights=w)
+    expected = np.average(metric_xy(kept), axis=0, weights=kept["w"])
+    assert np.allclose(centre[["x_m", "y_m"]].to_numpy()[0], expected)
+    assert nearest_neighbour_index(pts, area_km2=2000)["n"].iloc[0] == len(kept)
+    assert nearest_neighbour_index(pts, area_km2=2000, coarsest=None)["n"].iloc[0] == len(pts)
+    assert hot_spots(pts, cell_m=4000)["count"].sum() <= len(kept)
+
+
 def test_density_contours_match_thresholded_grid(clustered):
     surface = kernel_density(clustered, bandwidth_m=2000, cell_m=200)
     peak = surface.density_per_km2.max()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pytest
+import shapely
 
 import gzgeo
 from gzgeo.analysis import (
@@ -15,6 +16,8 @@ from gzgeo.analysis import (
     synthetic_points,
     target_progress,
 )
+
+METRIC = gzgeo.GUANGZHOU_METRIC_CRS
 
 
 def test_points_in_polygons_matches_sjoin_on_20k_points():
@@ -44,6 +47,23 @@ def test_count_platforms_breakdowns_add_up(platforms, districts):
     assert (stats["n_platforms"].to_numpy() == expected).all()
 
 
+def test_count_platforms_counts_estimates_on_a_hand_made_frame():
+    square = lambda x0: shapely.box(x0, 2_560_000, x0 + 10_000, 2_570_000)  # noqa: E731
+    areas = gpd.GeoDataFrame({"id": ["west", "east", "empty"]},
+                             geometry=[square(400_000), square(410_000), square(430_000)], crs=METRIC)
+    xy = np.array([[401_000, 2_561_000], [402_000, 2_562_000], [403_000, 2_563_000], [404_000, 2_564_000],
+                   [415_000, 2_565_000], [416_000, 2_566_000], [500_000, 2_500_000]])
+    precision = ["site", "campus_or_park", "zone", "district", "district", "site", "zone"]
+    pts = gpd.GeoDataFrame({"location_precision": precision},
+                           geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=METRIC)
+    stats = count_platforms(pts, areas, by=None).set_index("id")
+    assert stats["n_platforms"].to_dict() == {"west": 4, "east": 2, "empty": 0}
+    assert stats["n_estimated"].to_dict() == {"west": 2, "east": 1, "empty": 0}  # the point outside is not counted
+    # Without a precision column every point is taken as exact.
+    exact = count_platforms(pts.drop(columns="location_precision"), areas, by=None)
+    assert exact["n_estimated"].tolist() == [0, 0, 0]
+
+
 def test_layout_statistics_covers_every_layer(platforms, zones):
     table = layout_statistics(platforms)
     assert set(table["kind"]) == {"zone", "zone_part", "core", "node", "district"}
@@ -52,8 +72,16 @@ def test_layout_statistics_covers_every_layer(platforms, zones):
     assert (table["kind"] == "zone_part").sum() == (~top).sum()
     for _, row in table[table["kind"] == "zone"].iterrows():
         geom = gzgeo.to_metric(zones[zones["id"] == row["id"]]).union_all()
-        inside = gzgeo.to_metric(platforms).intersects(geom).sum()
-        assert row["n_platforms"] == inside
+        hit = gzgeo.to_metric(platforms).intersects(geom).to_numpy()
+        assert row["n_platforms"] == hit.sum()
+        assert row["n_estimated"] == platforms["location_is_estimate"].to_numpy()[hit].sum()
+    # District-only estimates lie outside every zone, so no zone counts one; districts count all of them.
+    district_only = (platforms["location_precision"] == "district").to_numpy()
+    for _, row in table[table["kind"] == "zone"].iterrows():
+        geom = gzgeo.to_metric(zones[zones["id"] == row["id"]]).union_all()
+        assert not gzgeo.to_metric(platforms[district_only]).intersects(geom).any()
+    districts = table[table["kind"] == "district"]
+    assert districts["n_estimated"].sum() == platforms["location_is_estimate"].sum()
 
 
 def test_layout_shares_match_manual_union(platforms, zones):

@@ -154,3 +154,23 @@ def test_corridor_width_changes_corridor_table(platforms):
     at.slider[0].set_value(10_000).run()
     assert not at.exception
     assert len(at.dataframe[0].value) >= narrow_rows
+
+
+@pytest.mark.browser
+def test_export_panel_snapshots_the_current_map_view():
+    import os
+
+    from gzgeo.browser import find_chromium
+
+    if find_chromium() is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is required in CI")
+        pytest.skip("Chromium not installed")
+    at = _run()
+    at.session_state["panel"] = "tab_export"
+    at.run()
+    at.selectbox(key="export_fmt").set_value("snapshot").run()
+    at.button(key="export_go").click().run()
+    assert not at.exception
+    downloads = [e for e in at.main if type(e).__name__ == "DownloadButton"]
+    assert len(downloads) == 1 and downloads[0].label == "gzgeo-map-view.png"

@@ -208,7 +208,10 @@ def test_click_on_map_lists_nearest_platforms(page, server):
     _map_frame(page)
     page.wait_for_timeout(1000)
     box = page.query_selector(MAP_IFRAME).bounding_box()
-    page.mouse.click(box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.55)
+    # Click open ground (south-west of the city, far from every platform) so the click is not taken by a marker.
+    x, y = _map_frame(page).evaluate(
+        "() => { const p = window.map.latLngToContainerPoint([22.98, 113.08]); return [p.x, p.y]; }")
+    page.mouse.click(box["x"] + x, box["y"] + y)
     # Five nearest platforms appear in a table under the map, and a selection ring on it.
     page.get_by_text("在地图上点击任意位置。").wait_for(state="detached", timeout=30_000)
     count_js = "() => (window.feature_group || []).filter(g => g._map).reduce((n, g) => n + g.getLayers().length, 0)"

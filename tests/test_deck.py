@@ -29,14 +29,14 @@ def test_deck_is_16_9_with_every_slide(deck):
     assert abs(deck.slide_height - Inches(7.5)) < Inches(0.01)
     zones = gzgeo.load("zones")
     top_zones = int((zones["parent"].fillna("") == "").sum())
-    assert len(deck.slides) == 1 + len(DECK_PRESETS) + top_zones + 2
+    assert len(deck.slides) == 1 + len(DECK_PRESETS) + top_zones + 3  # statistics, targets, sources
 
 
 def test_titles_are_chinese_and_maps_are_full_hd(deck):
     slides = list(deck.slides)
     assert "广州科技创新空间布局" in _slide_text(slides[0])
     assert "GS(2099)0001号" in _slide_text(slides[0])
-    map_slides = slides[1:-2]
+    map_slides = slides[1:-3]
     for slide in map_slides:
         text = _slide_text(slide)
         assert any("\u4e00" <= ch <= "\u9fff" for ch in text)
@@ -60,9 +60,12 @@ def test_every_run_has_an_east_asian_typeface(deck):
 
 
 def test_statistics_and_sources_slides(deck, platforms):
-    stats_text = _slide_text(deck.slides[-2])
+    stats_text = _slide_text(deck.slides[-3])
     for name in gzgeo.load("zones").query("parent == ''")["name_zh"]:
         assert name in stats_text
+    targets_text = _slide_text(deck.slides[-2])
+    for indicator in gzgeo.target_progress()["indicator_zh"]:
+        assert indicator in targets_text
     sources_text = _slide_text(deck.slides[-1])
     for title in gzgeo.load("policies")["title_zh"]:
         assert title in sources_text

@@ -200,3 +200,21 @@ def test_snapshot_png_of_the_interactive_map():
     image = Image.open(io.BytesIO(data)).convert("RGB")
     assert image.size == (1600, 900)
     assert np.asarray(image, dtype=float).std() > 10  # polygons drawn, not a blank grey tile pane
+
+
+@pytest.mark.browser
+def test_snapshot_captures_the_view_it_is_given():
+    _need_browser()
+    from gzgeo.maps import layout_map
+    from gzgeo.snapshot import snapshot_png
+
+    def zone_fill_share(**view) -> float:
+        data = snapshot_png(layout_map(layers=("districts", "zones")), width=640, height=360, scale=1, **view)
+        rgb = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), dtype=int)
+        assert rgb.shape == (360, 640, 3)
+        r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+        return float(((r - g > 12) & (r - b > 5) & (r > 200)).mean())  # the zones' pink fill
+
+    whole = zone_fill_share()
+    nansha = zone_fill_share(center=(22.75, 113.58), zoom=12)  # zoomed in on 南沙科学城 (≈100 km²)
+    assert nansha > 3 * whole  # the zone fills much of the zoomed view, a small part of the city view

@@ -109,8 +109,10 @@ def test_axis_passes_its_linked_platforms(platforms):
     axis = gzgeo.to_metric(gzgeo.load("axis"))
     linked = axis["linked_platforms"].iloc[0].split("|")
     assert len(linked) >= 5
-    pts = gzgeo.to_metric(platforms.set_index("id").loc[linked])
-    assert pts.distance(axis.geometry.iloc[0]).max() < 300
+    located = platforms.set_index("id").loc[linked]
+    located = located[located["location_precision"] != "district"]  # a district gives no point to pass through
+    assert len(located) >= 4
+    assert gzgeo.to_metric(located).distance(axis.geometry.iloc[0]).max() < 300
 
 
 def test_cores_and_nodes():

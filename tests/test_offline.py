@@ -59,3 +59,10 @@ def test_asset_filenames_are_unique_and_typed():
     b = asset_filename("https://cdn.example/b/leaflet.css")
     assert a != b and a.endswith("leaflet.css")
     assert asset_filename("https://unpkg.com/@joergdietrich/leaflet.terminator").endswith(".js")
+
+
+def test_a_static_map_can_be_relocalised_inline():
+    m = localize(_all_plugin_map(), mode="static")
+    html = localize(m, mode="inline").get_root().render()
+    assert STATIC_URL_PREFIX not in html
+    assert external_urls(html) == []

@@ -3,9 +3,14 @@
 Every function accepts GeoDataFrames in any CRS, measures in metres in
 EPSG:4547 and returns WGS-84 GeoDataFrames or DataFrames with units in the
 column names (``dist_m``, ``area_km2``, ``density_per_km2``).
+
+Functions that measure distances from, or the pattern of, platform points
+take ``coarsest`` (default ``"zone"``) and drop coarser estimates first
+(:func:`located`): a platform known only to its district is not a location.
+Area counts keep every platform and report ``n_estimated``.
 """
 
-from ._common import check_layer, synthetic_points
+from ._common import check_layer, located, located_mask, synthetic_points
 from .clustering import cluster_summary, dbscan_clusters, hdbscan_clusters
 from .proximity import (
     CoverageResult,
@@ -57,6 +62,8 @@ __all__ = [
     "kernel_density",
     "layout_shares",
     "layout_statistics",
+    "located",
+    "located_mask",
     "mean_centre",
     "median_centre",
     "nearest_neighbour_index",

@@ -28,6 +28,8 @@ __all__ = [
     "to_wgs84_points",
     "region_geometry",
     "filter_categories",
+    "located",
+    "located_mask",
     "synthetic_points",
 ]
 
@@ -211,6 +213,83 @@ def filter_categories(points: gpd.GeoDataFrame, categories: str | Iterable[str] 
     if kept.empty:
         raise ValueError(f"no features with {column} in {wanted}")
     return kept
+
+
+def _precision_rank(coarsest: str | None) -> int | None:
+    """Position of ``coarsest`` in ``LOCATION_PRECISIONS`` (finest first), or None for "keep everything"."""
+    from ..layers import LOCATION_PRECISIONS
+
+    if coarsest is None:
+        return None
+    if coarsest not in LOCATION_PRECISIONS:
+        raise ValueError(f"coarsest must be None or one of {', '.join(LOCATION_PRECISIONS)}, not {coarsest!r}")
+    return LOCATION_PRECISIONS.index(coarsest)
+
+
+def located_mask(points: pd.DataFrame, coarsest: str | None = "zone") -> np.ndarray | None:
+    """Boolean array of the rows of ``points`` located at least as finely as ``coarsest``.
+
+    None when nothing is filtered out by construction: ``coarsest`` is None or
+    ``"district"``, or the frame has no ``location_precision`` column
+    (synthetic points are exact). Rows with a missing or unknown precision
+    count as coarser than ``"district"``: they are kept only when nothing is filtered.
+    """
+    from ..layers import LOCATION_PRECISIONS
+
+    rank = _precision_rank(coarsest)
+    if rank is None or rank == len(LOCATION_PRECISIONS) - 1 or "location_precision" not in points:
+        return None
+    ranks = points["location_precision"].map({p: i for i, p in enumerate(LOCATION_PRECISIONS)})
+    return (ranks.fillna(len(LOCATION_PRECISIONS)) <= rank).to_numpy()
+
+
+def located(points, coarsest: str | None = "zone", name: str = "platforms"):
+    """Keep the rows whose ``location_precision`` is at least as fine as ``coarsest``.
+
+    Precision runs ``site`` < ``campus_or_park`` < ``zone`` < ``district``. A
+    ``zone`` point is a representative point of its zone polygon (a few km of
+    uncertainty); a ``district`` point only says "somewhere in this district",
+    so it is not a location and the default ``coarsest="zone"`` drops it.
+
+    Parameters
+    ----------
+    points : geopandas.GeoDataFrame or pandas.DataFrame
+        Rows with a ``location_precision`` column (e.g. ``gzgeo.load("platforms")``);
+        a frame without that column (synthetic points) is returned unchanged.
+    coarsest : {"site", "campus_or_park", "zone", "district"} or None
+        Coarsest precision kept; None or ``"district"`` keeps every row.
+    name : str
+        How the layer is called in the error message.
+
+    Returns
+    -------
+    Same type as ``points``
+        The kept rows (the input itself when nothing is filtered), index and CRS unchanged.
+
+    Raises
+    ------
+    ValueError
+        When ``coarsest`` is not a precision, or when the input has rows but none is located finely enough.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"location_precision": ["site", "campus_or_park", "zone", "district"]})
+    >>> [len(located(frame, c)) for c in ("site", "campus_or_park", "zone", "district", None)]
+    [1, 2, 3, 4, 4]
+    >>> located(frame.iloc[[3]])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: platforms is empty after location-precision filtering: ... pass coarsest='district' (or None) ...
+    """
+    keep = located_mask(points, coarsest)
+    if keep is None:
+        return points
+    if len(points) and not keep.any():
+        raise ValueError(f"{name} is empty after location-precision filtering: none of its {len(points)} rows "
+                         f"is located to {coarsest!r} or finer; pass coarsest='district' (or None) to include "
+                         "estimated locations")
+    return points if keep.all() else points[keep]
 
 
 def frame_from_metric_points(xy: np.ndarray, data: pd.DataFrame | None = None) -> gpd.GeoDataFrame:

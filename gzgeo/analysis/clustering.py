@@ -14,7 +14,7 @@ import shapely
 from sklearn.cluster import DBSCAN, HDBSCAN
 
 from ..crs import WGS84
-from ._common import check_layer, metric_geometry, metric_to_wgs84, metric_xy
+from ._common import check_layer, located, metric_geometry, metric_to_wgs84, metric_xy
 
 __all__ = ["dbscan_clusters", "hdbscan_clusters", "cluster_summary"]
 
@@ -42,7 +42,8 @@ def _stable_labels(xy: np.ndarray, fit) -> np.ndarray:
     return labels
 
 
-def dbscan_clusters(points: gpd.GeoDataFrame, eps_m: float = 1500.0, min_samples: int = 3) -> gpd.GeoDataFrame:
+def dbscan_clusters(points: gpd.GeoDataFrame, eps_m: float = 1500.0, min_samples: int = 3, *,
+                    coarsest: str | None = "zone") -> gpd.GeoDataFrame:
     """Label points with DBSCAN clusters (neighbourhood radius in metres).
 
     Parameters
@@ -53,21 +54,25 @@ def dbscan_clusters(points: gpd.GeoDataFrame, eps_m: float = 1500.0, min_samples
         Neighbourhood radius in metres (measured in EPSG:4547).
     min_samples : int
         Points (including itself) within ``eps_m`` for a point to be a core point.
+    coarsest : {"site", "campus_or_park", "zone", "district"} or None
+        Coarsest ``location_precision`` kept (see :func:`gzgeo.analysis.located`); platforms located only
+        to their district are left out by default: their point is not a location (dozens of identical
+        district points would otherwise form a spurious cluster). None keeps every row.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        ``points`` in WGS-84 with an int ``cluster`` column (-1 = noise,
+        The kept ``points`` in WGS-84 with an int ``cluster`` column (-1 = noise,
         0 = largest cluster).
 
     Examples
     --------
     >>> import gzgeo
     >>> labelled = dbscan_clusters(gzgeo.load("platforms"), eps_m=1500, min_samples=3)
-    >>> int(labelled["cluster"].min()) >= -1
-    True
+    >>> int(labelled["cluster"].min()) >= -1, bool((labelled["location_precision"] != "district").all())
+    (True, True)
     """
-    check_layer(points, "points", "Point")
+    points = located(check_layer(points, "points", "Point"), coarsest, "points")
     if eps_m <= 0 or min_samples < 1:
         raise ValueError("eps_m must be positive and min_samples at least 1")
     xy = metric_xy(points)
@@ -79,7 +84,7 @@ def dbscan_clusters(points: gpd.GeoDataFrame, eps_m: float = 1500.0, min_samples
 
 
 def hdbscan_clusters(points: gpd.GeoDataFrame, min_cluster_size: int = 5,
-                     min_samples: int | None = None) -> gpd.GeoDataFrame:
+                     min_samples: int | None = None, *, coarsest: str | None = "zone") -> gpd.GeoDataFrame:
     """Label points with HDBSCAN clusters (``sklearn.cluster.HDBSCAN`` on metres).
 
     Parameters
@@ -90,11 +95,15 @@ def hdbscan_clusters(points: gpd.GeoDataFrame, min_cluster_size: int = 5,
         Smallest group counted as a cluster.
     min_samples : int, optional
         Density smoothing; defaults to ``min_cluster_size``.
+    coarsest : {"site", "campus_or_park", "zone", "district"} or None
+        Coarsest ``location_precision`` kept (see :func:`gzgeo.analysis.located`); platforms located only
+        to their district are left out by default: their point is not a location (dozens of identical
+        district points would otherwise form a spurious cluster). None keeps every row.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        ``points`` in WGS-84 with ``cluster`` (-1 = noise) and
+        The kept ``points`` in WGS-84 with ``cluster`` (-1 = noise) and
         ``cluster_probability`` (0–1 strength of membership).
 
     Examples
@@ -104,7 +113,7 @@ def hdbscan_clusters(points: gpd.GeoDataFrame, min_cluster_size: int = 5,
     >>> bool(labelled["cluster_probability"].between(0, 1).all())
     True
     """
-    check_layer(points, "points", "Point")
+    points = located(check_layer(points, "points", "Point"), coarsest, "points")
     if len(points) < 2:
         raise ValueError("HDBSCAN needs at least 2 points")
     if min_cluster_size < 2:

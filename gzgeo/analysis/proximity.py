@@ -22,6 +22,7 @@ from ._common import (
     check_layer,
     filter_categories,
     layer_or_default,
+    located,
     metric_geometry,
     metric_to_wgs84,
     metric_xy,
@@ -78,7 +79,7 @@ def axis_line(axis: gpd.GeoDataFrame | None = None, start: str = "north") -> sha
 
 
 def along_axis(platforms: gpd.GeoDataFrame, max_dist_m: float = 2000.0,
-               axis: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
+               axis: gpd.GeoDataFrame | None = None, *, coarsest: str | None = "zone") -> gpd.GeoDataFrame:
     """Platforms within ``max_dist_m`` of the axis, ordered along it (a corridor profile).
 
     Parameters
@@ -89,6 +90,9 @@ def along_axis(platforms: gpd.GeoDataFrame, max_dist_m: float = 2000.0,
         Corridor half-width in metres.
     axis : geopandas.GeoDataFrame, optional
         Defaults to the bundled 创新大道 axis.
+    coarsest : {"site", "campus_or_park", "zone", "district"} or None
+        Coarsest ``location_precision`` kept (see :func:`gzgeo.analysis.located`); platforms located only
+        to their district are left out by default: their point is not a location. None keeps every row.
 
     Returns
     -------
@@ -105,8 +109,10 @@ def along_axis(platforms: gpd.GeoDataFrame, max_dist_m: float = 2000.0,
     >>> corridor = along_axis(gzgeo.load("platforms"), max_dist_m=2000)
     >>> bool((corridor["dist_m"] <= 2000).all() and corridor["chainage_m"].is_monotonic_increasing)
     True
+    >>> "district" in set(corridor["location_precision"])  # no district-only estimate is shown as on the axis
+    False
     """
-    check_layer(platforms, "platforms", "Point")
+    platforms = located(check_layer(platforms, "platforms", "Point"), coarsest)
     if max_dist_m < 0:
         raise ValueError("max_dist_m must be >= 0")
     line = axis_line(axis)
@@ -149,7 +155,8 @@ def _target_geometry(target) -> shapely.Geometry:
 
 
 def nearest_platforms(platforms: gpd.GeoDataFrame, target, k: int = 5,
-                      categories: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
+                      categories: str | Iterable[str] | None = None, *,
+                      coarsest: str | None = "zone") -> gpd.GeoDataFrame:
     """The ``k`` platforms nearest to a point or any feature, with distances.
 
     Parameters
@@ -162,6 +169,9 @@ def nearest_platforms(platforms: gpd.GeoDataFrame, target, k: int = 5,
         How many platforms to return (fewer if there are fewer).
     categories : str or list of str, optional
         Only platforms of these categories.
+    coarsest : {"site", "campus_or_park", "zone", "district"} or None
+        Coarsest ``location_precision`` kept (see :func:`gzgeo.analysis.located`); platforms located only
+        to their district are left out by default: their point is not a location. None keeps every row.
 
     Returns
     -------
@@ -174,8 +184,10 @@ def nearest_platforms(platforms: gpd.GeoDataFrame, target, k: int = 5,
     >>> near = nearest_platforms(gzgeo.load("platforms"), (113.45, 23.17), k=3)  # 科学城
     >>> list(near["rank"]), bool(near["dist_m"].is_monotonic_increasing)
     ([1, 2, 3], True)
+    >>> bool((near["location_precision"] != "district").all())
+    True
     """
-    check_layer(platforms, "platforms", "Point")
+    platforms = located(check_layer(platforms, "platforms", "Point"), coarsest)
     if k < 1:
         raise ValueError("k must be at least 1")
     platforms = filter_categories(platforms, categories)
@@ -196,7 +208,7 @@ def nearest_platforms(platforms: gpd.GeoDataFrame, target, k: int = 5,
 
 
 def distance_to_nearest(points: gpd.GeoDataFrame, features: gpd.GeoDataFrame, name: str = "feature",
-                        id_col: str = "id") -> gpd.GeoDataFrame:
+                        id_col: str = "id", *, coarsest: str | None = "zone") -> gpd.GeoDataFrame:
     """Distance from each point to the nearest feature of a layer (0 when inside a polygon).
 
     Parameters
@@ -210,20 +222,23 @@ def distance_to_nearest(points: gpd.GeoDataFrame, features: gpd.GeoDataFrame, na
         and ``dist_<name>_m``.
     id_col : str
         Column of ``features`` identifying them (falls back to the index).
+    coarsest : {"site", "campus_or_park", "zone", "district"} or None
+        Coarsest ``location_precision`` kept (see :func:`gzgeo.analysis.located`); platforms located only
+        to their district are left out by default: their point is not a location. None keeps every row.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        ``points`` in WGS-84 with the two columns added.
+        The kept ``points`` in WGS-84 with the two columns added.
 
     Examples
     --------
     >>> import gzgeo
     >>> d = distance_to_nearest(gzgeo.load("platforms"), gzgeo.load("zones"), "zone")
-    >>> bool((d["dist_zone_m"] >= 0).all())
-    True
+    >>> bool((d["dist_zone_m"] >= 0).all()), bool((d["location_precision"] != "district").all())
+    (True, True)
     """
-    check_layer(points, "points", "Point")
+    points = located(check_layer(points, "points", "Point"), coarsest, "points")
     check_layer(features, name)
     geoms = metric_geometry(features)
     xy = metric_xy(points)
@@ -271,9 +286,17 @@ def _nearest_polygon(xy: np.ndarray, polygons: np.ndarray) -> tuple[np.ndarray, 
 
 
 def distance_to_layout(platforms: gpd.GeoDataFrame | None = None, zones: gpd.GeoDataFrame | None = None,
-                       cores: gpd.GeoDataFrame | None = None, nodes: gpd.GeoDataFrame | None = None
-                       ) -> gpd.GeoDataFrame:
+                       cores: gpd.GeoDataFrame | None = None, nodes: gpd.GeoDataFrame | None = None, *,
+                       coarsest: str | None = "zone") -> gpd.GeoDataFrame:
     """Distance from each platform to the nearest zone, core and node.
+
+    Parameters
+    ----------
+    platforms, zones, cores, nodes : geopandas.GeoDataFrame, optional
+        Layers in any CRS; each defaults to the bundled layer of that name.
+    coarsest : {"site", "campus_or_park", "zone", "district"} or None
+        Coarsest ``location_precision`` kept (see :func:`gzgeo.analysis.located`); platforms located only
+        to their district are left out by default: their point is not a location. None keeps every row.
 
     Returns
     -------
@@ -288,15 +311,15 @@ def distance_to_layout(platforms: gpd.GeoDataFrame | None = None, zones: gpd.Geo
     >>> {"dist_zone_m", "dist_core_m", "dist_node_m"} <= set(d.columns)
     True
     """
-    out = layer_or_default(platforms, "platforms", "Point")
+    out = located(layer_or_default(platforms, "platforms", "Point"), coarsest)
     for name, layer in (("zone", zones), ("core", cores), ("node", nodes)):
-        out = distance_to_nearest(out, layer_or_default(layer, f"{name}s", "Polygon"), name)
+        out = distance_to_nearest(out, layer_or_default(layer, f"{name}s", "Polygon"), name, coarsest=None)
     return out
 
 
 def distance_matrix(platforms: gpd.GeoDataFrame, from_categories: str | Iterable[str],
                     to_categories: str | Iterable[str] | None = None, id_col: str = "id",
-                    category_col: str = "category") -> pd.DataFrame:
+                    category_col: str = "category", *, coarsest: str | None = "zone") -> pd.DataFrame:
     """Straight-line distances (m) between platforms of two categories.
 
     Parameters
@@ -305,6 +328,9 @@ def distance_matrix(platforms: gpd.GeoDataFrame, from_categories: str | Iterable
         Points in any CRS.
     from_categories, to_categories : str or list of str
         Row and column platform categories; ``to_categories`` defaults to ``from_categories``.
+    coarsest : {"site", "campus_or_park", "zone", "district"} or None
+        Coarsest ``location_precision`` kept (see :func:`gzgeo.analysis.located`); platforms located only
+        to their district are left out by default: their point is not a location. None keeps every row.
 
     Returns
     -------
@@ -316,12 +342,12 @@ def distance_matrix(platforms: gpd.GeoDataFrame, from_categories: str | Iterable
     --------
     >>> import gzgeo
     >>> p = gzgeo.load("platforms")
-    >>> cat = p["category"].value_counts().index[0]
+    >>> cat = located(p)["category"].value_counts().index[0]
     >>> m = distance_matrix(p, cat)
     >>> m.shape[0] == m.shape[1] and bool((m.to_numpy().diagonal() == 0).all())
     True
     """
-    check_layer(platforms, "platforms", "Point")
+    platforms = located(check_layer(platforms, "platforms", "Point"), coarsest)
     a = filter_categories(platforms, from_categories, category_col)
     b = filter_categories(platforms, to_categories if to_categories is not None else from_categories, category_col)
     values = cdist(metric_xy(a), metric_xy(b))
@@ -425,7 +451,8 @@ class CoverageResult:
 
 
 def coverage(platforms: gpd.GeoDataFrame, zones: gpd.GeoDataFrame | None = None, radius_m: float = 3000.0,
-             categories: str | Iterable[str] | None = None, id_col: str = "id") -> CoverageResult:
+             categories: str | Iterable[str] | None = None, id_col: str = "id", *,
+             coarsest: str | None = "zone") -> CoverageResult:
     """Share of each zone within ``radius_m`` of at least one platform, and the uncovered parts.
 
     Parameters
@@ -438,6 +465,9 @@ def coverage(platforms: gpd.GeoDataFrame, zones: gpd.GeoDataFrame | None = None,
         Service radius in metres.
     categories : str or list of str, optional
         Only platforms of these categories provide coverage.
+    coarsest : {"site", "campus_or_park", "zone", "district"} or None
+        Coarsest ``location_precision`` kept (see :func:`gzgeo.analysis.located`); platforms located only
+        to their district are left out by default: their point is not a location. None keeps every row.
 
     Returns
     -------
@@ -451,7 +481,7 @@ def coverage(platforms: gpd.GeoDataFrame, zones: gpd.GeoDataFrame | None = None,
     >>> bool(((result.summary["covered_share"] >= 0) & (result.summary["covered_share"] <= 1)).all())
     True
     """
-    check_layer(platforms, "platforms", "Point")
+    platforms = located(check_layer(platforms, "platforms", "Point"), coarsest)
     zones = layer_or_default(zones, "zones", "Polygon")
     if radius_m <= 0:
         raise ValueError("radius_m must be positive")
@@ -497,7 +527,9 @@ class RegionQuery:
     platforms : geopandas.GeoDataFrame
         WGS-84 platforms inside the region (with ``dist_to_centre_m`` for a circle, nearest first).
     region : geopandas.GeoDataFrame
-        One WGS-84 row: the region with ``area_km2``, ``n_platforms`` and ``density_per_km2``.
+        One WGS-84 row: the region with ``area_km2``, ``n_platforms`` (located platforms inside),
+        ``density_per_km2`` and ``n_not_located`` (platforms of the whole input left out because they are
+        located more coarsely than ``coarsest``; some of them may lie in the region).
     counts : pandas.DataFrame
         Columns ``field``, ``value``, ``n``, ``share`` (0–1): the platforms inside broken
         down by each ``by`` column.
@@ -509,7 +541,8 @@ class RegionQuery:
 
 
 def query_region(platforms: gpd.GeoDataFrame, region=None, *, center: tuple[float, float] | None = None,
-                 radius_m: float | None = None, by: Iterable[str] = ("category", "level", "status")) -> RegionQuery:
+                 radius_m: float | None = None, by: Iterable[str] = ("category", "level", "status"),
+                 coarsest: str | None = "zone") -> RegionQuery:
     """Platforms inside a drawn polygon or circle, with summary statistics.
 
     Parameters
@@ -524,6 +557,9 @@ def query_region(platforms: gpd.GeoDataFrame, region=None, *, center: tuple[floa
         Radius of the circle in metres.
     by : iterable of str
         Columns for the breakdown table.
+    coarsest : {"site", "campus_or_park", "zone", "district"} or None
+        Coarsest ``location_precision`` kept (see :func:`gzgeo.analysis.located`); platforms located only
+        to their district are left out by default: their point is not a location. None keeps every row.
 
     Returns
     -------
@@ -537,8 +573,13 @@ def query_region(platforms: gpd.GeoDataFrame, region=None, *, center: tuple[floa
     78.5
     >>> bool((q.platforms["dist_to_centre_m"] <= 5000).all())
     True
+    >>> district_only = int((gzgeo.load("platforms")["location_precision"] == "district").sum())
+    >>> int(q.region["n_not_located"].iloc[0]) == district_only  # left out city-wide, not shown as inside
+    True
     """
-    check_layer(platforms, "platforms", "Point")
+    platforms = check_layer(platforms, "platforms", "Point")
+    n_given = len(platforms)
+    platforms = located(platforms, coarsest)
     if (region is None) == (center is None):
         raise ValueError("give either region or center and radius_m")
     centre_xy = None
@@ -563,7 +604,8 @@ def query_region(platforms: gpd.GeoDataFrame, region=None, *, center: tuple[floa
         inside = inside.sort_values("dist_to_centre_m", kind="stable")
     area_km2 = shape.area / 1e6
     summary = gpd.GeoDataFrame({"area_km2": [area_km2], "n_platforms": [len(inside)],
-                                "density_per_km2": [len(inside) / area_km2]},
+                                "density_per_km2": [len(inside) / area_km2],
+                                "n_not_located": [n_given - len(platforms)]},
                                geometry=list(metric_to_wgs84(np.array([shape], dtype=object))), crs=WGS84)
     parts = []
     for column in by:

@@ -22,6 +22,8 @@ from ..crs import WGS84
 from ._common import (
     check_layer,
     layer_or_default,
+    located,
+    located_mask,
     metric_geometry,
     metric_to_wgs84,
     metric_xy,
@@ -50,6 +52,17 @@ def _weights(points: gpd.GeoDataFrame, weights) -> np.ndarray | None:
     if w.shape != (len(points),) or (w < 0).any() or w.sum() <= 0:
         raise ValueError("weights must be one non-negative number per point with a positive sum")
     return w
+
+
+def _located_points(points, coarsest: str | None, weights=None) -> tuple[gpd.GeoDataFrame, object]:
+    """Checked points filtered by location precision, with an array of weights filtered alongside them."""
+    points = check_layer(points, "points", "Point")
+    keep = located_mask(points, coarsest)
+    if keep is not None and weights is not None and not isinstance(weights, str):
+        w = np.asarray(weights, dtype=float)
+        if w.shape == (len(points),):
+            weights = w[keep]
+    return located(points, coarsest, "points"), weights
 
 
 # ---------------------------------------------------------------- kernel density
@@ -94,7 +107,7 @@ class DensitySurface:
 
 
 def kernel_density(points: gpd.GeoDataFrame, bandwidth_m: float = 2000.0, cell_m: float = 250.0,
-                   region=None, weights=None) -> DensitySurface:
+                   region=None, weights=None, *, coarsest: str | None = "zone") -> DensitySurface:
     """Gaussian kernel density surface (points per km²) on a regular metric grid.
 
     Points are linearly binned onto the grid and convolved with the Gaussian
@@ -114,7 +127,10 @@ def kernel_density(points: gpd.GeoDataFrame, bandwidth_m: float = 2000.0, cell_m
         Grid extent = the region's bounds; defaults to the points' bounds
         padded by 3 bandwidths.
     weights : str or array_like, optional
-        Column name or one weight per point.
+        Column name or one weight per input point.
+    coarsest : {"site", "campus_or_park", "zone", "district"} or None
+        Coarsest ``location_precision`` kept (see :func:`gzgeo.analysis.located`); platforms located only
+        to their district are left out by default: their point is not a location. None keeps every row.
 
     Returns
     -------
@@ -124,11 +140,12 @@ def kernel_density(points: gpd.GeoDataFrame, bandwidth_m: float = 2000.0, cell_m
     --------
     >>> import gzgeo
     >>> surface = kernel_density(gzgeo.load("platforms"), bandwidth_m=2000, cell_m=500)
-    >>> total = surface.density_per_km2.sum() * (0.5 * 0.5)  # integrates to the platform count
-    >>> bool(abs(total - len(gzgeo.load("platforms"))) < 0.01 * len(gzgeo.load("platforms")))
+    >>> total = surface.density_per_km2.sum() * (0.5 * 0.5)  # integrates to the located platform count
+    >>> n_located = len(located(gzgeo.load("platforms")))
+    >>> bool(abs(total - n_located) < 0.01 * n_located)
     True
     """
-    check_layer(points, "points", "Point")
+    points, weights = _located_points(points, coarsest, weights)
     if bandwidth_m <= 0 or cell_m <= 0:
         raise ValueError("bandwidth_m and cell_m must be positive")
     xy = metric_xy(points)
@@ -219,8 +236,18 @@ def _centre_frame(xy_centre: np.ndarray, n: int, kind: str) -> gpd.GeoDataFrame:
                             geometry=list(point), crs=WGS84)
 
 
-def mean_centre(points: gpd.GeoDataFrame, weights=None) -> gpd.GeoDataFrame:
+def mean_centre(points: gpd.GeoDataFrame, weights=None, *, coarsest: str | None = "zone") -> gpd.GeoDataFrame:
     """(Weighted) mean centre, computed in EPSG:4547.
+
+    Parameters
+    ----------
+    points : geopandas.GeoDataFrame
+        Points in any CRS.
+    weights : str or array_like, optional
+        Column name or one weight per input point.
+    coarsest : {"site", "campus_or_park", "zone", "district"} or None
+        Coarsest ``location_precision`` kept (see :func:`gzgeo.analysis.located`); platforms located only
+        to their district are left out by default: their point is not a location. None keeps every row.
 
     Returns
     -------
@@ -234,14 +261,27 @@ def mean_centre(points: gpd.GeoDataFrame, weights=None) -> gpd.GeoDataFrame:
     >>> 112.9 < float(c["lon"].iloc[0]) < 114.1 and 22.5 < float(c["lat"].iloc[0]) < 24.0
     True
     """
-    check_layer(points, "points", "Point")
+    points, weights = _located_points(points, coarsest, weights)
     xy = metric_xy(points)
     centre = np.average(xy, axis=0, weights=_weights(points, weights))
     return _centre_frame(centre, len(xy), "mean_centre")
 
 
-def median_centre(points: gpd.GeoDataFrame, weights=None, tol_m: float = 1e-3) -> gpd.GeoDataFrame:
+def median_centre(points: gpd.GeoDataFrame, weights=None, tol_m: float = 1e-3, *,
+                  coarsest: str | None = "zone") -> gpd.GeoDataFrame:
     """(Weighted) median centre: the point minimising the sum of distances (Weiszfeld iteration).
+
+    Parameters
+    ----------
+    points : geopandas.GeoDataFrame
+        Points in any CRS.
+    weights : str or array_like, optional
+        Column name or one weight per input point.
+    tol_m : float
+        Convergence tolerance in metres.
+    coarsest : {"site", "campus_or_park", "zone", "district"} or None
+        Coarsest ``location_precision`` kept (see :func:`gzgeo.analysis.located`); platforms located only
+        to their district are left out by default: their point is not a location. None keeps every row.
 
     Returns
     -------
@@ -255,7 +295,7 @@ def median_centre(points: gpd.GeoDataFrame, weights=None, tol_m: float = 1e-3) -
     >>> c["kind"].iloc[0]
     'median_centre'
     """
-    check_layer(points, "points", "Point")
+    points, weights = _located_points(points, coarsest, weights)
     xy = metric_xy(points)
     w = _weights(points, weights)
     w = np.ones(len(xy)) if w is None else w
@@ -281,13 +321,27 @@ _ELLIPSE_CORRECTIONS = ("arcgis", "crimestat", "none")
 
 
 def standard_deviational_ellipse(points: gpd.GeoDataFrame, weights=None, correction: str = "arcgis",
-                                 segments: int = 72) -> gpd.GeoDataFrame:
+                                 segments: int = 72, *, coarsest: str | None = "zone") -> gpd.GeoDataFrame:
     """1-standard-deviation ellipse of a point pattern (direction and spread), in metres.
 
     The semi-axes are the standard deviations along the principal axes of the
     (weighted) coordinates. ``correction="arcgis"`` multiplies them by √2 (as
     ArcGIS's Directional Distribution tool does), ``"crimestat"`` by
     √2·√(n/(n−2)), ``"none"`` leaves the raw standard deviations.
+
+    Parameters
+    ----------
+    points : geopandas.GeoDataFrame
+        Points in any CRS (at least 3 after precision filtering).
+    weights : str or array_like, optional
+        Column name or one weight per input point.
+    correction : {"arcgis", "crimestat", "none"}
+        Scaling of the semi-axes (see above).
+    segments : int
+        Vertices of the ellipse polygon.
+    coarsest : {"site", "campus_or_park", "zone", "district"} or None
+        Coarsest ``location_precision`` kept (see :func:`gzgeo.analysis.located`); platforms located only
+        to their district are left out by default: their point is not a location. None keeps every row.
 
     Returns
     -------
@@ -303,7 +357,7 @@ def standard_deviational_ellipse(points: gpd.GeoDataFrame, weights=None, correct
     >>> bool(e["semi_major_m"].iloc[0] >= e["semi_minor_m"].iloc[0] > 0)
     True
     """
-    check_layer(points, "points", "Point")
+    points, weights = _located_points(points, coarsest, weights)
     if correction not in _ELLIPSE_CORRECTIONS:
         raise ValueError(f"correction must be one of {_ELLIPSE_CORRECTIONS}")
     xy = metric_xy(points)
@@ -344,7 +398,8 @@ def _study_area_m2(region, area_km2: float | None) -> float:
     return float(region_geometry(region).area)
 
 
-def nearest_neighbour_index(points: gpd.GeoDataFrame, region=None, area_km2: float | None = None) -> pd.DataFrame:
+def nearest_neighbour_index(points: gpd.GeoDataFrame, region=None, area_km2: float | None = None, *,
+                            coarsest: str | None = "zone") -> pd.DataFrame:
     """Average nearest-neighbour index (Clark–Evans) with z-score and p-value.
 
     R = observed mean nearest-neighbour distance / expected 0.5·√(A/n);
@@ -359,6 +414,9 @@ def nearest_neighbour_index(points: gpd.GeoDataFrame, region=None, area_km2: flo
         Study area A; defaults to the city of Guangzhou.
     area_km2 : float, optional
         Study area given directly (overrides ``region``).
+    coarsest : {"site", "campus_or_park", "zone", "district"} or None
+        Coarsest ``location_precision`` kept (see :func:`gzgeo.analysis.located`); platforms located only
+        to their district are left out by default: their point is not a location. None keeps every row.
 
     Returns
     -------
@@ -373,7 +431,7 @@ def nearest_neighbour_index(points: gpd.GeoDataFrame, region=None, area_km2: flo
     >>> nni["pattern"].iloc[0]  # innovation platforms are clustered at the city scale
     'clustered'
     """
-    check_layer(points, "points", "Point")
+    points, _ = _located_points(points, coarsest)
     xy = metric_xy(points)
     n = len(xy)
     if n < 2:
@@ -391,13 +449,28 @@ def nearest_neighbour_index(points: gpd.GeoDataFrame, region=None, area_km2: flo
                           "p_value": p, "pattern": pattern}])
 
 
-def ripley(points: gpd.GeoDataFrame, distances_m, region=None, area_km2: float | None = None) -> pd.DataFrame:
+def ripley(points: gpd.GeoDataFrame, distances_m, region=None, area_km2: float | None = None, *,
+           coarsest: str | None = "zone") -> pd.DataFrame:
     """Ripley's K and L functions over a range of distances (no edge correction).
 
     K(d) = A / (n(n−1)) · #{ordered pairs i≠j with d_ij ≤ d}, L(d) = √(K/π).
     Pairs are counted with ``cKDTree.count_neighbors`` (dual-tree), never
     from a full distance matrix. Under complete spatial randomness K ≈ πd²
     and L ≈ d; without edge correction both are biased low near the study-area edge.
+
+    Parameters
+    ----------
+    points : geopandas.GeoDataFrame
+        Points in any CRS (at least 2 after precision filtering).
+    distances_m : float or iterable of float
+        Distances in metres.
+    region : GeoDataFrame or shapely polygon (WGS-84), optional
+        Study area A; defaults to the city of Guangzhou.
+    area_km2 : float, optional
+        Study area given directly (overrides ``region``).
+    coarsest : {"site", "campus_or_park", "zone", "district"} or None
+        Coarsest ``location_precision`` kept (see :func:`gzgeo.analysis.located`); platforms located only
+        to their district are left out by default: their point is not a location. None keeps every row.
 
     Returns
     -------
@@ -412,7 +485,7 @@ def ripley(points: gpd.GeoDataFrame, distances_m, region=None, area_km2: float |
     >>> bool(table["k_m2"].is_monotonic_increasing)
     True
     """
-    check_layer(points, "points", "Point")
+    points, _ = _located_points(points, coarsest)
     xy = metric_xy(points)
     n = len(xy)
     if n < 2:
@@ -453,7 +526,7 @@ def _classify(z: np.ndarray, p: np.ndarray) -> np.ndarray:
 
 
 def hot_spots(points: gpd.GeoDataFrame, cell_m: float = 1000.0, region=None, neighbourhood_m: float | None = None,
-              weights=None) -> gpd.GeoDataFrame:
+              weights=None, *, coarsest: str | None = "zone") -> gpd.GeoDataFrame:
     """Getis-Ord Gi* hot spots of point counts on a regular grid.
 
     The grid covers ``region`` (default: the city); only cells whose centre
@@ -471,7 +544,10 @@ def hot_spots(points: gpd.GeoDataFrame, cell_m: float = 1000.0, region=None, nei
     neighbourhood_m : float, optional
         Distance band in metres between cell centres.
     weights : str or array_like, optional
-        Sum this per cell instead of counting points.
+        Sum this per cell instead of counting points (a column, or one value per input point).
+    coarsest : {"site", "campus_or_park", "zone", "district"} or None
+        Coarsest ``location_precision`` kept (see :func:`gzgeo.analysis.located`); platforms located only
+        to their district are left out by default: their point is not a location. None keeps every row.
 
     Returns
     -------
@@ -483,12 +559,12 @@ def hot_spots(points: gpd.GeoDataFrame, cell_m: float = 1000.0, region=None, nei
     --------
     >>> import gzgeo
     >>> cells = hot_spots(gzgeo.load("platforms"), cell_m=3000)
-    >>> int(cells["count"].sum()) <= len(gzgeo.load("platforms"))
+    >>> 0 < int(cells["count"].sum()) <= len(located(gzgeo.load("platforms")))  # located platforms only
     True
     >>> bool((cells.loc[cells["hot_spot"].str.startswith("hot"), "gi_z"] > 0).all())
     True
     """
-    check_layer(points, "points", "Point")
+    points, weights = _located_points(points, coarsest, weights)
     if cell_m <= 0:
         raise ValueError("cell_m must be positive")
     shape = region_geometry(region)

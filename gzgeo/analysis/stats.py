@@ -68,6 +68,17 @@ def points_in_polygons(points: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame) -> 
     return np.concatenate(point_hits), np.concatenate(polygon_hits)
 
 
+def _is_estimate(points: pd.DataFrame) -> np.ndarray:
+    """True where a point is only an estimate (``zone`` or ``district`` precision); synthetic points are exact."""
+    from ..layers import ESTIMATED_PRECISIONS
+
+    if "location_precision" in points:
+        return points["location_precision"].isin(ESTIMATED_PRECISIONS).to_numpy()
+    if "location_is_estimate" in points:
+        return points["location_is_estimate"].fillna(False).astype(bool).to_numpy()
+    return np.zeros(len(points), dtype=bool)
+
+
 def _as_list(by: str | Iterable[str] | None) -> list[str]:
     if by is None:
         return []
@@ -76,7 +87,12 @@ def _as_list(by: str | Iterable[str] | None) -> list[str]:
 
 def count_platforms(platforms: gpd.GeoDataFrame, areas: gpd.GeoDataFrame,
                     by: str | Iterable[str] | None = ("category", "level")) -> gpd.GeoDataFrame:
-    """Count platforms in each polygon, with density and optional breakdowns.
+    """Count platforms in each polygon, with density, how many are estimates, and optional breakdowns.
+
+    Every platform is counted, estimates included: a ``zone`` point lies in
+    its zone and a ``district`` point in its district outside every planning
+    polygon, so counting by area is consistent. ``n_estimated`` says how many
+    of each count are such estimates.
 
     Parameters
     ----------
@@ -91,7 +107,9 @@ def count_platforms(platforms: gpd.GeoDataFrame, areas: gpd.GeoDataFrame,
     Returns
     -------
     geopandas.GeoDataFrame
-        ``areas`` in WGS-84 plus ``n_platforms``, ``area_km2`` (measured in
+        ``areas`` in WGS-84 plus ``n_platforms``, ``n_estimated`` (those
+        located only to a zone or a district: ``location_precision`` zone or
+        district; 0 for frames without that column), ``area_km2`` (measured in
         EPSG:4547), ``density_per_km2`` and ``share_of_platforms`` (fraction
         of all input platforms), and the breakdown columns.
 
@@ -103,12 +121,15 @@ def count_platforms(platforms: gpd.GeoDataFrame, areas: gpd.GeoDataFrame,
     True
     >>> bool((stats["density_per_km2"] >= 0).all())
     True
+    >>> int(stats["n_estimated"].sum()) == int(gzgeo.load("platforms")["location_is_estimate"].sum())
+    True
     """
     check_layer(platforms, "platforms", "Point")
     check_layer(areas, "areas", "Polygon")
     p, a = points_in_polygons(platforms, areas)
     out = areas.to_crs(WGS84).copy()
     out["n_platforms"] = np.bincount(a, minlength=len(areas))
+    out["n_estimated"] = np.bincount(a, weights=_is_estimate(platforms)[p], minlength=len(areas)).astype(int)
     out["area_km2"] = shapely.area(metric_geometry(areas)) / 1e6
     out["density_per_km2"] = out["n_platforms"] / out["area_km2"]
     out["share_of_platforms"] = out["n_platforms"] / len(platforms)
@@ -147,7 +168,8 @@ def layout_statistics(platforms: gpd.GeoDataFrame | None = None, zones: gpd.GeoD
         WGS-84, one row per polygon with ``kind`` (``zone``, ``zone_part``,
         ``core``, ``node``, ``district``), ``id`` (districts: their Chinese
         name, as used in the platforms' ``district`` column), ``name_zh``,
-        ``name_en``, ``parent``, ``n_platforms``, ``area_km2``,
+        ``name_en``, ``parent``, ``n_platforms``, ``n_estimated`` (how many of
+        them are located only to a zone or district), ``area_km2``,
         ``density_per_km2``, ``share_of_platforms`` and ``n_<column>_<value>`` breakdowns.
 
     Examples
