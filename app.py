@@ -447,6 +447,10 @@ def _export_tab(view: ViewState, platforms: gpd.GeoDataFrame) -> None:
                 data = snapshot_png(fmap, center=point_to_basemap_datum(lat, lon, view.basemap),
                                     zoom=int(st.session_state["zoom"]))
                 filename, mime = "gzgeo-map-view.png", "image/png"
+            elif fmt == "html":
+                # The interactive map as the planner has set it up: same overlays, language and basemap.
+                data, filename, mime = export_bytes(fmt, platforms=platforms, layers=view.layers, lang=lang,
+                                                    basemap=view.basemap)
             else:
                 data, filename, mime = export_bytes(fmt, platforms=platforms)
         st.download_button(filename, data=data, file_name=filename, mime=mime)

@@ -179,8 +179,9 @@ def _targets_slides(prs, targets: pd.DataFrame, rows_per_slide: int = 12) -> Non
                   [(f"规划目标与已上图平台 Targets against mapped platforms{more}", 22, True, _DARK)])
         _table(slide, page, Inches(0.4), Inches(0.95), Inches(12.5), Inches(0.4) * (len(page) + 1), font_size=10)
         _text_box(slide, Inches(0.4), Inches(6.8), Inches(12.5), Inches(0.5),
-                  [("已上图：数据中该类别的平台数（黄埔目标只计黄埔区）。目标指存量或新增以原文为准。"
-                    " Mapped: platforms of the counted categories in the data (Huangpu targets count 黄埔区 only).",
+                  [("已上图：数据中该类别的平台数（黄埔目标计黄埔区及其管理的生物岛）。目标指存量或新增以原文为准。"
+                    " Mapped: platforms of the counted categories in the data (Huangpu targets count 黄埔区 and "
+                    "the 生物岛 it administers).",
                     10, False, _GREY)])
 
 

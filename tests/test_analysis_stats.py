@@ -99,16 +99,20 @@ def test_layout_shares_match_manual_union(platforms, zones):
 def test_target_progress_counts_by_category_and_scope(platforms):
     targets = gzgeo.load("targets")
     progress = target_progress(platforms, targets)
+    island = gzgeo.load("nodes").set_index("id").geometry["bio-island"]
     countable = targets[targets["countable_category"].fillna("").str.strip() != ""]
     assert len(progress) == len(countable) > 0
     for _, row in progress.iterrows():
         cats = row["countable_category"].split("|")
         mask = platforms["category"].isin(cats)
         if "huangpu" in str(row["scope"]).lower() or "黄埔" in str(row["scope"]):
-            mask &= platforms["district"] == "黄埔区"
+            # Huangpu's remit: the district and 生物岛, which it administers (AMap puts it in 海珠区).
+            mask &= (platforms["district"] == "黄埔区") | platforms.geometry.within(island)
         assert row["mapped_count"] == mask.sum()
         assert row["gap"] == row["target_value"] - row["mapped_count"]
         assert row["source_file"]
+    facilities = progress.set_index("id").loc["hp-facilities-box3"]
+    assert facilities["mapped_count"] == 3  # 人类细胞谱系 (生物岛), 航空轮胎, 慧眼
 
 
 def test_target_progress_huangpu_scope_only_counts_huangpu(platforms):

@@ -251,12 +251,24 @@ def _is_huangpu(scope: str) -> bool:
     return "huangpu" in text or "黄埔" in text
 
 
+def _in_huangpu_remit(platforms: gpd.GeoDataFrame) -> pd.Series:
+    """Platforms in 黄埔区 or on 广州国际生物岛 (a Huangpu "123" node administered by 黄埔区)."""
+    from ..layers import load
+
+    island = load("nodes").set_index("id").geometry.get("bio-island")
+    on_island = platforms.geometry.within(island) if island is not None else False
+    anchored = platforms["anchor"] == "bio-island" if "anchor" in platforms else False
+    return (platforms["district"] == _HUANGPU) | on_island | anchored
+
+
 def target_progress(platforms: gpd.GeoDataFrame | None = None, targets: pd.DataFrame | None = None) -> pd.DataFrame:
     """Plan targets against the number of mapped platforms, where a target is countable.
 
     A target is countable when its ``countable_category`` lists category ids
-    (``|``-separated). Targets whose scope is Huangpu count only platforms
-    with ``district == "黄埔区"``; other scopes count the whole city.
+    (``|``-separated). Targets whose scope is Huangpu count the platforms in
+    黄埔区 and on 广州国际生物岛, which the Huangpu plan counts as its own (the
+    island is administered by 黄埔区/广州开发区, though the AMap boundary puts it
+    in 海珠区); other scopes count the whole city.
 
     Returns
     -------
@@ -279,12 +291,13 @@ def target_progress(platforms: gpd.GeoDataFrame | None = None, targets: pd.DataF
         targets = load("targets")
     listed = targets["countable_category"].fillna("").astype(str).str.strip()
     countable = targets[listed != ""].copy()
+    huangpu = _in_huangpu_remit(platforms)
     counts = []
     for cats, scope in zip(countable["countable_category"], countable["scope"], strict=True):
         wanted = [c for c in str(cats).split("|") if c]
         mask = platforms["category"].isin(wanted)
         if _is_huangpu(scope):
-            mask &= platforms["district"] == _HUANGPU
+            mask &= huangpu
         counts.append(int(mask.sum()))
     countable["mapped_count"] = counts
     countable["target_value"] = pd.to_numeric(countable["target_value"], errors="coerce")
