@@ -116,9 +116,8 @@ def build() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
         frames.append(_read_source(data_root, rel))
         rows.append((adcode, name_zh, name_en, rel))
     src_gcj = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=WGS84)
-    # Convert all districts in ONE call: the iterative inverse stops on a batch-wide
-    # tolerance, so converting districts separately can move a shared vertex by a few
-    # micro-degrees differently on each side and break the coverage.
+    # The inverse is pointwise (a fixed number of rounds per point), so a shared vertex
+    # converts identically from either side and the districts stay a coverage.
     src_wgs = convert_frame(src_gcj, "gcj02", "wgs84")
     src_metric = src_wgs.to_crs(GUANGZHOU_METRIC_CRS)
 
