@@ -250,6 +250,9 @@ def _platform_table(frame: pd.DataFrame, lang: str, extra: list[str] | None = No
     for field in ("category", "level", "status", "location_precision"):
         if field in out:
             out[field] = out[field].map(lambda v, f=field: value_label(f, v, lang))
+    if "district" in out:
+        names = _facet_labels("district", lang)
+        out["district"] = out["district"].map(lambda v: names.get(v, v))
     return out.rename(columns={c: t(c, lang) for c in ("category", "level", "status", "district",
                                                         "location_precision", "address")})
 
@@ -281,7 +284,9 @@ def _map_panel(view: ViewState, hulls, band, hull_key: str) -> None:
         tianditu_key=st.session_state.get("tianditu_key") or None,
     )
     out = st_folium(fmap, key=MAP_KEY, height=620, use_container_width=True, returned_objects=RETURNED,
-                    center=tuple(st.session_state["center"]), zoom=int(st.session_state["zoom"]),
+                    # The map is drawn in the basemap's datum (GCJ-02 on AMap); the session keeps WGS-84.
+                    center=point_to_basemap_datum(*st.session_state["center"], view.basemap),
+                    zoom=int(st.session_state["zoom"]),
                     feature_group_to_add=dynamic)
     if out:
         if out.get("center") and out.get("zoom"):

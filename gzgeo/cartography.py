@@ -311,7 +311,7 @@ def _metric(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def _category_styles() -> dict[str, tuple[str, str]]:
     """Category id -> (colour, Chinese · English label)."""
     cats = load("categories")
-    return {cid: (color, zh if len(zh) > 8 else f"{zh} {en}"[:34]) for cid, zh, en, color in
+    return {cid: (color, f"{zh} {en}" if len(f"{zh} {en}") <= 34 else zh) for cid, zh, en, color in
             zip(cats["id"], cats["name_zh"], cats["name_en"], cats["color"], strict=True)}
 
 

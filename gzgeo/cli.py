@@ -1,7 +1,8 @@
 """The ``gzgeo`` command line: list and validate layers, query, export, convert coordinates.
 
 Exit codes: 0 success; 1 failure or invalid data (``validate`` found
-problems, an unknown zone, an unreadable file); 2 usage error (argparse).
+problems, an unknown zone, an unreadable file); 2 usage error (argparse, or
+an option value the command rejects, such as a negative ``--within``).
 
 Examples
 --------
@@ -31,6 +32,10 @@ _EXPORT_FORMATS = ("png", "svg", "pdf", "pptx", "html", "gpkg", "geojson", "csv"
 
 class CliError(Exception):
     """A failure to report in one line and exit with status 1."""
+
+
+class UsageError(Exception):
+    """An invalid combination or value of command-line arguments: reported with the usage, exit status 2."""
 
 
 @contextmanager
@@ -96,7 +101,7 @@ def _cmd_near_axis(args: argparse.Namespace) -> int:
     from .export import select_platforms
 
     if args.within < 0:
-        raise CliError("--within must be ≥ 0 metres")
+        raise UsageError("--within must be ≥ 0 metres")
     selection = select_platforms(category=args.category, district=args.district, zone=args.zone)
     # A platform known only to its district has no location: it is left out, and the count says so.
     keep = located_mask(selection)
@@ -133,6 +138,11 @@ def _cmd_in_zone(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     from .export import export_bytes, select_platforms
 
+    if args.format == "png":
+        from .cartography import DEFAULT_DPI
+
+        if args.dpi < DEFAULT_DPI:
+            raise UsageError(f"--dpi must be ≥ {DEFAULT_DPI} so the PNG is at least 1920×1080")
     output = Path(args.output)
     if output.is_dir():
         raise CliError(f"{output} is a directory; give a file path with -o")
@@ -149,7 +159,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
             options.update(preset=args.preset, dpi=args.dpi)
             if args.preset == "zone":
                 if not args.map_zone and not args.zone:
-                    raise CliError("--preset zone needs --map-zone (or --zone) naming the zone to draw")
+                    raise UsageError("--preset zone needs --map-zone (or --zone) naming the zone to draw")
                 options["zone"] = args.map_zone or args.zone[0]
             if args.title:
                 options["title"] = args.title
@@ -181,7 +191,11 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     source, target = Path(args.input), Path(args.output)
     if not source.exists():
         raise CliError(f"input file {source} does not exist")
-    table = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    try:
+        table = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise CliError(f"{source} is not UTF-8 ({error.reason} at byte {error.start}); re-save it as UTF-8, "
+                       "e.g. iconv -f GBK -t UTF-8") from error
     missing = [c for c in (args.lon_col, args.lat_col) if c not in table.columns]
     if missing:
         raise CliError(f"column(s) {', '.join(missing)} not in {source}; columns are: {', '.join(table.columns)} "
@@ -204,7 +218,7 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     keep = ~(lon.isna() | lat.isna()).to_numpy()
     table.loc[keep, args.lon_col] = [f"{v:.7f}" for v in out_lon[keep]]
     table.loc[keep, args.lat_col] = [f"{v:.7f}" for v in out_lat[keep]]
-    table.to_csv(target, index=False, encoding="utf-8")
+    table.to_csv(target, index=False, encoding="utf-8-sig")  # with a BOM, so Excel shows the Chinese text
     print(f"converted {int(keep.sum())} row(s) {args.src} → {args.dst}: {target}", file=sys.stderr)
     return 0
 
@@ -238,13 +252,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("layers", help="list the data layers", description="List the layers gzgeo.load() knows.")
     _add_output_format(p)
-    p.set_defaults(func=_cmd_layers)
+    p.set_defaults(func=_cmd_layers, parser=p)
 
     p = sub.add_parser("validate", help="check every layer; exit 1 if any problem",
                        description="Run gzgeo.validate(): schema, geometry, bounds, ids, provenance. Exit 1 on "
                                    "any problem.")
     _add_output_format(p)
-    p.set_defaults(func=_cmd_validate)
+    p.set_defaults(func=_cmd_validate, parser=p)
 
     p = sub.add_parser("query", help="spatial queries (near-axis, in-zone)",
                        description="Spatial queries over the platforms.")
@@ -256,14 +270,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="corridor half-width in metres (default 2000)")
     _add_filters(q)
     _add_output_format(q)
-    q.set_defaults(func=_cmd_near_axis)
+    q.set_defaults(func=_cmd_near_axis, parser=q)
     q = qsub.add_parser("in-zone", help="platforms inside a zone",
                         description="Platforms inside a 一区三城 zone or zone part (point in polygon, or anchored "
                                     "to it).")
     q.add_argument("zone_key", metavar="ZONE", help="zone id, name_zh or name_en, e.g. 南沙科学城")
     _add_filters(q, zone=False)
     _add_output_format(q)
-    q.set_defaults(func=_cmd_in_zone)
+    q.set_defaults(func=_cmd_in_zone, parser=q)
 
     p = sub.add_parser("export", help="write a map, deck, HTML or data file",
                        description="Export maps (png/svg/pdf), the briefing deck (pptx), the standalone "
@@ -283,7 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("--gcj02", action="store_true", help="csv: add lon_gcj02/lat_gcj02 columns")
     data.add_argument("--layer", default="platforms", help="geojson: spatial layer to write (default platforms)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(func=_cmd_export)
+    p.set_defaults(func=_cmd_export, parser=p)
 
     p = sub.add_parser("convert", help="convert CSV coordinates between WGS-84, GCJ-02 and BD-09",
                        description="Rewrite the lon/lat columns of a UTF-8 CSV from one datum to another "
@@ -295,7 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.add_argument("input", help="input CSV")
     p.add_argument("output", help="output CSV")
-    p.set_defaults(func=_cmd_convert)
+    p.set_defaults(func=_cmd_convert, parser=p)
     return parser
 
 
@@ -310,11 +324,16 @@ def main(argv: Iterable[str] | None = None) -> int:
             setattr(args, name, None)
     try:
         return args.func(args)
-    except (CliError, UnknownZoneError, ValueError, FileNotFoundError, RuntimeError) as error:
+    except BrokenPipeError:  # e.g. `gzgeo layers | head`; before OSError, of which it is a subclass
+        return 0
+    except UsageError as error:
+        args.parser.print_usage(sys.stderr)
+        print(f"{args.parser.prog}: error: {error}", file=sys.stderr)
+        return 2
+    except (CliError, UnknownZoneError, ValueError, OSError, RuntimeError) as error:
+        # OSError: unreadable input, a directory given as a file, an output folder that does not exist
         print(f"gzgeo: error: {error}", file=sys.stderr)
         return 1
-    except BrokenPipeError:  # e.g. `gzgeo layers | head`
-        return 0
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from .analysis._common import located_mask
 from .basemaps import add_basemap, get_basemap, to_basemap_datum
 from .crs import convert, convert_frame, to_metric
-from .i18n import DEFAULT_LANGUAGE, category_labels, t, value_label
+from .i18n import DEFAULT_LANGUAGE, category_labels, normalise_language, t, value_label
 from .layers import data_home, load
 from .offline import localize
 
@@ -144,6 +144,22 @@ def _escaped_labels(frame: pd.DataFrame, field: str, lang: str) -> pd.Series:
     return raw.map(table)
 
 
+@lru_cache(maxsize=4)
+def _district_names_en(home: str) -> dict[str, str]:
+    try:
+        districts = load("districts")
+    except FileNotFoundError:
+        return {}
+    return dict(zip(districts["name_zh"], districts["name_en"].fillna(""), strict=True))
+
+
+def _district_name(name_zh: str, lang: str) -> str:
+    """The district's English name in English mode (the data store Chinese names), else the name as stored."""
+    if normalise_language(lang) != "en":
+        return name_zh
+    return _district_names_en(str(data_home())).get(name_zh) or name_zh
+
+
 def platform_rows(platforms: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE,
                   datum: str = "wgs84") -> list[list[object]]:
     """Compact rows for the browser: ``[lat, lon, is_estimate, id, name_zh, name_en, *popup fields]``.
@@ -186,7 +202,7 @@ def platform_rows(platforms: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE,
         _escaped_labels(valid, "category", lang),
         _escaped_labels(valid, "level", lang),
         _escaped_labels(valid, "status", lang),
-        _column(valid, "district").map(html.escape),
+        _column(valid, "district").map(lambda d: html.escape(_district_name(d, lang))),
         _column(valid, "address").map(html.escape),
         precision,
         sources,
@@ -537,7 +553,8 @@ def layout_map(
     layer_datum = datum if has_tiles else "wgs84"
     district_style = _DISTRICT_STYLE_TILES if has_tiles else _DISTRICT_STYLE
     zone_fields = ["name_zh", "name_en", "official_area_km2", "area_km2", "geometry_quality", "precision_note"]
-    zone_aliases = [t("name", lang), "Name", "official km²", "mapped km²", "quality", "precision"]
+    zone_aliases = [t("name", lang), "Name", t("official_km2", lang), t("mapped_km2", lang),
+                    t("geometry_quality", lang), t("precision_note", lang)]
     polygon_fields = ["name_zh", "name_en", "role", "area_km2"]
     polygon_aliases = [t("name", lang), "Name", "role", "km²"]
     static_layers = [
@@ -554,7 +571,7 @@ def layout_map(
                       "nodes" in wanted),
         _static_layer("axis", layer_datum, t("layer_axis", lang), _AXIS_STYLE,
                       ["name_zh", "name_en", "length_km", "geometry_quality"],
-                      [t("name", lang), "Name", "km", "quality"], "axis" in wanted),
+                      [t("name", lang), "Name", t("length_km", lang), t("geometry_quality", lang)], "axis" in wanted),
     ]
     for layer in static_layers:
         if layer is not None:

@@ -103,6 +103,9 @@ def test_language_switch_to_english():
     assert "Category" in [m.label for m in at.sidebar.multiselect]
     assert "Legend" in _map_args(at)["script"]
     assert _param(at, "lang") == ["en"]
+    # The platform table names districts in English too (the data store Chinese names).
+    districts = set(at.dataframe[0].value["District"])
+    assert "Huangpu" in districts and not any(d.endswith("区") for d in districts)
 
 
 def test_url_state_reopens_view(platforms):
@@ -114,6 +117,16 @@ def test_url_state_reopens_view(platforms):
     args = _map_args(at)
     assert args["zoom"] == 12
     assert args["center"] == [23.2, 113.45]
+
+
+def test_url_centre_on_amap_is_shifted_to_gcj02_and_kept_in_url():
+    from gzgeo.basemaps import point_to_basemap_datum
+
+    at = _run({"basemap": "amap_vector", "z": "12", "lat": "23.1", "lon": "113.4"})
+    # The map is drawn in GCJ-02 over AMap: the centre handed to it must be too, or the view opens ≈600 m off.
+    expected = point_to_basemap_datum(23.1, 113.4, "amap_vector")
+    assert _map_args(at)["center"] == pytest.approx(list(expected), abs=1e-9)
+    assert (_param(at, "lat"), _param(at, "lon")) == (["23.1"], ["113.4"])
 
 
 def test_invalid_url_values_are_ignored(platforms):

@@ -101,6 +101,7 @@ def test_convert_gcj02_to_wgs84(tmp_path):
     result = gz("convert", "--from", "gcj02", "--to", "wgs84", "--lon-col", "x", "--lat-col", "y", str(source),
                 str(out))
     assert result.returncode == 0, result.stderr
+    assert out.read_bytes().startswith("\ufeff".encode())  # a BOM, so Excel reads the Chinese names
     table = pd.read_csv(out)
     assert table["x"].iloc[0] == pytest.approx(113.3191, abs=1e-6)
     assert table["y"].iloc[0] == pytest.approx(23.1066, abs=1e-6)
@@ -108,3 +109,28 @@ def test_convert_gcj02_to_wgs84(tmp_path):
     wrong = gz("convert", "--from", "gcj02", "--to", "wgs84", str(source), str(out))
     assert wrong.returncode == 1 and "--lon-col" in wrong.stderr
     assert gz("convert", "--from", "mars", "--to", "wgs84", str(source), str(out)).returncode == 2
+
+
+def test_convert_bad_paths_and_encoding_fail_cleanly(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("name,lon,lat\n广州塔,113.3245,23.1040\n", encoding="utf-8")
+    for args in ([str(source), str(tmp_path / "nope" / "out.csv")],   # output folder missing
+                 [str(tmp_path), str(tmp_path / "out.csv")],            # input is a folder
+                 [str(source), str(tmp_path)]):                         # output is a folder
+        result = gz("convert", "--from", "gcj02", "--to", "wgs84", *args)
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr and "gzgeo: error:" in result.stderr
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes("name,lon,lat\n广州塔,113.3245,23.1040\n".encode("gbk"))
+    result = gz("convert", "--from", "gcj02", "--to", "wgs84", str(gbk), str(tmp_path / "out.csv"))
+    assert result.returncode == 1 and "not UTF-8" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_invalid_option_values_are_usage_errors(tmp_path):
+    for args in (["query", "near-axis", "--within", "-5"],
+                 ["export", "png", "-o", str(tmp_path / "z.png"), "--preset", "zone", "-q"],
+                 ["export", "png", "-o", str(tmp_path / "z.png"), "--dpi", "60", "-q"]):
+        result = gz(*args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert "usage: gzgeo" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "z.png").exists()

@@ -71,6 +71,13 @@ def test_platform_rows_carry_popup_fields(platforms):
     assert "政策来源" in popup and "位置精度" in popup
 
 
+def test_english_popup_names_the_district_in_english(platforms, districts):
+    row = platforms[platforms["district"] == "黄埔区"].iloc[0]
+    english = districts.loc[districts["name_zh"] == "黄埔区", "name_en"].iloc[0]
+    assert f"<td>{english}</td>" in platform_popup_html(row, "en")
+    assert "<td>黄埔区</td>" in platform_popup_html(row, "zh")
+
+
 def test_gcj02_basemap_shifts_every_overlay(platforms, districts):
     wgs = layout_map(platforms=platforms).get_root().render()
     gcj = layout_map(platforms=platforms, basemap="amap_vector").get_root().render()
