@@ -36,13 +36,6 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 import gzgeo  # noqa: E402
 from gzgeo.i18n import t  # noqa: E402
 
-COUNT_MARKERS = """() => {
-    if (!window.map || !window.L || !L.MarkerClusterGroup) return -1;
-    let n = 0;
-    window.map.eachLayer(l => { if (l instanceof L.MarkerClusterGroup) n += l.getLayers().length; });
-    return n;
-}"""
-
 
 def _timed_run(at: AppTest) -> float:
     start = time.perf_counter()
@@ -88,7 +81,7 @@ def _free_port() -> int:
 def browser_side(synthetic: int, repeat: int) -> dict[str, object]:
     from playwright.sync_api import sync_playwright
 
-    from gzgeo.browser import launch_chromium
+    from gzgeo.browser import COUNT_MARKERS_JS, launch_chromium
 
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
@@ -115,7 +108,7 @@ def browser_side(synthetic: int, repeat: int) -> dict[str, object]:
                     handle = page.query_selector('iframe[title="streamlit_folium.st_folium"]')
                     frame = handle.content_frame() if handle else None
                     try:
-                        count = frame.evaluate(COUNT_MARKERS) if frame else -1
+                        count = frame.evaluate(COUNT_MARKERS_JS) if frame else -1
                     except Exception:  # noqa: BLE001 - the frame may be replaced while loading
                         count = -1
                     if count == expected:

@@ -11,7 +11,7 @@ import os
 import shutil
 from pathlib import Path
 
-__all__ = ["CHROMIUM_ARGS", "find_chromium", "launch_chromium"]
+__all__ = ["CHROMIUM_ARGS", "COUNT_MARKERS_JS", "find_chromium", "launch_chromium"]
 
 CHROMIUM_ARGS: tuple[str, ...] = (
     "--no-sandbox",
@@ -24,6 +24,15 @@ CHROMIUM_ARGS: tuple[str, ...] = (
     "--disable-default-apps",
     "--disable-extensions",
 )
+
+#: JavaScript for ``frame.evaluate``: how many markers the app's map holds in its cluster layers
+#: (clustered or not, shown or hidden by zoom), or -1 before Leaflet and the map exist.
+COUNT_MARKERS_JS = """() => {
+    if (!window.map || !window.L || !L.MarkerClusterGroup) return -1;
+    let n = 0;
+    window.map.eachLayer(l => { if (l instanceof L.MarkerClusterGroup) n += l.getLayers().length; });
+    return n;
+}"""
 
 
 def find_chromium() -> str | None:

@@ -346,6 +346,41 @@ def load(name: str) -> pd.DataFrame | gpd.GeoDataFrame:
     return _load_cached(name, str(data_home())).copy()
 
 
+#: Decimal places of stored WGS-84 coordinates: ~0.1 m in Guangzhou.
+COORDINATE_DECIMALS = 6
+
+
+def write_layer(gdf: gpd.GeoDataFrame, name: str, home: str | Path | None = None) -> Path:
+    """Write a geometry layer where :func:`load` reads it, in the project's storage format.
+
+    GeoJSON, RFC 7946 (WGS-84 lon/lat), coordinates rounded to
+    :data:`COORDINATE_DECIMALS`. Used by the build scripts in ``scripts/``.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        The layer, in any CRS (written as EPSG:4326).
+    name : str
+        A spatial layer of :data:`LAYERS` stored under ``geo/`` (not ``platforms``, a CSV).
+    home : path, optional
+        Data home; :func:`data_home` by default.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
+    spec = _spec(name)
+    if not spec.path.endswith(".geojson"):
+        raise ValueError(f"layer {name!r} is stored as {spec.path}, not written by write_layer")
+    path = Path(home or data_home()) / spec.path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)  # the GeoJSON driver will not overwrite
+    gdf.to_crs(WGS84).to_file(path, driver="GeoJSON", RFC7946="YES", COORDINATE_PRECISION=COORDINATE_DECIMALS)
+    _load_cached.cache_clear()
+    return path
+
+
 def area_km2(gdf: gpd.GeoDataFrame) -> pd.Series:
     """Area of each feature in km², measured in EPSG:4547.
 

@@ -35,6 +35,7 @@ import shapely  # noqa: E402
 from shapely.geometry import LineString, Point  # noqa: E402
 
 from gzgeo.crs import GUANGZHOU_METRIC_CRS, WGS84  # noqa: E402
+from gzgeo.layers import write_layer  # noqa: E402
 
 GEO_DIR = ROOT / "geo"
 PLATFORMS_CSV = ROOT / "data" / "platforms.csv"
@@ -194,9 +195,7 @@ def check(axis: gpd.GeoDataFrame, ordered: list[dict]) -> None:
 def main() -> None:
     axis, ordered = build()
     check(axis, ordered)
-    path = GEO_DIR / "axis.geojson"
-    path.unlink(missing_ok=True)
-    axis.to_file(path, driver="GeoJSON", RFC7946="YES", COORDINATE_PRECISION=DECIMALS)
+    path = write_layer(axis, "axis", ROOT)
     print(f"wrote {path.relative_to(ROOT)}")
 
 

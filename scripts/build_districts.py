@@ -32,6 +32,7 @@ import pandas as pd  # noqa: E402
 import shapely  # noqa: E402
 
 from gzgeo.crs import GUANGZHOU_METRIC_CRS, WGS84, convert_frame  # noqa: E402
+from gzgeo.layers import write_layer  # noqa: E402
 
 GEO_DIR = ROOT / "geo"
 SIMPLIFY_TOLERANCE_M = 20.0  # coverage_simplify tolerance in EPSG:4547 metres
@@ -200,11 +201,8 @@ def check(districts: gpd.GeoDataFrame, city: gpd.GeoDataFrame) -> None:
 def main() -> None:
     districts, city = build()
     check(districts, city)
-    GEO_DIR.mkdir(exist_ok=True)
     for name, gdf in (("districts", districts), ("city", city)):
-        path = GEO_DIR / f"{name}.geojson"
-        path.unlink(missing_ok=True)
-        gdf.to_file(path, driver="GeoJSON", RFC7946="YES", COORDINATE_PRECISION=DECIMALS)
+        path = write_layer(gdf, name, ROOT)
         print(f"wrote {path.relative_to(ROOT)}")
 
 

@@ -35,6 +35,7 @@ import shapely  # noqa: E402
 from shapely.geometry import MultiPolygon, Polygon  # noqa: E402
 
 from gzgeo.crs import GUANGZHOU_METRIC_CRS, WGS84  # noqa: E402
+from gzgeo.layers import write_layer  # noqa: E402
 
 GEO_DIR = ROOT / "geo"
 DECIMALS = 6
@@ -537,9 +538,7 @@ def main() -> None:
     zones, cores, nodes = build_frames(districts)
     check(zones, cores, nodes, districts)
     for name, gdf in (("zones", zones), ("cores", cores), ("nodes", nodes)):
-        path = GEO_DIR / f"{name}.geojson"
-        path.unlink(missing_ok=True)
-        gdf.to_file(path, driver="GeoJSON", RFC7946="YES", COORDINATE_PRECISION=DECIMALS)
+        path = write_layer(gdf, name, ROOT)
         print(f"wrote {path.relative_to(ROOT)}")
 
 

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from gzgeo.browser import find_chromium, launch_chromium
+from gzgeo.browser import COUNT_MARKERS_JS, find_chromium, launch_chromium
 from gzgeo.filters import filter_platforms
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,12 +35,6 @@ if find_chromium() is None:
 sync_api = pytest.importorskip("playwright.sync_api")
 
 # Markers inside every browser-side cluster layer (clustered or not, shown or hidden by zoom).
-COUNT_MARKERS = """() => {
-    if (!window.map || !window.L || !L.MarkerClusterGroup) return -1;
-    let n = 0;
-    window.map.eachLayer(l => { if (l instanceof L.MarkerClusterGroup) n += l.getLayers().length; });
-    return n;
-}"""
 
 
 def _free_port() -> int:
@@ -114,7 +108,7 @@ def _marker_count(page, timeout_s: float = 30.0) -> int:
     deadline = time.time() + timeout_s
     while time.time() < deadline:
         try:
-            count = _map_frame(page).evaluate(COUNT_MARKERS)
+            count = _map_frame(page).evaluate(COUNT_MARKERS_JS)
         except sync_api.Error:  # the iframe was replaced while we asked
             count = -1
         if count >= 0:

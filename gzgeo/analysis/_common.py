@@ -243,6 +243,21 @@ def located_mask(points: pd.DataFrame, coarsest: str | None = "zone") -> np.ndar
     return (ranks.fillna(len(LOCATION_PRECISIONS)) <= rank).to_numpy()
 
 
+_COARSEST_DOC = """coarsest : {"site", "campus_or_park", "zone", "district"} or None
+        Coarsest ``location_precision`` kept (see :func:`gzgeo.analysis.located`); platforms located only
+        to their district are left out by default: their point is not a location. None keeps every row."""
+
+
+def documents_coarsest(func):
+    """Fill the ``{coarsest}`` line of a function's numpy docstring with the shared parameter text.
+
+    Every function that measures platform points takes the same ``coarsest``
+    keyword; its description lives here once.
+    """
+    func.__doc__ = func.__doc__.replace("{coarsest}", _COARSEST_DOC)
+    return func
+
+
 def located(points, coarsest: str | None = "zone", name: str = "platforms"):
     """Keep the rows whose ``location_precision`` is at least as fine as ``coarsest``.
 

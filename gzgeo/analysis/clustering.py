@@ -14,7 +14,7 @@ import shapely
 from sklearn.cluster import DBSCAN, HDBSCAN
 
 from ..crs import WGS84
-from ._common import check_layer, located, metric_geometry, metric_to_wgs84, metric_xy
+from ._common import check_layer, documents_coarsest, located, metric_geometry, metric_to_wgs84, metric_xy
 
 __all__ = ["dbscan_clusters", "hdbscan_clusters", "cluster_summary"]
 
@@ -42,6 +42,7 @@ def _stable_labels(xy: np.ndarray, fit) -> np.ndarray:
     return labels
 
 
+@documents_coarsest
 def dbscan_clusters(points: gpd.GeoDataFrame, eps_m: float = 1500.0, min_samples: int = 3, *,
                     coarsest: str | None = "zone") -> gpd.GeoDataFrame:
     """Label points with DBSCAN clusters (neighbourhood radius in metres).
@@ -54,10 +55,8 @@ def dbscan_clusters(points: gpd.GeoDataFrame, eps_m: float = 1500.0, min_samples
         Neighbourhood radius in metres (measured in EPSG:4547).
     min_samples : int
         Points (including itself) within ``eps_m`` for a point to be a core point.
-    coarsest : {"site", "campus_or_park", "zone", "district"} or None
-        Coarsest ``location_precision`` kept (see :func:`gzgeo.analysis.located`); platforms located only
-        to their district are left out by default: their point is not a location (dozens of identical
-        district points would otherwise form a spurious cluster). None keeps every row.
+    {coarsest}
+        Dozens of identical district points would otherwise form a spurious cluster.
 
     Returns
     -------
@@ -83,6 +82,7 @@ def dbscan_clusters(points: gpd.GeoDataFrame, eps_m: float = 1500.0, min_samples
     return out
 
 
+@documents_coarsest
 def hdbscan_clusters(points: gpd.GeoDataFrame, min_cluster_size: int = 5,
                      min_samples: int | None = None, *, coarsest: str | None = "zone") -> gpd.GeoDataFrame:
     """Label points with HDBSCAN clusters (``sklearn.cluster.HDBSCAN`` on metres).
@@ -95,10 +95,8 @@ def hdbscan_clusters(points: gpd.GeoDataFrame, min_cluster_size: int = 5,
         Smallest group counted as a cluster.
     min_samples : int, optional
         Density smoothing; defaults to ``min_cluster_size``.
-    coarsest : {"site", "campus_or_park", "zone", "district"} or None
-        Coarsest ``location_precision`` kept (see :func:`gzgeo.analysis.located`); platforms located only
-        to their district are left out by default: their point is not a location (dozens of identical
-        district points would otherwise form a spurious cluster). None keeps every row.
+    {coarsest}
+        Dozens of identical district points would otherwise form a spurious cluster.
 
     Returns
     -------

@@ -20,6 +20,7 @@ from ..crs import WGS84
 from ._common import (
     METRIC_CRS,
     check_layer,
+    documents_coarsest,
     filter_categories,
     layer_or_default,
     located,
@@ -78,6 +79,7 @@ def axis_line(axis: gpd.GeoDataFrame | None = None, start: str = "north") -> sha
     return merged
 
 
+@documents_coarsest
 def along_axis(platforms: gpd.GeoDataFrame, max_dist_m: float = 2000.0,
                axis: gpd.GeoDataFrame | None = None, *, coarsest: str | None = "zone") -> gpd.GeoDataFrame:
     """Platforms within ``max_dist_m`` of the axis, ordered along it (a corridor profile).
@@ -90,9 +92,7 @@ def along_axis(platforms: gpd.GeoDataFrame, max_dist_m: float = 2000.0,
         Corridor half-width in metres.
     axis : geopandas.GeoDataFrame, optional
         Defaults to the bundled 创新大道 axis.
-    coarsest : {"site", "campus_or_park", "zone", "district"} or None
-        Coarsest ``location_precision`` kept (see :func:`gzgeo.analysis.located`); platforms located only
-        to their district are left out by default: their point is not a location. None keeps every row.
+    {coarsest}
 
     Returns
     -------
@@ -154,6 +154,7 @@ def _target_geometry(target) -> shapely.Geometry:
     return wgs84_to_metric(shapely.Point(*values))
 
 
+@documents_coarsest
 def nearest_platforms(platforms: gpd.GeoDataFrame, target, k: int = 5,
                       categories: str | Iterable[str] | None = None, *,
                       coarsest: str | None = "zone") -> gpd.GeoDataFrame:
@@ -169,9 +170,7 @@ def nearest_platforms(platforms: gpd.GeoDataFrame, target, k: int = 5,
         How many platforms to return (fewer if there are fewer).
     categories : str or list of str, optional
         Only platforms of these categories.
-    coarsest : {"site", "campus_or_park", "zone", "district"} or None
-        Coarsest ``location_precision`` kept (see :func:`gzgeo.analysis.located`); platforms located only
-        to their district are left out by default: their point is not a location. None keeps every row.
+    {coarsest}
 
     Returns
     -------
@@ -207,6 +206,7 @@ def nearest_platforms(platforms: gpd.GeoDataFrame, target, k: int = 5,
     return out
 
 
+@documents_coarsest
 def distance_to_nearest(points: gpd.GeoDataFrame, features: gpd.GeoDataFrame, name: str = "feature",
                         id_col: str = "id", *, coarsest: str | None = "zone") -> gpd.GeoDataFrame:
     """Distance from each point to the nearest feature of a layer (0 when inside a polygon).
@@ -222,9 +222,7 @@ def distance_to_nearest(points: gpd.GeoDataFrame, features: gpd.GeoDataFrame, na
         and ``dist_<name>_m``.
     id_col : str
         Column of ``features`` identifying them (falls back to the index).
-    coarsest : {"site", "campus_or_park", "zone", "district"} or None
-        Coarsest ``location_precision`` kept (see :func:`gzgeo.analysis.located`); platforms located only
-        to their district are left out by default: their point is not a location. None keeps every row.
+    {coarsest}
 
     Returns
     -------
@@ -285,6 +283,7 @@ def _nearest_polygon(xy: np.ndarray, polygons: np.ndarray) -> tuple[np.ndarray, 
     return nearest, dist
 
 
+@documents_coarsest
 def distance_to_layout(platforms: gpd.GeoDataFrame | None = None, zones: gpd.GeoDataFrame | None = None,
                        cores: gpd.GeoDataFrame | None = None, nodes: gpd.GeoDataFrame | None = None, *,
                        coarsest: str | None = "zone") -> gpd.GeoDataFrame:
@@ -294,9 +293,7 @@ def distance_to_layout(platforms: gpd.GeoDataFrame | None = None, zones: gpd.Geo
     ----------
     platforms, zones, cores, nodes : geopandas.GeoDataFrame, optional
         Layers in any CRS; each defaults to the bundled layer of that name.
-    coarsest : {"site", "campus_or_park", "zone", "district"} or None
-        Coarsest ``location_precision`` kept (see :func:`gzgeo.analysis.located`); platforms located only
-        to their district are left out by default: their point is not a location. None keeps every row.
+    {coarsest}
 
     Returns
     -------
@@ -317,6 +314,7 @@ def distance_to_layout(platforms: gpd.GeoDataFrame | None = None, zones: gpd.Geo
     return out
 
 
+@documents_coarsest
 def distance_matrix(platforms: gpd.GeoDataFrame, from_categories: str | Iterable[str],
                     to_categories: str | Iterable[str] | None = None, id_col: str = "id",
                     category_col: str = "category", *, coarsest: str | None = "zone") -> pd.DataFrame:
@@ -328,9 +326,7 @@ def distance_matrix(platforms: gpd.GeoDataFrame, from_categories: str | Iterable
         Points in any CRS.
     from_categories, to_categories : str or list of str
         Row and column platform categories; ``to_categories`` defaults to ``from_categories``.
-    coarsest : {"site", "campus_or_park", "zone", "district"} or None
-        Coarsest ``location_precision`` kept (see :func:`gzgeo.analysis.located`); platforms located only
-        to their district are left out by default: their point is not a location. None keeps every row.
+    {coarsest}
 
     Returns
     -------
@@ -450,6 +446,7 @@ class CoverageResult:
     uncovered: gpd.GeoDataFrame
 
 
+@documents_coarsest
 def coverage(platforms: gpd.GeoDataFrame, zones: gpd.GeoDataFrame | None = None, radius_m: float = 3000.0,
              categories: str | Iterable[str] | None = None, id_col: str = "id", *,
              coarsest: str | None = "zone") -> CoverageResult:
@@ -465,9 +462,7 @@ def coverage(platforms: gpd.GeoDataFrame, zones: gpd.GeoDataFrame | None = None,
         Service radius in metres.
     categories : str or list of str, optional
         Only platforms of these categories provide coverage.
-    coarsest : {"site", "campus_or_park", "zone", "district"} or None
-        Coarsest ``location_precision`` kept (see :func:`gzgeo.analysis.located`); platforms located only
-        to their district are left out by default: their point is not a location. None keeps every row.
+    {coarsest}
 
     Returns
     -------
@@ -540,6 +535,7 @@ class RegionQuery:
     counts: pd.DataFrame
 
 
+@documents_coarsest
 def query_region(platforms: gpd.GeoDataFrame, region=None, *, center: tuple[float, float] | None = None,
                  radius_m: float | None = None, by: Iterable[str] = ("category", "level", "status"),
                  coarsest: str | None = "zone") -> RegionQuery:
@@ -557,9 +553,7 @@ def query_region(platforms: gpd.GeoDataFrame, region=None, *, center: tuple[floa
         Radius of the circle in metres.
     by : iterable of str
         Columns for the breakdown table.
-    coarsest : {"site", "campus_or_park", "zone", "district"} or None
-        Coarsest ``location_precision`` kept (see :func:`gzgeo.analysis.located`); platforms located only
-        to their district are left out by default: their point is not a location. None keeps every row.
+    {coarsest}
 
     Returns
     -------

@@ -21,6 +21,7 @@ from scipy.spatial import cKDTree
 from ..crs import WGS84
 from ._common import (
     check_layer,
+    documents_coarsest,
     layer_or_default,
     located,
     located_mask,
@@ -106,6 +107,7 @@ class DensitySurface:
         return ndimage.map_coordinates(self.density_per_km2, [fy, fx], order=1, mode="constant", cval=0.0)
 
 
+@documents_coarsest
 def kernel_density(points: gpd.GeoDataFrame, bandwidth_m: float = 2000.0, cell_m: float = 250.0,
                    region=None, weights=None, *, coarsest: str | None = "zone") -> DensitySurface:
     """Gaussian kernel density surface (points per km²) on a regular metric grid.
@@ -128,9 +130,7 @@ def kernel_density(points: gpd.GeoDataFrame, bandwidth_m: float = 2000.0, cell_m
         padded by 3 bandwidths.
     weights : str or array_like, optional
         Column name or one weight per input point.
-    coarsest : {"site", "campus_or_park", "zone", "district"} or None
-        Coarsest ``location_precision`` kept (see :func:`gzgeo.analysis.located`); platforms located only
-        to their district are left out by default: their point is not a location. None keeps every row.
+    {coarsest}
 
     Returns
     -------
@@ -236,6 +236,7 @@ def _centre_frame(xy_centre: np.ndarray, n: int, kind: str) -> gpd.GeoDataFrame:
                             geometry=list(point), crs=WGS84)
 
 
+@documents_coarsest
 def mean_centre(points: gpd.GeoDataFrame, weights=None, *, coarsest: str | None = "zone") -> gpd.GeoDataFrame:
     """(Weighted) mean centre, computed in EPSG:4547.
 
@@ -245,9 +246,7 @@ def mean_centre(points: gpd.GeoDataFrame, weights=None, *, coarsest: str | None 
         Points in any CRS.
     weights : str or array_like, optional
         Column name or one weight per input point.
-    coarsest : {"site", "campus_or_park", "zone", "district"} or None
-        Coarsest ``location_precision`` kept (see :func:`gzgeo.analysis.located`); platforms located only
-        to their district are left out by default: their point is not a location. None keeps every row.
+    {coarsest}
 
     Returns
     -------
@@ -267,6 +266,7 @@ def mean_centre(points: gpd.GeoDataFrame, weights=None, *, coarsest: str | None 
     return _centre_frame(centre, len(xy), "mean_centre")
 
 
+@documents_coarsest
 def median_centre(points: gpd.GeoDataFrame, weights=None, tol_m: float = 1e-3, *,
                   coarsest: str | None = "zone") -> gpd.GeoDataFrame:
     """(Weighted) median centre: the point minimising the sum of distances (Weiszfeld iteration).
@@ -279,9 +279,7 @@ def median_centre(points: gpd.GeoDataFrame, weights=None, tol_m: float = 1e-3, *
         Column name or one weight per input point.
     tol_m : float
         Convergence tolerance in metres.
-    coarsest : {"site", "campus_or_park", "zone", "district"} or None
-        Coarsest ``location_precision`` kept (see :func:`gzgeo.analysis.located`); platforms located only
-        to their district are left out by default: their point is not a location. None keeps every row.
+    {coarsest}
 
     Returns
     -------
@@ -320,6 +318,7 @@ def median_centre(points: gpd.GeoDataFrame, weights=None, tol_m: float = 1e-3, *
 _ELLIPSE_CORRECTIONS = ("arcgis", "crimestat", "none")
 
 
+@documents_coarsest
 def standard_deviational_ellipse(points: gpd.GeoDataFrame, weights=None, correction: str = "arcgis",
                                  segments: int = 72, *, coarsest: str | None = "zone") -> gpd.GeoDataFrame:
     """1-standard-deviation ellipse of a point pattern (direction and spread), in metres.
@@ -339,9 +338,7 @@ def standard_deviational_ellipse(points: gpd.GeoDataFrame, weights=None, correct
         Scaling of the semi-axes (see above).
     segments : int
         Vertices of the ellipse polygon.
-    coarsest : {"site", "campus_or_park", "zone", "district"} or None
-        Coarsest ``location_precision`` kept (see :func:`gzgeo.analysis.located`); platforms located only
-        to their district are left out by default: their point is not a location. None keeps every row.
+    {coarsest}
 
     Returns
     -------
@@ -398,6 +395,7 @@ def _study_area_m2(region, area_km2: float | None) -> float:
     return float(region_geometry(region).area)
 
 
+@documents_coarsest
 def nearest_neighbour_index(points: gpd.GeoDataFrame, region=None, area_km2: float | None = None, *,
                             coarsest: str | None = "zone") -> pd.DataFrame:
     """Average nearest-neighbour index (Clark–Evans) with z-score and p-value.
@@ -414,9 +412,7 @@ def nearest_neighbour_index(points: gpd.GeoDataFrame, region=None, area_km2: flo
         Study area A; defaults to the city of Guangzhou.
     area_km2 : float, optional
         Study area given directly (overrides ``region``).
-    coarsest : {"site", "campus_or_park", "zone", "district"} or None
-        Coarsest ``location_precision`` kept (see :func:`gzgeo.analysis.located`); platforms located only
-        to their district are left out by default: their point is not a location. None keeps every row.
+    {coarsest}
 
     Returns
     -------
@@ -449,6 +445,7 @@ def nearest_neighbour_index(points: gpd.GeoDataFrame, region=None, area_km2: flo
                           "p_value": p, "pattern": pattern}])
 
 
+@documents_coarsest
 def ripley(points: gpd.GeoDataFrame, distances_m, region=None, area_km2: float | None = None, *,
            coarsest: str | None = "zone") -> pd.DataFrame:
     """Ripley's K and L functions over a range of distances (no edge correction).
@@ -468,9 +465,7 @@ def ripley(points: gpd.GeoDataFrame, distances_m, region=None, area_km2: float |
         Study area A; defaults to the city of Guangzhou.
     area_km2 : float, optional
         Study area given directly (overrides ``region``).
-    coarsest : {"site", "campus_or_park", "zone", "district"} or None
-        Coarsest ``location_precision`` kept (see :func:`gzgeo.analysis.located`); platforms located only
-        to their district are left out by default: their point is not a location. None keeps every row.
+    {coarsest}
 
     Returns
     -------
@@ -525,6 +520,7 @@ def _classify(z: np.ndarray, p: np.ndarray) -> np.ndarray:
     return label
 
 
+@documents_coarsest
 def hot_spots(points: gpd.GeoDataFrame, cell_m: float = 1000.0, region=None, neighbourhood_m: float | None = None,
               weights=None, *, coarsest: str | None = "zone") -> gpd.GeoDataFrame:
     """Getis-Ord Gi* hot spots of point counts on a regular grid.
@@ -545,9 +541,7 @@ def hot_spots(points: gpd.GeoDataFrame, cell_m: float = 1000.0, region=None, nei
         Distance band in metres between cell centres.
     weights : str or array_like, optional
         Sum this per cell instead of counting points (a column, or one value per input point).
-    coarsest : {"site", "campus_or_park", "zone", "district"} or None
-        Coarsest ``location_precision`` kept (see :func:`gzgeo.analysis.located`); platforms located only
-        to their district are left out by default: their point is not a location. None keeps every row.
+    {coarsest}
 
     Returns
     -------
