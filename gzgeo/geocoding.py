@@ -1,0 +1,95 @@
+"""Located platforms: how many decimals a precision allows, and how coordinates from a source are stored.
+
+A platform's point is only as good as its source: a campus (≈1 km) is stored
+with at most 4 decimals (≈10 m), a site (≈100–200 m) with at most 5. A source
+coordinate in GCJ-02 (AMap, Tencent) or BD-09 (Baidu) is converted to WGS-84
+first (:func:`gzgeo.convert`), then rounded.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from .crs import convert
+
+__all__ = ["PRECISION_DECIMALS", "PRECISE", "DATUMS", "decimals", "source_to_wgs84", "precision_counts"]
+
+#: Most decimals a stored WGS-84 coordinate may carry at each precision (0.0001° ≈ 10 m here).
+PRECISION_DECIMALS: dict[str, int] = {"site": 5, "campus_or_park": 4}
+#: Precisions that carry their own point (the others are drawn from a polygon, or not at all).
+PRECISE: tuple[str, ...] = tuple(PRECISION_DECIMALS)
+#: Datums a source coordinate may be given in.
+DATUMS: tuple[str, ...] = ("wgs84", "gcj02", "bd09")
+
+
+def decimals(value: float) -> int:
+    """Decimals of a float as stored (its shortest repr).
+
+    Examples
+    --------
+    >>> decimals(113.3712), decimals(23.0), decimals(113.371234)
+    (4, 0, 6)
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return 0
+    text = repr(float(value))
+    if "e" in text:
+        return 10
+    frac = text.split(".")[1] if "." in text else ""
+    return 0 if frac == "0" else len(frac)
+
+
+def source_to_wgs84(lon: float, lat: float, datum: str, precision: str) -> tuple[float, float]:
+    """A source coordinate in ``datum`` as stored WGS-84 lon/lat, rounded to what ``precision`` supports.
+
+    Parameters
+    ----------
+    lon, lat : float
+        Degrees in the source's datum.
+    datum : {"wgs84", "gcj02", "bd09"}
+    precision : {"site", "campus_or_park"}
+
+    Examples
+    --------
+    >>> source_to_wgs84(113.376, 23.0665, "gcj02", "campus_or_park")
+    (113.3705, 23.069)
+    """
+    if datum not in DATUMS:
+        raise ValueError(f"unknown datum {datum!r}; expected one of {', '.join(DATUMS)}")
+    if precision not in PRECISION_DECIMALS:
+        raise ValueError(f"precision {precision!r} carries no point")
+    x, y = (lon, lat) if datum == "wgs84" else convert(lon, lat, datum, "wgs84")
+    n = PRECISION_DECIMALS[precision]
+    return round(float(x), n), round(float(y), n)
+
+
+def precision_counts(platforms: pd.DataFrame) -> pd.DataFrame:
+    """How many platforms are located at each precision, and how many of those are cited.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``location_precision`` (most precise first, plus ``total``); columns ``n``, ``share`` (0–1),
+        ``cited`` (rows with a ``location_source``).
+
+    Examples
+    --------
+    >>> import gzgeo
+    >>> table = precision_counts(gzgeo.load("platforms"))
+    >>> int(table.loc["total", "n"]) == len(gzgeo.load("platforms"))
+    True
+    """
+    from .layers import LOCATION_PRECISIONS
+
+    precision = platforms["location_precision"].astype(str)
+    source = platforms.get("location_source", pd.Series("", index=platforms.index)).fillna("").astype(str)
+    cited = source.str.strip() != ""
+    rows = {p: (int((precision == p).sum()), int(((precision == p) & cited).sum())) for p in LOCATION_PRECISIONS}
+    rows["total"] = (len(platforms), int(cited.sum()))
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=["n", "cited"])
+    table["share"] = np.round(table["n"] / max(len(platforms), 1), 3)
+    table.index.name = "location_precision"
+    return table[["n", "share", "cited"]]
