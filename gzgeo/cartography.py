@@ -45,6 +45,7 @@ from pyproj import Transformer
 
 from .analysis import along_axis, cluster_summary, dbscan_clusters, kernel_density
 from .analysis._common import located_mask
+from .orientation import district_only, draw_district_badges, draw_metro
 from .crs import GUANGZHOU_METRIC_CRS, WGS84, convert
 from .export import resolve_zone
 from .layers import load
@@ -359,6 +360,8 @@ def _draw_context(ax, layers: set[str], handles: list, label_zones: bool = True)
             ax.text(point.x, point.y, row.name_zh, ha="center", va="center", fontsize=9, color="#7a7a7a", zorder=2,
                     clip_on=True)
         handles.append(Patch(facecolor=_DISTRICT_FACE, edgecolor=_DISTRICT_EDGE, label="行政区 districts"))
+    if "metro" in layers:
+        draw_metro(ax, handles)
     if "zones" in layers:
         zones = _metric(load("zones"))
         top = zones[zones["parent"].fillna("") == ""]
@@ -441,10 +444,11 @@ def _source_note(platforms: gpd.GeoDataFrame, extra: list[str]) -> str:
     estimates = int(platforms["location_is_estimate"].astype(bool).sum()) if len(platforms) else 0
     lines = [
         f"资料来源 Sources: {documents}; 平台位置 gzgeo platforms ({len(platforms)}), {BOUNDARY_ATTRIBUTION}.",
-        "功能区/“123”范围为示意 zones and \"123\" outlines are approximate.",
-        f"位置精度 Location precision: {estimates}/{len(platforms)} 个平台仅知所在功能区或行政区，"
-        "以空心符号绘于其代表点 "
-        "(hollow markers are estimates, not surveyed sites). 坐标系 CRS: CGCS2000 / 3° GK CM 114E (EPSG:4547).",
+        "功能区/“123”范围为示意 zones and \"123\" outlines are approximate. 坐标系 CRS: CGCS2000 / 3° GK CM 114E "
+        "(EPSG:4547). 地铁 Metro: HKUST-Trans-Lab/China-Metro-Info (≈±300 m).",
+        f"位置精度 Location precision: {estimates}/{len(platforms)} 个平台仅知所在功能区或行政区：功能区内的以空心符号"
+        "绘于其代表点，仅知行政区的以数字框计数 (hollow markers are zone estimates; number boxes count platforms "
+        "known only to their district).",
     ]
     return "\n".join(lines + extra)
 
@@ -529,12 +533,12 @@ def static_map(
         default_subtitle = ""
         label = bool(label_platforms)
         if preset == "overview":
-            _draw_context(ax, {"districts", "zones", "cores", "nodes", "axis"}, handles)
+            _draw_context(ax, {"districts", "metro", "zones", "cores", "nodes", "axis"}, handles)
             extent = _extent_of(_metric(load("city")).geometry, pad=0.02)
             default_title = PRESETS["overview"]
             default_subtitle = "一区三城 · 黄埔“123”布局 · 平台按类别 platforms by category"
         elif preset == "huangpu_123":
-            _draw_context(ax, {"districts", "zones", "cores", "nodes", "axis"}, handles)
+            _draw_context(ax, {"districts", "metro", "zones", "cores", "nodes", "axis"}, handles)
             huangpu = load("districts")
             huangpu = huangpu[huangpu["name_zh"] == "黄埔区"]
             _metric(huangpu).plot(ax=ax, facecolor="none", edgecolor="#333333", linewidth=2.2, zorder=2)
@@ -548,7 +552,7 @@ def static_map(
             if not zone:
                 raise ValueError("preset 'zone' needs zone= (an id, name_zh or name_en)")
             row = resolve_zone(zone)
-            _draw_context(ax, {"districts", "zones", "cores", "nodes", "axis"}, handles, label_zones=False)
+            _draw_context(ax, {"districts", "metro", "zones", "cores", "nodes", "axis"}, handles, label_zones=False)
             zone_m = gpd.GeoSeries([row.geometry], crs=WGS84).to_crs(GUANGZHOU_METRIC_CRS)
             zone_m.plot(ax=ax, facecolor="none", edgecolor=_ZONE_EDGE, linewidth=3, zorder=7)
             extent = _extent_of(zone_m, pad=0.12)
@@ -557,7 +561,7 @@ def static_map(
             default_subtitle = f"{len(selection_m)} 个平台 platforms in the zone"
             label = label_platforms is not False
         elif preset == "density":
-            _draw_context(ax, {"districts", "zones"}, handles, label_zones=False)
+            _draw_context(ax, {"districts", "metro", "zones"}, handles, label_zones=False)
             extent = _extent_of(_metric(load("city")).geometry, pad=0.02)
             # Density and clusters use located platforms only: a district-only point is not a location.
             keep = located_mask(selection_m)
@@ -583,7 +587,7 @@ def static_map(
                 default_subtitle += (f"; 未计入仅知所在区的 {not_located} 个平台 "
                                      f"{not_located} known only to their district not included")
         else:  # axis
-            _draw_context(ax, {"districts", "zones", "cores", "nodes", "axis"}, handles, label_zones=False)
+            _draw_context(ax, {"districts", "metro", "zones", "cores", "nodes", "axis"}, handles, label_zones=False)
             axis_m = _metric(load("axis"))
             corridor = axis_m.buffer(within_m)
             corridor.plot(ax=ax, facecolor=_AXIS_COLOR, alpha=0.08, edgecolor=_AXIS_COLOR, linewidth=1,
@@ -603,7 +607,11 @@ def static_map(
                 default_subtitle += (f"; 另 {not_located} 个仅知所在区，未显示 "
                                      f"{not_located} known only to their district not shown")
             label = label_platforms is not False
-        _draw_platforms(ax, selection_m, handles, label=label)
+        # District-only platforms are a count per district, not points.
+        only = district_only(selection_m)
+        _draw_platforms(ax, selection_m[~only], handles, label=label)
+        if preset != "density":
+            draw_district_badges(ax, selection_m[only], handles)
 
         extent = _fit_extent(extent, (_MAP_BOX[2] * FIGSIZE_IN[0]) / (_MAP_BOX[3] * FIGSIZE_IN[1]))
         ax.set_xlim(extent[0], extent[1])
