@@ -45,10 +45,10 @@ from pyproj import Transformer
 
 from .analysis import along_axis, cluster_summary, dbscan_clusters, kernel_density
 from .analysis._common import located_mask
-from .orientation import district_only, draw_district_badges, draw_metro
 from .crs import GUANGZHOU_METRIC_CRS, WGS84, convert
 from .export import resolve_zone
 from .layers import load
+from .orientation import district_only, draw_district_badges, draw_metro
 
 __all__ = [
     "PRESETS",

@@ -42,7 +42,7 @@ from .crs import convert, convert_frame, to_metric
 from .i18n import DEFAULT_LANGUAGE, category_labels, normalise_language, t, value_label
 from .layers import data_home, load
 from .offline import localize
-from .orientation import METRO_COLOR, add_district_badges, add_metro_layer, badge_html, district_only
+from .orientation import METRO_COLOR, add_district_badges, add_metro_layer, badge_html, district_only, linked_source
 
 __all__ = [
     "GUANGZHOU_CENTER",
@@ -129,7 +129,8 @@ def platform_popup_html(row: pd.Series, lang: str = DEFAULT_LANGUAGE) -> str:
 
 
 def _popup_labels(lang: str) -> list[str]:
-    keys = ("category", "level", "status", "district", "address", "location_precision", "sources")
+    keys = ("category", "level", "status", "district", "address", "location_precision", "location_source",
+            "sources")
     return [html.escape(t(k, lang)) for k in keys]
 
 
@@ -207,6 +208,7 @@ def platform_rows(platforms: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE,
         _column(valid, "district").map(lambda d: html.escape(_district_name(d, lang))),
         _column(valid, "address").map(html.escape),
         precision,
+        _column(valid, "location_source").map(linked_source),
         sources,
     ]
     return [list(r) for r in zip(np.round(lat, 6).tolist(), np.round(lon, 6).tolist(), estimate.astype(int).tolist(),

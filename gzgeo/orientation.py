@@ -9,21 +9,52 @@ count badge per district, never as a pile of markers on a representative point.
 from __future__ import annotations
 
 import html
+import re
+from urllib.parse import urlsplit
 
 import folium
 import geopandas as gpd
 import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
+from jinja2.utils import htmlsafe_json_dumps
 
 from .crs import convert, convert_frame
 from .i18n import DEFAULT_LANGUAGE, t
 from .layers import load
 
-__all__ = ["METRO_COLOR", "district_only", "district_counts", "add_metro_layer", "add_district_badges",
+__all__ = ["METRO_COLOR", "linked_source", "district_only", "district_counts", "add_metro_layer", "add_district_badges",
            "draw_metro", "draw_district_badges", "badge_html"]
 
 METRO_COLOR = "#5a6b7b"
 _BADGE_COLOR = "#444444"
 _MAX_NAMES = 40  # names listed in one badge popup; the rest are counted
+
+
+_URL = re.compile(r"https?://[^\s;,|()<>\"'，；]+")
+
+
+def linked_source(text: str) -> str:
+    """A location source as safe HTML: every http(s) URL becomes a link named by its host, the rest is escaped.
+
+    Examples
+    --------
+    >>> html_text = linked_source("seed 003 一(一)1; https://example.org/a?b=1&c=<x>")
+    >>> html_text.startswith('seed 003 一(一)1; <a href="https://example.org/a?b=1&amp;c=" target="_blank"')
+    True
+    >>> html_text.endswith('>example.org</a>&lt;x&gt;')
+    True
+    """
+    out, last = [], 0
+    for match in _URL.finditer(text or ""):
+        url = match.group(0)
+        host = urlsplit(url).hostname or url
+        out.append(html.escape(text[last:match.start()]))
+        out.append(f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">'
+                   f"{html.escape(host)}</a>")
+        last = match.end()
+    out.append(html.escape((text or "")[last:]))
+    return "".join(out)
 
 
 def district_only(platforms: pd.DataFrame) -> pd.Series:
@@ -73,26 +104,54 @@ def badge_html(n: int) -> str:
             f"{int(n)}</div>")
 
 
+class _Badges(MacroElement):
+    """Count badges as Leaflet markers with a DivIcon, tooltip and popup, built from one JSON array.
+
+    folium.Popup needs jQuery (``$``), which gzgeo's maps do not load; this element needs only Leaflet.
+    Every string in ``rows`` is HTML already escaped, and the array is serialised as in Jinja's ``tojson``.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var rows = {{ this.rows_json }};
+            for (var i = 0; i < rows.length; i++) {
+                var r = rows[i];
+                L.marker([r[0], r[1]], {icon: L.divIcon({html: r[2], className: "gzgeo-district-badge",
+                                                         iconSize: [34, 20], iconAnchor: [17, 10]})})
+                    .bindTooltip(r[3]).bindPopup(r[4], {maxWidth: 360})
+                    .addTo({{ this._parent.get_name() }});
+            }
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, rows: list[list[object]]):
+        super().__init__()
+        self._name = "DistrictBadges"
+        self.rows_json = htmlsafe_json_dumps(rows, separators=(",", ":"), ensure_ascii=False)
+
+
 def add_district_badges(fmap: folium.Map, platforms: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE,
                         datum: str = "wgs84", show: bool = True) -> gpd.GeoDataFrame:
     """Add a layer of per-district count badges for the district-only platforms; returns the counts."""
+    from .maps import _district_name
+
     counts = district_counts(platforms)
     group = folium.FeatureGroup(name=html.escape(t("layer_district_counts", lang)), show=show)
+    rows = []
     for row in counts.itertuples():
         x, y = row.geometry.x, row.geometry.y
         if datum != "wgs84":
             x, y = convert(x, y, "wgs84", datum)
         names = [html.escape(n) for n in row.names[:_MAX_NAMES]]
         more = row.n - len(names)
-        title = html.escape(t("district_only_popup", lang).format(district=row.district, n=row.n))
+        district = _district_name(row.district, lang)
+        title = html.escape(t("district_only_popup", lang).format(district=district, n=row.n))
         body = "<br>".join(names) + (f"<br>… +{more}" if more > 0 else "")
-        popup = f"<div class='gzgeo-popup'><b>{title}</b><br>{body}</div>"
-        folium.Marker(
-            (float(y), float(x)),
-            icon=folium.DivIcon(html=badge_html(row.n), icon_size=(34, 20), icon_anchor=(17, 10),
-                                class_name="gzgeo-district-badge"),
-            tooltip=title, popup=folium.Popup(popup, max_width=360),
-        ).add_to(group)
+        rows.append([round(float(y), 6), round(float(x), 6), badge_html(row.n), title,
+                     f"<div class='gzgeo-popup'><b>{title}</b><br>{body}</div>"])
+    _Badges(rows).add_to(group)
     group.add_to(fmap)
     return counts
 
