@@ -15,7 +15,8 @@ import pandas as pd
 
 from .crs import convert
 
-__all__ = ["PRECISION_DECIMALS", "PRECISE", "DATUMS", "decimals", "source_to_wgs84", "precision_counts"]
+__all__ = ["PRECISION_DECIMALS", "PRECISE", "DATUMS", "decimals", "source_to_wgs84", "precision_counts",
+           "precision_table_markdown"]
 
 #: Most decimals a stored WGS-84 coordinate may carry at each precision (0.0001° ≈ 10 m here).
 PRECISION_DECIMALS: dict[str, int] = {"site": 5, "campus_or_park": 4}
@@ -93,3 +94,32 @@ def precision_counts(platforms: pd.DataFrame) -> pd.DataFrame:
     table["share"] = np.round(table["n"] / max(len(platforms), 1), 3)
     table.index.name = "location_precision"
     return table[["n", "share", "cited"]]
+
+
+_PRECISION_LABELS = {
+    "site": "`site` — the building (≈≤200 m)",
+    "campus_or_park": "`campus_or_park` — campus, island or park (≈≤1 km)",
+    "zone": "`zone` — only the planning zone or node",
+    "district": "`district` — only the district (counted per district, not drawn as a point)",
+}
+
+
+def precision_table_markdown(platforms: pd.DataFrame) -> str:
+    """The precision counts of :func:`precision_counts` as a Markdown table (for docs/data.md).
+
+    Examples
+    --------
+    >>> import gzgeo
+    >>> precision_table_markdown(gzgeo.load("platforms")).splitlines()[0]
+    '| location_precision | platforms | share | with a location_source |'
+    """
+    table = precision_counts(platforms)
+    lines = ["| location_precision | platforms | share | with a location_source |", "|---|---:|---:|---:|"]
+    for key, row in table.iterrows():
+        label = _PRECISION_LABELS.get(key, f"**{key}**")
+        lines.append(f"| {label} | {int(row['n'])} | {row['share']:.0%} | {int(row['cited'])} |")
+    precise = int(table.loc[list(PRECISE), "n"].sum())
+    lines.append("")
+    lines.append(f"{precise} of {len(platforms)} platforms ({precise / max(len(platforms), 1):.0%}) are located to a "
+                 "site or campus; the goal is at least 60 %.")
+    return "\n".join(lines)

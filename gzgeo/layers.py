@@ -108,7 +108,8 @@ LAYERS: dict[str, LayerSpec] = {
         LayerSpec(
             "platforms", "data/platforms.csv", "Point",
             ("id", "name_zh", "name_en", "aliases", "category", "level", "status", "district", "address",
-             "location_precision", "anchor", "location_source", "source_file", "source_clause",
+             "location_precision", "place_id", "datum_source", "anchor", "location_source", "source_file",
+             "source_clause",
              "frameworks", "roles", "sources"),
             "Innovation platforms named in the plans, with location precision and plan memberships",
         ),
