@@ -427,7 +427,7 @@ def _legend_html(platforms: gpd.GeoDataFrame, lang: str, colors: dict[str, str],
     if badges is not None and len(badges):
         listed = "、".join(f"{html.escape(_district_name(d, lang))} {int(n)}"
                           for d, n in zip(badges["district"], badges["n"], strict=True))
-        parts.append(f"<div>{badge_html(int(badges['n'].sum()))}{html.escape(t('legend_district_badge', lang))}"
+        parts.append(f"<div>{badge_html(int(badges['n'].sum()))} {html.escape(t('legend_district_badge', lang))}"
                      f"<br><span style='color:#666'>{listed}</span></div>")
     return "".join(parts)
 

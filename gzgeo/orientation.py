@@ -99,8 +99,9 @@ def district_counts(platforms: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def badge_html(n: int) -> str:
     """The badge's HTML: a dark rounded box with the count (an int, so nothing to escape)."""
-    return (f"<div style='background:{_BADGE_COLOR};color:#fff;border:2px solid #fff;border-radius:10px;"
-            f"padding:1px 6px;font:bold 12px sans-serif;box-shadow:0 0 3px rgba(0,0,0,.5);white-space:nowrap'>"
+    return (f"<div style='display:inline-block;background:{_BADGE_COLOR};color:#fff;border:2px solid #fff;"
+            f"border-radius:10px;padding:1px 6px;font:bold 12px sans-serif;box-shadow:0 0 3px rgba(0,0,0,.5);"
+            f"white-space:nowrap'>"
             f"{int(n)}</div>")
 
 
