@@ -53,6 +53,13 @@ def _write(frame: pd.DataFrame, path: Path) -> None:
     tmp.replace(path)
 
 
+def _rows(paths: list[Path], key: str):
+    """Each row of the input files with ``file row N (key)`` for messages (row numbers as a spreadsheet shows them)."""
+    for path in paths:
+        for i, row in _read(path).iterrows():
+            yield f"{path.name} row {i + 2} ({row[key].strip()})", row
+
+
 class Districts:
     def __init__(self):
         d = load("districts").to_crs(GUANGZHOU_METRIC_CRS)
@@ -88,37 +95,36 @@ def metro_place(key: str, stations: pd.DataFrame) -> dict | None:
 def build_places(paths: list[Path], existing: pd.DataFrame, districts: Districts) -> tuple[pd.DataFrame, list[str]]:
     places = {r["id"]: dict(r) for _, r in existing.iterrows()}
     log = []
-    for path in paths:
-        for i, row in _read(path).iterrows():
-            key = row["place_key"].strip()
-            where = f"{path.name} row {i + 2} ({key})"
-            precision = row["precision"].strip()
-            datum = row["datum"].strip().lower()
-            if not key or not row["source"].strip():
-                log.append(f"{where}: skipped, no key or no source")
-                continue
-            if precision not in PRECISE or datum not in DATUMS:
-                log.append(f"{where}: skipped, precision {precision!r} / datum {datum!r} not usable")
-                continue
-            try:
-                lon, lat = source_to_wgs84(float(row["lon"]), float(row["lat"]), datum, precision)
-            except ValueError:
-                log.append(f"{where}: skipped, no coordinate")
-                continue
-            district = districts.which(lon, lat)
-            if not district:
-                log.append(f"{where}: skipped, outside Guangzhou")
-                continue
-            places[key] = {"id": key, "name_zh": row["name_zh"], "name_en": row["name_en"], "kind": row["kind"],
-                           "district": district, "lon": f"{lon:.{PRECISION_DECIMALS[precision]}f}",
-                           "lat": f"{lat:.{PRECISION_DECIMALS[precision]}f}", "datum_source": datum,
-                           "precision": precision, "source": row["source"], "notes": row["notes"]}
+    for where, row in _rows(paths, "place_key"):
+        key = row["place_key"].strip()
+        precision = row["precision"].strip()
+        datum = row["datum"].strip().lower()
+        if not key or not row["source"].strip():
+            log.append(f"{where}: skipped, no key or no source")
+            continue
+        if precision not in PRECISE or datum not in DATUMS:
+            log.append(f"{where}: skipped, precision {precision!r} / datum {datum!r} not usable")
+            continue
+        try:
+            lon, lat = source_to_wgs84(float(row["lon"]), float(row["lat"]), datum, precision)
+        except ValueError:
+            log.append(f"{where}: skipped, no coordinate")
+            continue
+        district = districts.which(lon, lat)
+        if not district:
+            log.append(f"{where}: skipped, outside Guangzhou")
+            continue
+        places[key] = {"id": key, "name_zh": row["name_zh"], "name_en": row["name_en"], "kind": row["kind"],
+                       "district": district, "lon": f"{lon:.{PRECISION_DECIMALS[precision]}f}",
+                       "lat": f"{lat:.{PRECISION_DECIMALS[precision]}f}", "datum_source": datum,
+                       "precision": precision, "source": row["source"], "notes": row["notes"]}
     frame = pd.DataFrame(list(places.values()), columns=PLACE_COLUMNS).fillna("")
     return frame, log
 
 
 def _note(notes: str, text: str) -> str:
-    kept = [n for n in notes.split(" || ") if n and not n.startswith(REJECTED)]
+    # The merge script's own notes are replaced on every run, so re-running gives the same file.
+    kept = [n for n in notes.split(" || ") if n and not n.startswith((REJECTED, "location: "))]
     return " || ".join([*kept, text] if text else kept)
 
 
@@ -170,76 +176,74 @@ def apply_findings(paths: list[Path], platforms: pd.DataFrame, places: pd.DataFr
     by_id = {pid: i for i, pid in enumerate(platforms["id"])}
     place_rows = {r["id"]: dict(r) for _, r in places.iterrows()}
     log = []
-    for path in paths:
-        for i, row in _read(path).iterrows():
-            pid = row["platform_id"].strip()
-            where = f"{path.name} row {i + 2} ({pid})"
-            if pid not in by_id:
-                log.append(f"{where}: unknown platform id, skipped")
-                continue
-            k = by_id[pid]
-            precision, datum, key = row["precision"].strip(), row["datum"].strip().lower(), row["place_key"].strip()
-            district = platforms.at[k, "district"]
+    for where, row in _rows(paths, "platform_id"):
+        pid = row["platform_id"].strip()
+        if pid not in by_id:
+            log.append(f"{where}: unknown platform id, skipped")
+            continue
+        k = by_id[pid]
+        precision, datum, key = row["precision"].strip(), row["datum"].strip().lower(), row["place_key"].strip()
+        district = platforms.at[k, "district"]
 
-            def reject(reason: str, k=k, where=where) -> None:
-                platforms.at[k, "notes"] = _note(platforms.at[k, "notes"], REJECTED + reason)
-                log.append(f"{where}: REJECTED, {reason}")
+        def reject(reason: str, k=k, where=where) -> None:
+            platforms.at[k, "notes"] = _note(platforms.at[k, "notes"], REJECTED + reason)
+            log.append(f"{where}: REJECTED, {reason}")
 
-            if precision == "zone":
-                _apply_zone(platforms, k, row, zone_ids, log, where)
+        if precision == "zone":
+            _apply_zone(platforms, k, row, zone_ids, log, where)
+            continue
+        if precision not in PRECISE:
+            log.append(f"{where}: precision {precision!r}, nothing to apply")
+            continue
+        if not row["location_source"].strip():
+            reject("no location_source")
+            continue
+        if key.startswith("metro:") and key not in place_rows:
+            found = metro_place(key, stations)
+            if found:
+                found["district"] = districts.which(float(found["lon"]), float(found["lat"]))
+                place_rows[key] = found
+        if key and key not in place_rows:
+            reject(f"anchor place {key} not in the gazetteer")
+            continue
+        if row["lon"].strip() and row["lat"].strip():
+            if datum not in DATUMS:
+                reject(f"unknown datum {datum!r}")
                 continue
-            if precision not in PRECISE:
-                log.append(f"{where}: precision {precision!r}, nothing to apply")
+            lon, lat = source_to_wgs84(float(row["lon"]), float(row["lat"]), datum, precision)
+        elif key:
+            place = place_rows[key]
+            datum = place["datum_source"]
+            lon, lat = round(float(place["lon"]), 4), round(float(place["lat"]), 4)
+        else:
+            reject("neither a coordinate nor an anchor place")
+            continue
+        off = districts.distance(lon, lat, district)
+        if off > DISTRICT_TOLERANCE_M:
+            reject(f"point ({lon}, {lat}) lies in {districts.which(lon, lat) or 'no district'}, "
+                   f"not in the stated {district}")
+            continue
+        if key:
+            place = place_rows[key]
+            d = distance_m((lon, lat), (float(place["lon"]), float(place["lat"])))
+            if d > PLACE_DISTANCE_M[precision]:
+                reject(f"point is {d:.0f} m from its anchor {key}, too far for {precision}")
                 continue
-            if not row["location_source"].strip():
-                reject("no location_source")
-                continue
-            if key.startswith("metro:") and key not in place_rows:
-                found = metro_place(key, stations)
-                if found:
-                    found["district"] = districts.which(float(found["lon"]), float(found["lat"]))
-                    place_rows[key] = found
-            if key and key not in place_rows:
-                reject(f"anchor place {key} not in the gazetteer")
-                continue
-            if row["lon"].strip() and row["lat"].strip():
-                if datum not in DATUMS:
-                    reject(f"unknown datum {datum!r}")
-                    continue
-                lon, lat = source_to_wgs84(float(row["lon"]), float(row["lat"]), datum, precision)
-            elif key:
-                place = place_rows[key]
-                datum = place["datum_source"]
-                lon, lat = round(float(place["lon"]), 4), round(float(place["lat"]), 4)
-            else:
-                reject("neither a coordinate nor an anchor place")
-                continue
-            off = districts.distance(lon, lat, district)
-            if off > DISTRICT_TOLERANCE_M:
-                reject(f"point ({lon}, {lat}) lies in {districts.which(lon, lat) or 'no district'}, "
-                       f"not in the stated {district}")
-                continue
-            if key:
-                place = place_rows[key]
-                d = distance_m((lon, lat), (float(place["lon"]), float(place["lat"])))
-                if d > PLACE_DISTANCE_M[precision]:
-                    reject(f"point is {d:.0f} m from its anchor {key}, too far for {precision}")
-                    continue
-            n = PRECISION_DECIMALS[precision]
-            platforms.at[k, "lon"], platforms.at[k, "lat"] = f"{lon:.{n}f}", f"{lat:.{n}f}"
-            platforms.at[k, "location_precision"] = precision
-            platforms.at[k, "place_id"] = key
-            platforms.at[k, "datum_source"] = datum
-            if row["address"].strip():
-                platforms.at[k, "address"] = row["address"].strip()
-            evidence = row["evidence"].strip()
-            platforms.at[k, "location_source"] = row["location_source"].strip() + (f" — {evidence}" if evidence else "")
-            extra = row["notes"].strip()
-            platforms.at[k, "notes"] = _note(platforms.at[k, "notes"], f"location: {extra}" if extra else "")
-            # A point from a source replaces the zone/district estimate; the zone stays as the anchor it must lie in.
-            if platforms.at[k, "anchor"] in districts.geoms:
-                platforms.at[k, "anchor"] = ""
-            log.append(f"{where}: {precision} at ({lon}, {lat}) {datum}{' via ' + key if key else ''}")
+        n = PRECISION_DECIMALS[precision]
+        platforms.at[k, "lon"], platforms.at[k, "lat"] = f"{lon:.{n}f}", f"{lat:.{n}f}"
+        platforms.at[k, "location_precision"] = precision
+        platforms.at[k, "place_id"] = key
+        platforms.at[k, "datum_source"] = datum
+        if row["address"].strip():
+            platforms.at[k, "address"] = row["address"].strip()
+        evidence = row["evidence"].strip()
+        platforms.at[k, "location_source"] = row["location_source"].strip() + (f" — {evidence}" if evidence else "")
+        extra = row["notes"].strip()
+        platforms.at[k, "notes"] = _note(platforms.at[k, "notes"], f"location: {extra}" if extra else "")
+        # A point from a source replaces the zone/district estimate; the zone stays as the anchor it must lie in.
+        if platforms.at[k, "anchor"] in districts.geoms:
+            platforms.at[k, "anchor"] = ""
+        log.append(f"{where}: {precision} at ({lon}, {lat}) {datum}{' via ' + key if key else ''}")
     used = set(platforms["place_id"]) | set(places["id"])
     out = pd.DataFrame([r for key, r in place_rows.items() if key in used], columns=PLACE_COLUMNS).fillna("")
     return platforms, out, log
