@@ -75,8 +75,8 @@ def district_only(platforms: pd.DataFrame) -> pd.Series:
 def district_counts(platforms: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """One row per district with platforms located only to it: ``district``, ``n``, ``names`` and the badge point.
 
-    The point is where :func:`gzgeo.load` draws those platforms (inside the
-    district, outside every planning zone), WGS-84.
+    The badge point is the district's representative point (where the static maps write its name), WGS-84:
+    a count, not a location, so it need not avoid the planning zones.
 
     Examples
     --------
@@ -86,13 +86,22 @@ def district_counts(platforms: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     True
     """
     only = platforms[district_only(platforms)]
+    try:
+        districts = load("districts")
+        points = districts.geometry.representative_point()
+        if platforms.crs is not None:
+            points = points.to_crs(platforms.crs)
+        anchor = dict(zip(districts["name_zh"], points, strict=True))
+    except FileNotFoundError:
+        anchor = {}
     rows = []
     for district, group in only.groupby("district", sort=True):
         geoms = group.geometry[group.geometry.notna() & ~group.geometry.is_empty]
-        if geoms.empty:
+        point = anchor.get(district, geoms.iloc[0] if len(geoms) else None)
+        if point is None:
             continue
         rows.append({"district": district, "n": len(group), "names": list(group["name_zh"].astype(str)),
-                     "geometry": geoms.iloc[0]})
+                     "geometry": point})
     return gpd.GeoDataFrame(rows, columns=["district", "n", "names", "geometry"], geometry="geometry",
                             crs=platforms.crs or 4326)
 
