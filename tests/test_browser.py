@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+import gzgeo
 from gzgeo.browser import COUNT_MARKERS_JS, find_chromium, launch_chromium
 from gzgeo.filters import filter_platforms
 
@@ -140,7 +141,11 @@ def test_map_loads_with_layers_offline_and_renders(page, server, platforms):
     assert _wait_for_count(page, lambda n: n == points) == points
     badges = frame.locator(".gzgeo-district-badge").all_inner_texts()
     assert sorted(int(b) for b in badges) == sorted(only["district"].value_counts().tolist())
-    assert frame.locator("path.leaflet-interactive").count() > 200  # metro lines and station dots are drawn
+    # The metro orientation layer: every station a small dot on the map (canvas-rendered, so counted in Leaflet).
+    stations = frame.evaluate(
+        "() => { let n = 0; window.map.eachLayer(l => { if (l instanceof L.CircleMarker && l.options.radius === 2.5)"
+        " n++; }); return n; }")
+    assert stations == len(gzgeo.load("metro_stations"))
     assert frame.locator(".gzgeo-legend").inner_text().startswith("图例")
     assert frame.locator(".leaflet-control-measure, .leaflet-control-zoom-fullscreen, .leaflet-draw").count() >= 3
 
