@@ -143,16 +143,27 @@ def _zone_of(text: str, zone_ids: list[str]) -> str:
     return next((z for name, z in ZONE_NAMES.items() if name in text), "")
 
 
+def _explain(platforms: pd.DataFrame, k: int, row: pd.Series) -> None:
+    """A row that stays coarse says why: the research note and the pages it looked at go into its notes."""
+    text = row["notes"].strip()
+    sources = row["location_source"].strip()
+    if sources:
+        text += f" (looked at: {sources})"
+    platforms.at[k, "notes"] = _note(platforms.at[k, "notes"], f"location: {text}" if text.strip() else "")
+
+
 def _apply_zone(platforms: pd.DataFrame, k: int, row: pd.Series, zone_ids: list[str], log: list[str],
                 where: str) -> None:
     """A finding that a platform lies in a planning zone: upgrade a district-only row, or demote an uncited point."""
     current = platforms.at[k, "location_precision"]
     uncited_point = current in PRECISE and not platforms.at[k, "datum_source"]
     if current != "district" and not uncited_point:
+        _explain(platforms, k, row)
         log.append(f"{where}: zone finding, row already {current}; kept")
         return
     zone = _zone_of(row["notes"] + " " + row["evidence"], zone_ids)
     if not zone or not row["location_source"].strip():
+        _explain(platforms, k, row)
         log.append(f"{where}: zone finding without a zone id or source; kept {current}")
         return
     platforms.at[k, "location_precision"] = "zone"
@@ -193,6 +204,7 @@ def apply_findings(paths: list[Path], platforms: pd.DataFrame, places: pd.DataFr
             _apply_zone(platforms, k, row, zone_ids, log, where)
             continue
         if precision not in PRECISE:
+            _explain(platforms, k, row)
             log.append(f"{where}: precision {precision!r}, nothing to apply")
             continue
         if not row["location_source"].strip():
