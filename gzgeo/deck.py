@@ -68,6 +68,9 @@ _EDGE = Inches(0.4)  # left/right margin of text and tables
 _PICTURE_EDGE = Inches(0.3)
 _INSET_X, _INSET_Y = Inches(0.1), Inches(0.05)  # text frame and table cell insets (PowerPoint's defaults)
 _EMU_PER_PT = 12700
+# Renderers add space between CJK and Latin text and around CJK punctuation (LibreOffice's autospace):
+# lay out as if lines were this much shorter than the box, so a line never wraps where we did not expect it.
+_SLACK = 1.12
 
 _CAPTIONS = {
     "overview": "全市十一区、一区三城、黄埔“123”布局与各类创新平台。空心符号为估计位置。",
@@ -195,7 +198,7 @@ def _fixed_frame(frame) -> None:
 
 def _box_height(paragraphs: Sequence[tuple[str, float, bool, RGBColor]], width) -> int:
     """EMU height a text box of ``width`` needs for ``paragraphs``, insets included."""
-    inner_pt = (width - 2 * _INSET_X) / _EMU_PER_PT
+    inner_pt = (width - 2 * _INSET_X) / _EMU_PER_PT / _SLACK
     needed = text_height_pt([(t, s, b) for t, s, b, _ in paragraphs], inner_pt)
     return int(math.ceil(needed * 1.02 * _EMU_PER_PT)) + 2 * _INSET_Y  # 2 % for renderers' rounding
 
@@ -218,8 +221,8 @@ _TITLE_TOP = Inches(0.2)
 def _title(slide, text: str, top: int = _TITLE_TOP) -> int:
     """The slide's one title, as large as fits on one line (28 to 20 pt), else wrapped at 22 pt; returns its bottom."""
     width = _SLIDE_W - 2 * _EDGE
-    inner_pt = (width - 2 * _INSET_X) / _EMU_PER_PT
-    size = next((s for s in (28, 26, 24, 22, 20) if text_width_pt(text, s, True) * 1.02 <= inner_pt), 22)
+    inner_pt = (width - 2 * _INSET_X) / _EMU_PER_PT / _SLACK
+    size = next((s for s in (28, 26, 24, 22, 20) if text_width_pt(text, s, True) <= inner_pt), 22)
     paragraphs = [(text, size, True, _DARK)]
     height = _box_height(paragraphs, width)
     box = _text_box(slide, _EDGE, top, width, height, paragraphs)
@@ -237,7 +240,7 @@ def _table_height(frame: pd.DataFrame, widths: Sequence[int], size: float = _MIN
     rows = [list(map(str, frame.columns))] + [["" if pd.isna(v) else str(v) for v in row]
                                               for row in frame.itertuples(index=False)]
     for i, row in enumerate(rows):
-        needed = max(text_height_pt([(value, size, i == 0)], (w - 2 * _INSET_X) / _EMU_PER_PT)
+        needed = max(text_height_pt([(value, size, i == 0)], (w - 2 * _INSET_X) / _EMU_PER_PT / _SLACK)
                      for value, w in zip(row, widths, strict=True))
         heights.append(int(math.ceil(needed * 1.02 * _EMU_PER_PT)) + 2 * _INSET_Y)
     return heights
@@ -375,8 +378,8 @@ def _precision_text(platforms: gpd.GeoDataFrame) -> str:
 def _title_slide(prs, layout, title: str, subtitle: str, review_number: str, notes: str) -> None:
     slide = prs.slides.add_slide(layout)
     width = _SLIDE_W - 2 * Inches(0.8)
-    big = next((s for s in (40, 36, 32, 28) if text_width_pt(title, s, True) * 1.02 <= (width - 2 * _INSET_X) / 12700),
-               28)
+    inner_pt = (width - 2 * _INSET_X) / _EMU_PER_PT / _SLACK
+    big = next((s for s in (40, 36, 32, 28) if text_width_pt(title, s, True) <= inner_pt), 28)
     top = Inches(2.3)
     for paragraphs in ([(title, big, True, _DARK)], [(subtitle, 20, False, _GREY)]):
         height = _box_height(paragraphs, width)
