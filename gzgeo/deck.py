@@ -617,6 +617,8 @@ def build_deck(
     review_number: str | None = None,
     template: str | Path | None = None,
     dpi: int = 144,
+    presets: Iterable[str] | None = None,
+    zone_maps: bool | None = None,
 ):
     """Build the briefing deck.
 
@@ -636,6 +638,10 @@ def build_deck(
         (its own slides are dropped); the deck stays 16:9.
     dpi : int
         Map resolution; 144 dpi puts 1920 pixels across the 13.33 in slide.
+    presets, zone_maps : optional
+        Older way to choose slides: these map presets, and the zone slides
+        unless ``zone_maps=False``, between the title and the statistics,
+        targets and sources slides. Ignored when ``slides`` is given.
 
     Returns
     -------
@@ -648,6 +654,9 @@ def build_deck(
     >>> len(prs.slides), prs.slides[1].shapes[0].text_frame.text
     (2, '资料来源与位置精度 Sources and location precision')
     """
+    if (presets is not None or zone_maps is not None) and slides == DECK_SLIDES:
+        slides = ["title", *(DECK_PRESETS if presets is None else [p for p in presets if p != "zone"]),
+                  *(["zones"] if zone_maps is not False else []), "statistics", "targets", "sources"]
     chosen = parse_slides(slides)
     selection = load("platforms") if platforms is None else platforms
     review = review_number or DEFAULT_REVIEW_NUMBER
