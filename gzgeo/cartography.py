@@ -49,6 +49,7 @@ from .crs import GUANGZHOU_METRIC_CRS, WGS84, convert
 from .export import resolve_zone
 from .filters import platform_zones
 from .layers import load
+from .sources import documents
 
 __all__ = [
     "PRESETS",
@@ -323,7 +324,7 @@ def _category_styles() -> dict[str, tuple[str, str]]:
 
 
 def _draw_platforms(ax, platforms_m: gpd.GeoDataFrame, handles: list, size: float = 46.0,
-                    label: bool = False, short: bool = False) -> None:
+                    label: bool = False, short: bool = False, count_estimates: bool = False) -> None:
     styles = _category_styles()
     if short:
         cats = load("categories")
@@ -351,6 +352,13 @@ def _draw_platforms(ax, platforms_m: gpd.GeoDataFrame, handles: list, size: floa
                               markeredgecolor="#333333", markeredgewidth=1.5,
                               label=("空心：位置估计\nhollow = estimated" if short else
                                      "空心：位置为估计（功能区/行政区代表点）\nhollow = estimated location")))
+    if count_estimates and platforms_m["location_is_estimate"].astype(bool).any():
+        # slides number the located platforms; a shared estimated point says how many platforms it stands for
+        approx = platforms_m[platforms_m["location_is_estimate"].astype(bool).to_numpy()]
+        xy = np.round(np.column_stack([approx.geometry.x, approx.geometry.y]), 0)
+        for (x, y), names in approx.groupby([xy[:, 0], xy[:, 1]], sort=False)["name_zh"]:
+            ax.annotate(f"{len(names)} 个·估计", (x, y), xytext=(7, -7), textcoords="offset points",
+                        fontsize=SLIDE_MIN_FONT_PT, color="#444444", va="top", zorder=13, annotation_clip=True)
     if label:
         # Platforms known only to the same zone or district share one point: one label says how many.
         xy = np.round(np.column_stack([platforms_m.geometry.x, platforms_m.geometry.y]), 0)
@@ -565,17 +573,17 @@ def _fit_extent(extent: tuple[float, float, float, float], ratio: float) -> tupl
 
 def _source_note(platforms: gpd.GeoDataFrame, extra: list[str]) -> str:
     try:
-        policies = load("policies")
-        # the note is one line on a 16:9 map: name two documents, count the rest (all are on the deck's sources slide)
-        titles = [t.strip("《》") for t in policies["title_zh"]]
-        documents = "、".join(f"《{t[:30]}》" for t in titles[:2])
+        # the note is one line on a 16:9 map: name two documents in full, count the rest (all are on the deck's
+        # sources slide); copies such as 001, the PDF of 000, are one document
+        titles = [t if "《" in t else f"《{t}》" for t in documents()["title_zh"].astype(str).str.strip()]
+        documents_text = "、".join(titles[:2])
         if len(titles) > 2:
-            documents += f" 等 {len(titles)} 份文件"
+            documents_text += f" 等 {len(titles)} 份文件"
     except (FileNotFoundError, KeyError):
-        documents = "规划文件 planning documents"
+        documents_text = "规划文件 planning documents"
     estimates = int(platforms["location_is_estimate"].astype(bool).sum()) if len(platforms) else 0
     lines = [
-        f"资料来源 Sources: {documents}; 平台位置 gzgeo platforms ({len(platforms)}), {BOUNDARY_ATTRIBUTION}.",
+        f"资料来源 Sources: {documents_text}; 平台位置 gzgeo platforms ({len(platforms)}), {BOUNDARY_ATTRIBUTION}.",
         "功能区/“123”范围为示意 zones and \"123\" outlines are approximate.",
         f"位置精度 Location precision: {estimates}/{len(platforms)} 个平台仅知所在功能区或行政区，"
         "以空心符号绘于其代表点 "
@@ -753,7 +761,8 @@ def static_map(
                                      f"{not_located} known only to their district not shown")
             label = label_platforms is not False
         slide = slide_size is not None
-        _draw_platforms(ax, selection_m, handles, label=label and not slide, short=slide)
+        _draw_platforms(ax, selection_m, handles, label=label and not slide, short=slide,
+                        count_estimates=slide and preset in ("zone", "huangpu_123"))
 
         box = _MAP_BOX
         if slide:
