@@ -211,10 +211,16 @@ def add_scale_bar(ax, length_m: float | None = None, segments: int = 4, loc: tup
     return length_m
 
 
+@cache
+def _metric_transformers() -> tuple[Transformer, Transformer]:
+    """EPSG:4547 → WGS-84 and back; built once, building one costs a large part of a map's drawing time."""
+    return (Transformer.from_crs(GUANGZHOU_METRIC_CRS, WGS84, always_xy=True),
+            Transformer.from_crs(WGS84, GUANGZHOU_METRIC_CRS, always_xy=True))
+
+
 def _true_north_angle(x: float, y: float) -> float:
     """Angle (degrees, counter-clockwise from grid up) of true north at an EPSG:4547 point."""
-    to_wgs = Transformer.from_crs(GUANGZHOU_METRIC_CRS, WGS84, always_xy=True)
-    to_metric = Transformer.from_crs(WGS84, GUANGZHOU_METRIC_CRS, always_xy=True)
+    to_wgs, to_metric = _metric_transformers()
     lon, lat = to_wgs.transform(x, y)
     nx, ny = to_metric.transform(lon, lat + 0.01)
     return math.degrees(math.atan2(-(nx - x), ny - y))

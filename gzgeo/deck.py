@@ -108,6 +108,7 @@ def _font(bold: bool):
     return ImageFont.truetype(path, 1000)
 
 
+@cache
 def text_width_pt(text: str, size: float, bold: bool = False) -> float:
     """Advance width of one line of ``text`` set at ``size`` points, in points.
 

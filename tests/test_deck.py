@@ -256,6 +256,7 @@ def _potx(path: Path) -> Path:
     mark = scratch.shapes.add_textbox(Inches(0.1), Inches(0.1), Inches(2), Inches(0.4))
     mark.text_frame.text = "ORG MASTER MARK"
     prs.slide_master.shapes._spTree.append(copy.deepcopy(mark._element))  # python-pptx has no master add_*
+    prs.slides.add_slide(prs.slide_layouts[0]).shapes.title.text = "SAMPLE SLIDE OF THE TEMPLATE"
     buffer = io.BytesIO()
     prs.save(buffer)
     with zipfile.ZipFile(buffer) as zin, zipfile.ZipFile(path, "w") as zout:
@@ -273,6 +274,7 @@ def test_cli_chooses_slides_and_uses_a_template(tmp_path, capsys):
     assert main(["export", "pptx", "-o", str(out), "-q", "--slides", "overview,zone:南沙科学城",
                  "--template", str(template), "--review-number", REVIEW]) == 0
     prs = Presentation(str(out))
+    assert "SAMPLE SLIDE OF THE TEMPLATE" not in "".join(_slide_text(s) for s in prs.slides)
     titles = [_title(s) for s in prs.slides]
     assert titles[0] == gzgeo.PRESETS["overview"]
     assert titles[1] == "南沙科学城 · Nansha Science City"
