@@ -43,8 +43,17 @@ PLACE_COLUMNS = ["id", "name_zh", "name_en", "kind", "district", "lon", "lat", "
 REJECTED = "location finding rejected: "
 
 
+#: Absolute paths of a researcher's machine that may appear in their notes; the repository keeps none.
+_LOCAL_PATH = re.compile(r"/(?:work|home|tmp|Users)/[^\s,;)\"']*")
+
+
+def _clean(text: str) -> str:
+    """Text from a findings file without any local absolute path (a research-notes path becomes its name)."""
+    return _LOCAL_PATH.sub(lambda m: "research notes" if m.group(0).endswith("research.md") else "a local file", text)
+
+
 def _read(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig").map(_clean)
 
 
 def _write(frame: pd.DataFrame, path: Path) -> None:
