@@ -21,6 +21,7 @@ from pptx.dml.color import RGBColor
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
+from ._io import atomic_write_bytes
 from .analysis import count_platforms, points_in_polygons, target_progress
 from .cartography import DEFAULT_REVIEW_NUMBER, PRESETS, static_map_bytes
 from .layers import LAYERS, LOCATION_PRECISIONS, load
@@ -272,5 +273,5 @@ def deck_bytes(platforms: gpd.GeoDataFrame | None = None, **options) -> bytes:
 def save_deck(path: str | Path, platforms: gpd.GeoDataFrame | None = None, **options) -> Path:
     """Write the deck of :func:`build_deck` to ``path`` (``.pptx``)."""
     path = Path(path)
-    path.write_bytes(deck_bytes(platforms, **options))
+    atomic_write_bytes(path, deck_bytes(platforms, **options))
     return path

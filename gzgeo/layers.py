@@ -375,8 +375,10 @@ def write_layer(gdf: gpd.GeoDataFrame, name: str, home: str | Path | None = None
         raise ValueError(f"layer {name!r} is stored as {spec.path}, not written by write_layer")
     path = Path(home or data_home()) / spec.path
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.unlink(missing_ok=True)  # the GeoJSON driver will not overwrite
-    gdf.to_crs(WGS84).to_file(path, driver="GeoJSON", RFC7946="YES", COORDINATE_PRECISION=COORDINATE_DECIMALS)
+    from ._io import atomic_path
+
+    with atomic_path(path) as tmp:  # fresh temporary name: the GeoJSON driver will not overwrite
+        gdf.to_crs(WGS84).to_file(tmp, driver="GeoJSON", RFC7946="YES", COORDINATE_PRECISION=COORDINATE_DECIMALS)
     _load_cached.cache_clear()
     return path
 
