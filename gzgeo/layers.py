@@ -8,6 +8,7 @@ one way: files -> :func:`load` -> analysis -> maps and exports.
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -210,7 +211,12 @@ def _load_cached(name: str, home: str) -> pd.DataFrame | gpd.GeoDataFrame:
     if spec.is_spatial:
         gdf = gpd.read_file(path, engine="pyogrio")
         gdf = gdf.set_crs(WGS84, allow_override=True) if gdf.crs is None else gdf.to_crs(WGS84)
-        return gdf
+        coords, rows = shapely.get_coordinates(gdf.geometry.values, return_index=True)
+        bad = np.zeros(len(gdf), dtype=bool)
+        bad[rows[~_valid_lonlat(coords[:, 0], coords[:, 1])]] = True
+        # Feature numbers are 1-based, in file order.
+        return _skip_rows(gdf, bad, spec.path, [f"feature {i + 1}" for i in range(len(gdf))],
+                          "non-finite or out-of-range coordinates")
     table = _read_csv(path)
     return _coerce_numeric(table, name)
 
@@ -280,10 +286,44 @@ def _anchor_point(polygons: dict[str, object], district_rest: dict[str, object],
     return geom.representative_point()
 
 
+def _valid_lonlat(lon, lat) -> np.ndarray:
+    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(lon) & np.isfinite(lat) & (np.abs(lon) <= 180) & (np.abs(lat) <= 90)
+
+
+def _skip_rows(frame, bad: np.ndarray, file: str, where: list[str], reason: str):
+    """Drop the rows flagged ``bad``; list them in ``attrs["skipped_rows"]`` and warn, so none vanishes silently.
+
+    Each entry is a dict with ``file``, ``row`` (a line or feature number), ``id`` and ``reason``;
+    ``gzgeo.validate()`` reports them and the app shows them.
+    """
+    skipped = list(frame.attrs.get("skipped_rows", []))
+    ids = frame["id"].astype(str).tolist() if "id" in frame else [""] * len(frame)
+    for i in np.flatnonzero(bad):
+        skipped.append({"file": file, "row": where[i], "id": ids[i], "reason": reason})
+    if bad.any():
+        names = "; ".join(f"{e['row']} ({e['id']})" for e in skipped[-int(bad.sum()):][:5])
+        warnings.warn(f"{file}: skipped {int(bad.sum())} row(s) with {reason}: {names}", stacklevel=3)
+        frame = frame.loc[~bad].reset_index(drop=True)
+    frame.attrs["skipped_rows"] = skipped
+    return frame
+
+
 def _build_platforms(path: Path, home: str) -> gpd.GeoDataFrame:
     table = _read_csv(path)
     lon = pd.to_numeric(table["lon"].replace("", np.nan), errors="coerce")
     lat = pd.to_numeric(table["lat"].replace("", np.nan), errors="coerce")
+    # A coordinate that is present but not a number ("113,4"), infinite or off the globe is an error in that
+    # row: skip the row (reported with its line), never guess a location for it.
+    given = (table["lon"].str.strip() != "") | (table["lat"].str.strip() != "")
+    bad = (given & ~_valid_lonlat(lon, lat)).to_numpy()
+    lines = [f"line {i + 2}" for i in range(len(table))]  # +2: header line, 1-based
+    spec_path = LAYERS["platforms"].path
+    if bad.any():
+        table = _skip_rows(table, bad, spec_path, lines, "a coordinate that is not a finite lon/lat in range")
+        lon, lat = lon[~bad].reset_index(drop=True), lat[~bad].reset_index(drop=True)
+    skipped = table.attrs.get("skipped_rows", [])
     geometry = np.asarray(gpd.points_from_xy(lon, lat, crs=WGS84), dtype=object)
     # A platform known only to its zone or district is drawn at a representative
     # point of that polygon; location_precision says it is an estimate.
@@ -307,7 +347,9 @@ def _build_platforms(path: Path, home: str) -> gpd.GeoDataFrame:
     )
     for col in ("frameworks", "roles", "sources"):
         table[col] = table[col].fillna("")
-    return gpd.GeoDataFrame(table, geometry=list(geometry), crs=WGS84)
+    out = gpd.GeoDataFrame(table, geometry=list(geometry), crs=WGS84)
+    out.attrs["skipped_rows"] = list(skipped)
+    return out
 
 
 def load(name: str) -> pd.DataFrame | gpd.GeoDataFrame:

@@ -31,7 +31,7 @@ __all__ = ["escape_html", "js_string", "validate_color", "validate_id", "is_colo
 #: Colour used when a data colour is invalid.
 FALLBACK_COLOR = "#333333"
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
-_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.:-]{0,63}")
+_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.:+-]{0,63}")
 # A tag start, a character reference, or a javascript: URL: none belongs in a name or a note.
 _MARKUP = re.compile(r"<\s*[/!?A-Za-z]|&#?[A-Za-z0-9]+;|javascript\s*:", re.IGNORECASE)
 
@@ -95,7 +95,7 @@ def validate_color(value: object, fallback: str | None = None) -> str:
 
 
 def is_id(value: object) -> bool:
-    """True for an identifier usable in code: letters, digits, ``_ . : -``, at most 64 characters.
+    """True for an identifier usable in code: letters, digits, ``_ . : + -``, at most 64 characters.
 
     Examples
     --------
@@ -114,7 +114,7 @@ def validate_id(value: object) -> str:
     'zone_1'
     """
     if not is_id(value):
-        raise ValueError(f"invalid id {value!r}: use letters, digits, '_', '.', ':', '-' (≤ 64 characters)")
+        raise ValueError(f"invalid id {value!r}: use letters, digits, '_', '.', ':', '+', '-' (≤ 64 characters)")
     return str(value)
 
 
