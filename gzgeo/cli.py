@@ -19,7 +19,9 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import signal
 import sys
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -350,6 +352,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     for name in ("category", "district", "zone"):
         if not hasattr(args, name):
             setattr(args, name, None)
+    previous = _interrupt_on_sigterm()
     try:
         return args.func(args)
     except KeyboardInterrupt:
@@ -366,6 +369,20 @@ def main(argv: Iterable[str] | None = None) -> int:
         # OSError: unreadable input, a directory given as a file, an output folder that does not exist
         print(f"gzgeo: error: {error}", file=sys.stderr)
         return 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _raise_interrupt(_signum, _frame) -> None:
+    raise KeyboardInterrupt
+
+
+def _interrupt_on_sigterm():
+    """Treat ``kill`` like Ctrl-C, so atomic writers remove their temporary file; returns the old handler."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _raise_interrupt)
 
 
 if __name__ == "__main__":

@@ -155,9 +155,10 @@ def _check_safe_values(report: ValidationReport, name: str, frame: pd.DataFrame)
     """
     ids = _ids(frame)
     for col in frame.columns:
-        if frame[col].dtype != object or isinstance(frame[col], gpd.GeoSeries):
+        values = frame[col]
+        if isinstance(values, gpd.GeoSeries) or not (values.dtype == object or pd.api.types.is_string_dtype(values)):
             continue
-        text = frame[col].map(lambda v: v if isinstance(v, str) else "")
+        text = values.map(lambda v: v if isinstance(v, str) else "")
         flagged = text.map(has_markup)
         for key, value in zip(ids[flagged], text[flagged], strict=True):
             report.add(name, "markup", key, f"{col} contains markup: {value[:60]!r}")
