@@ -22,6 +22,7 @@ import json
 import signal
 import sys
 import threading
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -209,11 +210,14 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     try:
         with open(source, encoding="utf-8-sig", newline="") as handle:
             header = next(csv.reader(handle), [])
-        table = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        with warnings.catch_warnings():
+            # A row with more fields than the header would otherwise lose them silently (or become an index).
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            table = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig", index_col=False)
     except UnicodeDecodeError as error:
         raise CliError(f"{source} is not UTF-8 ({error.reason} at byte {error.start}); re-save it as UTF-8, "
                        "e.g. iconv -f GBK -t UTF-8") from error
-    except (pd.errors.ParserError, csv.Error) as error:
+    except (pd.errors.ParserError, pd.errors.ParserWarning, pd.errors.EmptyDataError, csv.Error) as error:
         raise CliError(f"{source} is not a readable CSV: {error}") from error
     repeated = sorted({c for c in header if header.count(c) > 1})
     if repeated:  # pandas would silently rename the second one "lon.1"
@@ -228,6 +232,10 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     if bad.any():
         rows = ", ".join(str(i + 2) for i in bad[bad].index[:5])  # +2: header line, 1-based
         raise CliError(f"non-numeric coordinates on line(s) {rows} of {source}")
+    half = lon.isna() != lat.isna()
+    if half.any():
+        rows = ", ".join(str(i + 2) for i in half[half].index[:5])
+        raise CliError(f"only one of {args.lon_col}/{args.lat_col} is given on line(s) {rows} of {source}")
     # inf, 1e400 and out-of-range values parse as numbers but are no coordinates.
     present = ~(lon.isna() | lat.isna())
     off = present & ~(np.isfinite(lon) & np.isfinite(lat) & lon.between(-180, 180) & lat.between(-90, 90))
@@ -249,7 +257,8 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     table.loc[keep, args.lat_col] = [f"{v:.7f}" for v in out_lat[keep]]
     with atomic_path(target) as tmp:  # an interrupted run leaves no partial CSV that looks complete
         table.to_csv(tmp, index=False, encoding="utf-8-sig")  # with a BOM, so Excel shows the Chinese text
-    print(f"converted {int(keep.sum())} row(s) {args.src} → {args.dst}: {target}", file=sys.stderr)
+    blank = f"; {int((~keep).sum())} without coordinates left as they are" if (~keep).any() else ""
+    print(f"converted {int(keep.sum())} row(s) {args.src} → {args.dst}: {target}{blank}", file=sys.stderr)
     return 0
 
 
