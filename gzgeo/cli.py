@@ -27,7 +27,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from ._io import atomic_path, same_file
@@ -198,7 +197,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_convert(args: argparse.Namespace) -> int:
-    from .crs import convert
+    from .crs import convert, valid_lonlat
 
     source, target = Path(args.input), Path(args.output)
     if args.lon_col == args.lat_col:
@@ -238,7 +237,7 @@ def _cmd_convert(args: argparse.Namespace) -> int:
         raise CliError(f"only one of {args.lon_col}/{args.lat_col} is given on line(s) {rows} of {source}")
     # inf, 1e400 and out-of-range values parse as numbers but are no coordinates.
     present = ~(lon.isna() | lat.isna())
-    off = present & ~(np.isfinite(lon) & np.isfinite(lat) & lon.between(-180, 180) & lat.between(-90, 90))
+    off = present & ~valid_lonlat(lon, lat)
     if off.any():
         rows = ", ".join(str(i + 2) for i in off[off].index[:5])
         raise CliError(f"coordinates not finite or out of range (lon -180..180, lat -90..90) on line(s) {rows} "

@@ -40,6 +40,7 @@ __all__ = [
     "convert_frame",
     "to_metric",
     "in_china",
+    "valid_lonlat",
     "DatumError",
 ]
 
@@ -80,6 +81,21 @@ def _gcj02_area():
     geom = shapely.geometry.shape(json.loads(text)["features"][0]["geometry"])
     shapely.prepare(geom)
     return geom
+
+
+def valid_lonlat(lon, lat) -> np.ndarray:
+    """Boolean mask of finite longitudes in [-180, 180] and latitudes in [-90, 90] (degrees).
+
+    Every reader and converter uses it to refuse ``inf``, ``1e400``, NaN and values off the globe.
+
+    Examples
+    --------
+    >>> valid_lonlat([113.3, float("inf"), 200, 113.3], [23.1, 23.1, 23.1, 95]).tolist()
+    [True, False, False, False]
+    """
+    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(lon) & np.isfinite(lat) & (np.abs(lon) <= 180) & (np.abs(lat) <= 90)
 
 
 def in_china(lon, lat) -> np.ndarray:

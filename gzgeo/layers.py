@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .crs import GUANGZHOU_METRIC_CRS, WGS84
+from .crs import GUANGZHOU_METRIC_CRS, WGS84, valid_lonlat
 
 __all__ = [
     "LayerSpec",
@@ -213,7 +213,7 @@ def _load_cached(name: str, home: str) -> pd.DataFrame | gpd.GeoDataFrame:
         gdf = gdf.set_crs(WGS84, allow_override=True) if gdf.crs is None else gdf.to_crs(WGS84)
         coords, rows = shapely.get_coordinates(gdf.geometry.values, return_index=True)
         bad = np.zeros(len(gdf), dtype=bool)
-        bad[rows[~_valid_lonlat(coords[:, 0], coords[:, 1])]] = True
+        bad[rows[~valid_lonlat(coords[:, 0], coords[:, 1])]] = True
         # Feature numbers are 1-based, in file order.
         return _skip_rows(gdf, bad, spec.path, [f"feature {i + 1}" for i in range(len(gdf))],
                           "non-finite or out-of-range coordinates")
@@ -286,12 +286,6 @@ def _anchor_point(polygons: dict[str, object], district_rest: dict[str, object],
     return geom.representative_point()
 
 
-def _valid_lonlat(lon, lat) -> np.ndarray:
-    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
-    with np.errstate(invalid="ignore"):
-        return np.isfinite(lon) & np.isfinite(lat) & (np.abs(lon) <= 180) & (np.abs(lat) <= 90)
-
-
 def _skip_rows(frame, bad: np.ndarray, file: str, where: list[str], reason: str):
     """Drop the rows flagged ``bad``; list them in ``attrs["skipped_rows"]`` and warn, so none vanishes silently.
 
@@ -317,7 +311,7 @@ def _build_platforms(path: Path, home: str) -> gpd.GeoDataFrame:
     # A coordinate that is present but not a number ("113,4"), infinite or off the globe is an error in that
     # row: skip the row (reported with its line), never guess a location for it.
     given = (table["lon"].str.strip() != "") | (table["lat"].str.strip() != "")
-    bad = (given & ~_valid_lonlat(lon, lat)).to_numpy()
+    bad = (given & ~valid_lonlat(lon, lat)).to_numpy()
     lines = [f"line {i + 2}" for i in range(len(table))]  # +2: header line, 1-based
     spec_path = LAYERS["platforms"].path
     if bad.any():

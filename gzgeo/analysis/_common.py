@@ -17,7 +17,7 @@ import pandas as pd
 import pyproj
 import shapely
 
-from ..crs import GUANGZHOU_METRIC_CRS, WGS84
+from ..crs import GUANGZHOU_METRIC_CRS, WGS84, valid_lonlat
 
 __all__ = [
     "METRIC_CRS",
@@ -105,7 +105,7 @@ def _check_coordinates(geoms, gdf: gpd.GeoDataFrame, name: str) -> None:
     coords, rows = shapely.get_coordinates(geoms, return_index=True)
     bad = ~np.isfinite(coords).all(axis=1)
     if gdf.crs.is_geographic:
-        bad |= (np.abs(coords[:, 0]) > 180) | (np.abs(coords[:, 1]) > 90)
+        bad |= ~valid_lonlat(coords[:, 0], coords[:, 1])
     if bad.any():
         labels = [str(gdf.index[i]) for i in dict.fromkeys(rows[bad].tolist())]
         raise ValueError(f"{name} has non-finite or out-of-range coordinates in row(s) {', '.join(labels[:5])}"

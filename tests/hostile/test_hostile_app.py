@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from conftest import PAYLOADS, edit_csv, poison_every_text
+from hostile_data import PAYLOADS, edit_csv, poison_every_text
 from streamlit.testing.v1 import AppTest
 
 import gzgeo

@@ -12,7 +12,7 @@ import os
 
 import geopandas as gpd
 import pytest
-from conftest import PAYLOADS, poison_every_text
+from hostile_data import PAYLOADS, poison_every_text
 from shapely.geometry import Point
 
 import gzgeo

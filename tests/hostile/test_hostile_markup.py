@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import PAYLOADS, edit_csv, poison_every_text
+from hostile_data import PAYLOADS, edit_csv, poison_every_text
 
 import gzgeo
 from gzgeo.maps import category_colors, layout_map
