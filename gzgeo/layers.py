@@ -324,6 +324,15 @@ def _build_platforms(path: Path, home: str) -> gpd.GeoDataFrame:
     polygons, district_rest = _anchor_geometries(home)
     for i in np.flatnonzero((lon.isna() | lat.isna()).to_numpy()):
         geometry[i] = _anchor_point(polygons, district_rest, table.at[i, "anchor"], table.at[i, "district"])
+    # No coordinates and an anchor that names no polygon: the platform cannot be placed; skip and say so.
+    unplaced = np.array([g is None for g in geometry], dtype=bool)
+    if unplaced.any():
+        kept_lines = [e for e, keep in zip(lines, ~bad, strict=True) if keep] if bad.any() else lines
+        table = _skip_rows(table, unplaced, spec_path, kept_lines,
+                           "no coordinates and an anchor that is not a zone, node, core or district")
+        lon, lat = lon[~unplaced].reset_index(drop=True), lat[~unplaced].reset_index(drop=True)
+        geometry = geometry[~unplaced]
+        skipped = table.attrs["skipped_rows"]
     table["lon"], table["lat"] = lon, lat
     table["location_is_estimate"] = table["location_precision"].isin(ESTIMATED_PRECISIONS)
 

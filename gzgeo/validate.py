@@ -173,7 +173,8 @@ def _check_safe_values(report: ValidationReport, name: str, frame: pd.DataFrame)
 
 def _check_skipped(report: ValidationReport, name: str, frame: pd.DataFrame) -> None:
     for entry in frame.attrs.get("skipped_rows", []):
-        report.add(name, "coordinates", entry["id"] or entry["row"],
+        check = "anchor" if "anchor" in entry["reason"] else "coordinates"
+        report.add(name, check, entry["id"] or entry["row"],
                    f"{entry['file']} {entry['row']}: {entry['reason']} (row skipped)")
 
 

@@ -84,3 +84,19 @@ def test_synthetic_sidebar_switch_is_capped():
     at = _run()
     box = at.sidebar.number_input(key="synthetic")
     assert box.max == 50_000
+
+
+@pytest.mark.parametrize("panel", ["tab_table", "tab_proximity", "tab_clusters", "tab_stats"])
+def test_unplaceable_platform_is_skipped_and_every_panel_runs(hostile_home, panel):
+    def edit(table):
+        table.loc[3, ["lon", "lat", "anchor"]] = ["", "", "no-such-zone"]
+
+    table = edit_csv(hostile_home, "platforms", edit)
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.session_state["panel"] = panel
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert _shown(at)[1] == len(table) - 1
+    assert any(table.loc[3, "id"] in w.value and "line 5" in w.value for w in at.warning)
