@@ -15,7 +15,7 @@ import pandas as pd
 
 from .crs import convert
 
-__all__ = ["PRECISION_DECIMALS", "PRECISE", "DATUMS", "decimals", "source_to_wgs84", "precision_counts",
+__all__ = ["place_id", "PRECISION_DECIMALS", "PRECISE", "DATUMS", "decimals", "source_to_wgs84", "precision_counts",
            "precision_table_markdown"]
 
 #: Most decimals a stored WGS-84 coordinate may carry at each precision (0.0001° ≈ 10 m here).
@@ -24,6 +24,27 @@ PRECISION_DECIMALS: dict[str, int] = {"site": 5, "campus_or_park": 4}
 PRECISE: tuple[str, ...] = tuple(PRECISION_DECIMALS)
 #: Datums a source coordinate may be given in.
 DATUMS: tuple[str, ...] = ("wgs84", "gcj02", "bd09")
+
+
+def place_id(key: str) -> str:
+    """An ASCII id (usable in code, see :func:`gzgeo.safe.is_id`) for a place key such as ``metro:官洲``.
+
+    The part after the kind is written in pinyin (build extra ``pypinyin``); only the build scripts call this.
+
+    Examples
+    --------
+    >>> place_id("metro:官洲")  # doctest: +SKIP
+    'metro:guanzhou'
+    """
+    import re
+
+    from pypinyin import lazy_pinyin
+
+    kind, _, name = key.partition(":")
+    text = "".join(lazy_pinyin(name or kind))
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    kind = re.sub(r"[^a-z0-9_]+", "-", kind.lower()).strip("-") if name else "place"
+    return f"{kind}:{slug}"[:64]
 
 
 def decimals(value: float) -> int:

@@ -116,12 +116,12 @@ LAYERS: dict[str, LayerSpec] = {
         ),
         LayerSpec(
             "places", "data/places.csv", "Point",
-            ("id", "name_zh", "name_en", "kind", "datum_source", "precision", "source"),
+            ("id", "key", "name_zh", "name_en", "kind", "datum_source", "precision", "source"),
             "Gazetteer of location anchors (campuses, parks, buildings, metro stations), each with source and datum",
         ),
         LayerSpec(
             "metro_stations", "geo/metro_stations.geojson", "Point",
-            ("id", "name_zh", "lines", "datum_source", "precision", *_PROVENANCE_GEO),
+            ("id", "key", "name_zh", "lines", "datum_source", "precision", *_PROVENANCE_GEO),
             "Metro stations (orientation layer; HKUST-Trans-Lab/China-Metro-Info, ≈±300 m)",
         ),
         LayerSpec(

@@ -32,13 +32,13 @@ import pandas as pd  # noqa: E402
 from shapely.geometry import Point  # noqa: E402
 
 from gzgeo.crs import GUANGZHOU_METRIC_CRS, WGS84  # noqa: E402
-from gzgeo.geocoding import DATUMS, PRECISE, PRECISION_DECIMALS, source_to_wgs84  # noqa: E402
+from gzgeo.geocoding import DATUMS, PRECISE, PRECISION_DECIMALS, place_id, source_to_wgs84  # noqa: E402
 from gzgeo.layers import load  # noqa: E402
 from gzgeo.validate import DISTRICT_TOLERANCE_M, PLACE_DISTANCE_M  # noqa: E402
 
 PLATFORMS_CSV = ROOT / "data" / "platforms.csv"
 PLACES_CSV = ROOT / "data" / "places.csv"
-PLACE_COLUMNS = ["id", "name_zh", "name_en", "kind", "district", "lon", "lat", "datum_source", "precision",
+PLACE_COLUMNS = ["id", "key", "name_zh", "name_en", "kind", "district", "lon", "lat", "datum_source", "precision",
                  "source", "notes"]
 REJECTED = "location finding rejected: "
 
@@ -91,18 +91,18 @@ def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 def metro_place(key: str, stations: pd.DataFrame) -> dict | None:
-    hit = stations[stations["id"] == key]
+    hit = stations[stations["key"] == key]
     if hit.empty:
         return None
     row = hit.iloc[0]
-    return {"id": key, "name_zh": f"{row['name_zh']}站", "name_en": f"{row['name_zh']} metro station",
+    return {"id": row["id"], "key": key, "name_zh": f"{row['name_zh']}站", "name_en": f"{row['name_zh']} metro station",
             "kind": "metro_station", "lon": f"{row.geometry.x:.4f}", "lat": f"{row.geometry.y:.4f}",
             "datum_source": "wgs84", "precision": "campus_or_park", "source": row["geometry_source"],
             "notes": f"lines: {row['lines']}; ≈±300 m"}
 
 
 def build_places(paths: list[Path], existing: pd.DataFrame, districts: Districts) -> tuple[pd.DataFrame, list[str]]:
-    places = {r["id"]: dict(r) for _, r in existing.iterrows()}
+    places = {r["key"]: dict(r) for _, r in existing.iterrows()}
     log = []
     for where, row in _rows(paths, "place_key"):
         key = row["place_key"].strip()
@@ -123,7 +123,7 @@ def build_places(paths: list[Path], existing: pd.DataFrame, districts: Districts
         if not district:
             log.append(f"{where}: skipped, outside Guangzhou")
             continue
-        places[key] = {"id": key, "name_zh": row["name_zh"], "name_en": row["name_en"], "kind": row["kind"],
+        places[key] = {"id": place_id(key), "key": key, "name_zh": row["name_zh"], "name_en": row["name_en"], "kind": row["kind"],
                        "district": district, "lon": f"{lon:.{PRECISION_DECIMALS[precision]}f}",
                        "lat": f"{lat:.{PRECISION_DECIMALS[precision]}f}", "datum_source": datum,
                        "precision": precision, "source": row["source"], "notes": row["notes"]}
@@ -194,7 +194,7 @@ def apply_findings(paths: list[Path], platforms: pd.DataFrame, places: pd.DataFr
         if col not in platforms:
             platforms.insert(list(platforms.columns).index("location_precision") + 1, col, "")
     by_id = {pid: i for i, pid in enumerate(platforms["id"])}
-    place_rows = {r["id"]: dict(r) for _, r in places.iterrows()}
+    place_rows = {r["key"]: dict(r) for _, r in places.iterrows()}
     log = []
     for where, row in _rows(paths, "platform_id"):
         pid = row["platform_id"].strip()
@@ -253,7 +253,7 @@ def apply_findings(paths: list[Path], platforms: pd.DataFrame, places: pd.DataFr
         n = PRECISION_DECIMALS[precision]
         platforms.at[k, "lon"], platforms.at[k, "lat"] = f"{lon:.{n}f}", f"{lat:.{n}f}"
         platforms.at[k, "location_precision"] = precision
-        platforms.at[k, "place_id"] = key
+        platforms.at[k, "place_id"] = place_rows[key]["id"] if key else ""
         platforms.at[k, "datum_source"] = datum
         if row["address"].strip():
             platforms.at[k, "address"] = row["address"].strip()
@@ -266,7 +266,7 @@ def apply_findings(paths: list[Path], platforms: pd.DataFrame, places: pd.DataFr
             platforms.at[k, "anchor"] = ""
         log.append(f"{where}: {precision} at ({lon}, {lat}) {datum}{' via ' + key if key else ''}")
     used = set(platforms["place_id"]) | set(places["id"])
-    out = pd.DataFrame([r for key, r in place_rows.items() if key in used], columns=PLACE_COLUMNS).fillna("")
+    out = pd.DataFrame([r for r in place_rows.values() if r["id"] in used], columns=PLACE_COLUMNS).fillna("")
     return platforms, out, log
 
 

@@ -36,6 +36,7 @@ import shapely  # noqa: E402
 from shapely.geometry import LineString, MultiLineString, Point  # noqa: E402
 
 from gzgeo.crs import GUANGZHOU_METRIC_CRS, WGS84, convert  # noqa: E402
+from gzgeo.geocoding import place_id  # noqa: E402
 from gzgeo.layers import load, write_layer  # noqa: E402
 
 SOURCE = ("HKUST-Trans-Lab/China-Metro-Info guangzhou_Metro.json @ e92a6dee1cd7e79af6619455f151687ade2fcfe0 "
@@ -90,7 +91,7 @@ def read_source(path: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
             rec["lines"].append(name_zh)
     line_gdf = gpd.GeoDataFrame(lines, crs=WGS84)
     station_gdf = gpd.GeoDataFrame(
-        [{"id": f"metro:{name}", "name_zh": name, "lines": "|".join(dict.fromkeys(rec["lines"])),
+        [{"id": place_id(f"metro:{name}"), "key": f"metro:{name}", "name_zh": name, "lines": "|".join(dict.fromkeys(rec["lines"])),
           # A transfer station appears once per line, a few metres apart: one point, their mean.
           "geometry": Point(float(np.mean(rec["lons"])), float(np.mean(rec["lats"])))}
          for name, rec in stations.items()], crs=WGS84)
@@ -134,7 +135,10 @@ def main(argv: list[str]) -> None:
     stations["precision_note"] = "≈±300 m (Baidu metro API, converted by the source's authors)"
     write_layer(lines[["id", "name_zh", "name_en", "kind", "geometry_source", "geometry_quality", "geometry"]],
                 "metro_lines")
-    write_layer(stations[["id", "name_zh", "lines", "datum_source", "precision", "precision_note",
+    dup = stations["id"].duplicated(keep=False)
+    if dup.any():  # two stations with the same pinyin: keep them apart
+        stations.loc[dup, "id"] = stations.loc[dup, "id"] + "-" + stations.loc[dup].groupby("id").cumcount().astype(str)
+    write_layer(stations[["id", "key", "name_zh", "lines", "datum_source", "precision", "precision_note",
                           "geometry_source", "geometry_quality", "geometry"]].sort_values("id"), "metro_stations")
     print(f"{len(lines)} lines, {len(stations)} stations written")
     if len(argv) > 1:
