@@ -123,7 +123,8 @@ def build_places(paths: list[Path], existing: pd.DataFrame, districts: Districts
         if not district:
             log.append(f"{where}: skipped, outside Guangzhou")
             continue
-        places[key] = {"id": place_id(key), "key": key, "name_zh": row["name_zh"], "name_en": row["name_en"], "kind": row["kind"],
+        places[key] = {"id": place_id(key), "key": key, "name_zh": row["name_zh"], "name_en": row["name_en"],
+                       "kind": row["kind"],
                        "district": district, "lon": f"{lon:.{PRECISION_DECIMALS[precision]}f}",
                        "lat": f"{lat:.{PRECISION_DECIMALS[precision]}f}", "datum_source": datum,
                        "precision": precision, "source": row["source"], "notes": row["notes"]}

@@ -91,7 +91,8 @@ def read_source(path: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
             rec["lines"].append(name_zh)
     line_gdf = gpd.GeoDataFrame(lines, crs=WGS84)
     station_gdf = gpd.GeoDataFrame(
-        [{"id": place_id(f"metro:{name}"), "key": f"metro:{name}", "name_zh": name, "lines": "|".join(dict.fromkeys(rec["lines"])),
+        [{"id": place_id(f"metro:{name}"), "key": f"metro:{name}", "name_zh": name,
+          "lines": "|".join(dict.fromkeys(rec["lines"])),
           # A transfer station appears once per line, a few metres apart: one point, their mean.
           "geometry": Point(float(np.mean(rec["lons"])), float(np.mean(rec["lats"])))}
          for name, rec in stations.items()], crs=WGS84)
