@@ -278,7 +278,6 @@ def _build(path: Path, source: TableSource, mapping: dict[str, str], unmapped: l
     current_ids = set(load("platforms")["id"])
     categories = _category_lookup()
     records, issues, candidates = [], [], {}
-    taken: set[str] = set(current_ids)
     seen: set[str] = set()
     table = source.table
 
@@ -378,12 +377,12 @@ def _build(path: Path, source: TableSource, mapping: dict[str, str], unmapped: l
             continue
 
         if not key:
-            key = _new_id(name, district or "", taken)
+            # the same name in the same district gets the same id: importing a list again updates its rows
+            key = _new_id(name, district or "", seen)
         if key in seen:
             skip(f"id {key} appears twice in the file")
             continue
         seen.add(key)
-        taken.add(key)
         category_text = cell(i, "category")
         category = categories.get(_key(category_text), "") if category_text else ""
         if category_text and not category:
@@ -401,7 +400,7 @@ def _build(path: Path, source: TableSource, mapping: dict[str, str], unmapped: l
             "anchor": anchor, "location_source": cell(i, "location_source") or location_source,
             "source_file": path.name, "source_clause": f"{source.row_label} {row_number}",
             "notes": cell(i, "notes"), "lon": lon, "lat": lat, "row": row_number, "geocoded": geocoded,
-            "action": "correct" if is_correction else "add",
+            "action": "correct" if is_correction else ("update" if key in current_ids else "add"),
         }
         if is_correction:
             record["source_file"] = record["source_clause"] = ""
