@@ -158,7 +158,7 @@ def parse_district(text: str) -> str | None:
     for old, new in _FORMER_DISTRICTS.items():
         if old in text:
             return new
-    for zh, en in zip(districts["name_zh"], districts["name_en"], strict=True):
+    for zh in districts["name_zh"]:
         if zh in text:
             return zh
     lowered = text.lower()
@@ -412,7 +412,8 @@ class Baidu(Provider):
 
     def parse(self, payload: dict) -> list[tuple[float, float, str, str]]:
         if int(payload.get("status", -1)) != 0:
-            raise GeocodeError(f"baidu: status {payload.get('status')} {payload.get('message') or payload.get('msg', '')}")
+            message = payload.get("message") or payload.get("msg", "")
+            raise GeocodeError(f"baidu: status {payload.get('status')} {message}")
         result = payload.get("result") or {}
         if not result.get("location"):
             return []
@@ -499,7 +500,9 @@ def geocode(address: str, *, district: str | None = None, gazetteer: gpd.GeoData
     stated = stated or parse_district(address)
     if gazetteer is True:
         gazetteer = _default_gazetteer()
-    result.candidates += _offline(address, stated, gazetteer or None)
+    elif gazetteer is False:
+        gazetteer = None
+    result.candidates += _offline(address, stated, gazetteer)
     best = result.best
     if best is None or best.precision not in ("site", "campus_or_park"):
         for provider in configured_providers() if providers is None else providers:

@@ -228,7 +228,7 @@ def test_kill_9_during_imports_leaves_the_workspace_consistent(workspace_url, tm
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
         ws = open_workspace(workspace_url)
-        assert getattr(ws, "integrity")() == "ok"
+        assert ws.integrity() == "ok"
         batches = _consistent(ws, rows)
     assert batches >= 1  # the imports did commit between kills
     platforms = gzgeo.load("platforms")
