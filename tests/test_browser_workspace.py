@@ -6,11 +6,10 @@ from __future__ import annotations
 import time
 
 import pytest
-from appserver import streamlit_app
-from test_browser import MAP_IFRAME, _map_frame, browser, page  # noqa: F401
+from test_browser import ARTIFACTS, MAP_IFRAME, ROOT, _map_frame, browser, page  # noqa: F401
 
 import gzgeo
-from gzgeo.browser import COUNT_MARKERS_JS
+from gzgeo.browser import COUNT_MARKERS_JS, serve_app
 from gzgeo.workspace import open_workspace
 
 pytestmark = pytest.mark.browser
@@ -27,8 +26,9 @@ def workspace_file(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(workspace_file):
-    with streamlit_app({"GZGEO_SYNTHETIC_PLATFORMS": "0", "GZGEO_WORKSPACE": str(workspace_file)},
-                       log_name="streamlit-browser-workspace.log") as base:
+    ARTIFACTS.mkdir(exist_ok=True)
+    with serve_app(ROOT / "app.py", ARTIFACTS / "streamlit-browser-workspace.log",
+                   env={"GZGEO_SYNTHETIC_PLATFORMS": "0", "GZGEO_WORKSPACE": str(workspace_file)}) as base:
         yield base
 
 
