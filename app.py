@@ -31,6 +31,7 @@ from gzgeo.filters import (
     prepare_platforms,
     synthetic_platforms,
 )
+from gzgeo.geocoding import PRECISE
 from gzgeo.i18n import LANGUAGES, t, value_label
 from gzgeo.layers import LEVELS, STATUSES
 from gzgeo.maps import highlight_layer, layout_map
@@ -515,6 +516,8 @@ def main() -> None:
         st.warning(t("synthetic_banner", lang))
     _data_notices(lang)
     st.metric(t("shown", lang), f"{len(platforms):,} / {len(platforms_all):,}")
+    precise = int(platforms["location_precision"].isin(PRECISE).sum()) if "location_precision" in platforms else 0
+    st.caption(t("precisely_located", lang).format(n=precise, total=len(platforms)))
 
     panels = ("tab_table", "tab_proximity", "tab_clusters", "tab_stats", "tab_export", "tab_workspace")
     st.session_state.setdefault("panel", panels[0])

@@ -63,10 +63,12 @@ from .deck import build_deck, save_deck
 from .export import export_bytes, write_csv, write_geojson, write_geopackage, write_html
 from .filters import PlatformFilter, facet_counts, filter_platforms
 from .geocode import geocode
+from .geocoding import precision_counts
 from .io import import_platforms
 from .layers import LAYERS, area_km2, data_home, layers, load
 from .maps import layout_map
 from .offline import localize
+from .orientation import district_counts
 from .snapshot import save_snapshot, snapshot_png
 from .validate import ValidationReport, validate
 from .workspace import open_workspace
@@ -75,7 +77,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     # data
-    "LAYERS", "layers", "load", "data_home", "validate", "ValidationReport", "area_km2",
+    "LAYERS", "layers", "load", "data_home", "validate", "ValidationReport", "area_km2", "precision_counts",
     # workspace: import, geocode, correct (gzgeo.workspace)
     "import_platforms", "geocode", "open_workspace",
     # coordinate systems
@@ -91,6 +93,6 @@ __all__ = [
     "points_in_polygons", "query_region", "rings", "ripley", "standard_deviational_ellipse", "synthetic_points",
     "target_progress",
     # maps and exports
-    "layout_map", "localize", "PRESETS", "static_map", "save_static_map", "build_deck", "save_deck",
+    "layout_map", "district_counts", "localize", "PRESETS", "static_map", "save_static_map", "build_deck", "save_deck",
     "snapshot_png", "save_snapshot", "export_bytes", "write_csv", "write_geojson", "write_geopackage", "write_html",
 ]

@@ -122,6 +122,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "layer_rings": ("邻近范围", "Proximity rings"),
     "layer_selection": ("选中平台", "Selected platforms"),
     "measure": ("量测", "Measure"),
+    "layer_metro": ("地铁（方位参考）", "Metro (orientation)"),
+    "layer_district_counts": ("仅知所在区的平台数", "Platforms known only to their district"),
+    "district_only_popup": ("{district}：{n} 个平台仅知所在区", "{district}: {n} platforms known only to the district"),
+    "legend_district_badge": ("数字框：仅知所在区的平台数（不绘为点）",
+                              "Number box: platforms known only to the district (not drawn as points)"),
+    "precisely_located": ("{n}/{total} 个所示平台位置精确到地点或园区",
+                          "{n} of {total} shown platforms located to a site or campus"),
+    "location_source": ("位置来源", "Location source"),
 }
 
 #: Labels of coded data values: (field, value) -> (中文, English).

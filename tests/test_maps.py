@@ -44,14 +44,45 @@ def test_static_mode_links_local_assets(platforms):
     assert "jquery" not in " ".join(links) and "bootstrap" not in " ".join(links)
 
 
-def test_one_cluster_layer_per_category_with_every_platform(default_html, platforms):
+def test_one_cluster_layer_per_category_with_every_point_platform(default_html, platforms):
+    # District-only platforms are counted on their district, not drawn as points.
+    points = platforms[platforms["location_precision"] != "district"]
     data = _cluster_data(default_html)
-    assert len(data) == platforms["category"].nunique()
-    assert sum(len(d) for d in data) == len(platforms)
+    assert len(data) == points["category"].nunique()
+    assert sum(len(d) for d in data) == len(points)
     estimates = sum(row[2] for d in data for row in d)
-    assert estimates == int(platforms["location_is_estimate"].sum())
+    assert estimates == int(points["location_is_estimate"].sum())
     ids = {row[3] for d in data for row in d}
-    assert ids == set(platforms["id"])
+    assert ids == set(points["id"])
+
+
+def test_district_only_platforms_are_badges_not_points(default_html, platforms):
+    only = platforms[platforms["location_precision"] == "district"]
+    assert len(only) > 0
+    counts = only["district"].value_counts()
+    badges = [int(n) for n in re.findall(r"white-space:nowrap(?:'>|\\u0027\\u003e)(\d+)(?:</div|\\u003c/div)",
+                                         default_html)]
+    # one badge per district plus the legend's total
+    assert sorted(badges) == sorted([*counts.tolist(), len(only)])
+    for district, n in counts.items():
+        assert json.dumps(f"{district} {n}")[1:-1] in default_html  # listed in the legend (JSON-escaped)
+
+
+def test_metro_orientation_layer_is_drawn_offline(default_html):
+    assert json.dumps("地铁（方位参考）")[1:-1] in default_html or "地铁（方位参考）" in default_html
+    assert "官洲站" in default_html
+    assert "HKUST-Trans-Lab/China-Metro-Info" in default_html
+    assert external_urls(default_html) == []
+
+
+def test_popup_links_the_location_source_escaped(platforms):
+    row = platforms[platforms["location_source"].str.contains("https://", regex=False)].iloc[0].copy()
+    popup = platform_popup_html(row, "en")
+    assert '<a href="https://' in popup and 'rel="noopener noreferrer"' in popup
+    row["location_source"] = "<script>alert(1)</script> https://example.org/x?a=1&b=2"
+    popup = platform_popup_html(row, "en")
+    assert "<script>" not in popup and "&lt;script&gt;" in popup
+    assert 'href="https://example.org/x?a=1&amp;b=2"' in popup
 
 
 def test_estimates_drawn_hollow_and_dashed(default_html):
@@ -174,4 +205,5 @@ def test_labels_complete():
 def test_prepared_platforms_still_map(platforms):
     prepared = prepare_platforms(platforms)
     html = layout_map(platforms=prepared).get_root().render()
-    assert sum(len(d) for d in _cluster_data(html)) == len(platforms)
+    points = platforms[platforms["location_precision"] != "district"]
+    assert sum(len(d) for d in _cluster_data(html)) == len(points)
