@@ -107,7 +107,8 @@
             this._loaded = dataPromise.then(function (data) {
                 var features = new Array(options.end - options.start);
                 for (var i = options.start; i < options.end; i++) {
-                    features[i - options.start] = {type: "Feature", i: i, properties: null,
+                    // supercluster keeps only the geometry, properties and id of its input: the id is the row.
+                    features[i - options.start] = {type: "Feature", id: i, properties: null,
                         geometry: {type: "Point", coordinates: [data.lon[i], data.lat[i]]}};
                 }
                 self._data = data;
@@ -152,7 +153,8 @@
                     drawn.clusters += 1;
                     drawn.clustered += item.properties.point_count;
                 } else {
-                    var i = item.i, est = data.est[i] === 1;
+                    var i = item.id, est = data.est[i] === 1;
+                    ll = [data.lat[i], data.lon[i]];
                     var circle = L.circleMarker(ll, {
                         radius: est ? 9 : 6, color: color, weight: 2, fill: true, fillColor: color,
                         fillOpacity: est ? 0.06 : 0.85, dashArray: est ? "4 3" : null, gzgeoIndex: i});
