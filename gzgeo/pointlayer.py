@@ -29,6 +29,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from branca.element import Element, JavascriptLink, MacroElement
+from folium.elements import JSCSSMixin
 from folium.map import Layer
 from jinja2.utils import htmlsafe_json_dumps
 
@@ -394,14 +395,16 @@ def platforms_in_html(html_text: str) -> list[pd.DataFrame]:
     return out
 
 
-class _PlatformData(MacroElement):
+class _PlatformData(JSCSSMixin, MacroElement):
     """The decoded platform arrays, shared by every category layer (a JavaScript Promise)."""
+
+    # JSCSSMixin: streamlit-folium collects the script links of such elements.
+    default_js = [("supercluster", SUPERCLUSTER_URL)]
 
     def __init__(self, payload: dict[str, object]):
         super().__init__()
         self._name = "PlatformData"
         self.payload = payload
-        self.default_js = [("supercluster", SUPERCLUSTER_URL)]
 
     def render(self, **kwargs) -> None:
         figure = self.get_root()
