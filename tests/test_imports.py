@@ -30,6 +30,14 @@ def test_heavy_libraries_load_on_first_use():
     assert "sklearn" in _loaded_after("import gzgeo; gzgeo.dbscan_clusters(gzgeo.load('platforms'), eps_m=900)")
 
 
+def test_static_map_needs_no_scipy_signal_or_stats():
+    # scipy.signal and scipy.stats take seconds to import; the kernel density convolves with numpy's FFT.
+    loaded = _loaded_after("import gzgeo\nfrom gzgeo.analysis import kernel_density\n"
+                           "kernel_density(gzgeo.load('platforms'), bandwidth_m=3000)\n"
+                           "print(' '.join(m for m in ('scipy.signal', 'scipy.stats') if m in sys.modules))")
+    assert not {"scipy.signal", "scipy.stats"} & loaded
+
+
 def test_every_public_name_resolves():
     for name in gzgeo.__all__:
         assert getattr(gzgeo, name) is not None, name
