@@ -43,12 +43,12 @@ from .pointlayer import (
     _FALLBACK_COLOR,
     _column,
     _swatch,
-    _text,
     add_platform_layers,
     category_colors,
     platform_popup_html,
     platform_rows,
 )
+from .safe import escape_html
 
 __all__ = [
     "GUANGZHOU_CENTER",
@@ -169,8 +169,17 @@ def _layer_geojson(name: str, home: str, datum: str, top_level: bool | None, fie
     keep = [c for c in fields if c in gdf.columns]
     data = gdf[[*keep, "geometry"]].copy()
     for col in keep:
-        data[col] = data[col].map(_text)
+        # folium.GeoJsonTooltip puts property values into the page as HTML, unescaped.
+        data[col] = data[col].map(escape_html)
     return data.to_json(drop_id=True, ensure_ascii=False)
+
+
+def _tooltip_frame(gdf: gpd.GeoDataFrame, fields: Sequence[str]) -> gpd.GeoDataFrame:
+    """``gdf`` reduced to ``fields`` (HTML-escaped text, for ``folium.GeoJsonTooltip``) and its geometry."""
+    out = gdf[[*fields, "geometry"]].copy()
+    for col in fields:
+        out[col] = out[col].map(escape_html)
+    return out
 
 
 def _static_layer(name: str, datum: str, label: str, style: dict, fields: Sequence[str], aliases: Sequence[str],
@@ -337,12 +346,12 @@ def layout_map(
         hulls = _visible_hulls(hulls)
         fields = [c for c in ("cluster", "n_points", "n_platforms", "hull_area_km2", "dominant_categories")
                   if c in hulls]
-        folium.GeoJson(shifted(hulls)[[*fields, "geometry"]], name=t("layer_hulls", lang),
+        folium.GeoJson(_tooltip_frame(shifted(hulls), fields), name=t("layer_hulls", lang),
                        show="hulls" in wanted, style_function=lambda _f: dict(_HULL_STYLE),
                        tooltip=folium.GeoJsonTooltip(fields=fields) if fields else None).add_to(fmap)
     if rings is not None and len(rings):
         fields = [c for c in ("label",) if c in rings]
-        folium.GeoJson(shifted(rings)[[*fields, "geometry"]], name=t("layer_rings", lang),
+        folium.GeoJson(_tooltip_frame(shifted(rings), fields), name=t("layer_rings", lang),
                        show="rings" in wanted, style_function=lambda _f: dict(_RING_STYLE),
                        tooltip=folium.GeoJsonTooltip(fields=fields) if fields else None).add_to(fmap)
     if selection is not None and len(selection):
@@ -352,7 +361,7 @@ def layout_map(
             if row.geometry is None or row.geometry.is_empty:
                 continue
             folium.CircleMarker((row.geometry.y, row.geometry.x), radius=12, color="#000000", weight=3,
-                                fill=False, tooltip=_text(row.get("name_zh"))).add_to(group)
+                                fill=False, tooltip=escape_html(row.get("name_zh"))).add_to(group)
         group.add_to(fmap)
 
     if controls:
@@ -425,7 +434,8 @@ def highlight_layer(
         lon, lat = valid.geometry.x.to_numpy(), valid.geometry.y.to_numpy()
         if datum != "wgs84":
             lon, lat = convert(lon, lat, "wgs84", datum)
-        names = (_column(valid, "name_zh") + " · " + _column(valid, "name_en")).tolist()
+        # Leaflet shows a tooltip string as HTML.
+        names = (_column(valid, "name_zh") + " · " + _column(valid, "name_en")).map(escape_html).tolist()
         for y, x, name in zip(lat, lon, names, strict=True):
             folium.CircleMarker((float(y), float(x)), radius=13, color="#000000", weight=3, fill=False,
                                 tooltip=name).add_to(group)

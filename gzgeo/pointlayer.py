@@ -37,6 +37,7 @@ from .crs import convert
 from .i18n import DEFAULT_LANGUAGE, category_labels, normalise_language, t, value_label
 from .layers import data_home, load
 from .offline import SUPERCLUSTER_URL, package_asset
+from .safe import validate_color
 
 __all__ = [
     "PlatformCategoryLayer",
@@ -50,7 +51,6 @@ __all__ = [
 ]
 
 _FALLBACK_COLOR = "#333333"
-_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 #: From this zoom on every platform is drawn on its own, never clustered.
 UNCLUSTER_ZOOM = 14
 _CLUSTER_RADIUS_PX = 45
@@ -62,6 +62,9 @@ _SOURCE_SEP = "\n"
 def category_colors() -> dict[str, str]:
     """Map colour of each platform category, from ``data/categories.csv``.
 
+    A colour is pasted into style and script, so one that is not ``#rrggbb``
+    is replaced by a neutral grey (``gzgeo.validate()`` reports it).
+
     Examples
     --------
     >>> colors = category_colors()
@@ -72,7 +75,8 @@ def category_colors() -> dict[str, str]:
         cats = load("categories")
     except FileNotFoundError:
         return {}
-    return dict(zip(cats["id"], cats["color"], strict=True))
+    return {key: validate_color(color, fallback=_FALLBACK_COLOR)
+            for key, color in zip(cats["id"], cats["color"], strict=True)}
 
 
 def _text(value: object) -> str:
@@ -220,7 +224,7 @@ def safe_color(color: object) -> str:
     >>> safe_color("#1f78b4"), safe_color("red;background:url(x)")
     ('#1f78b4', '#333333')
     """
-    return color if isinstance(color, str) and _COLOR.match(color) else _FALLBACK_COLOR
+    return validate_color(color, fallback=_FALLBACK_COLOR)
 
 
 def _codes(values: pd.Series) -> tuple[np.ndarray, list[str]] | None:
