@@ -169,5 +169,5 @@
         }
     });
 
-    window.gzgeoPlatforms = {decode: decode, Layer: Layer, popup: popup};
+    window.gzgeoPlatforms = {decode: decode, Layer: Layer, popup: popup, tooltip: tooltip};
 })();
