@@ -101,7 +101,7 @@ def gzgeo_map(platforms):
 # --- measurements --------------------------------------------------------------------------------------------
 
 def bench_inverse(repeat: int) -> list[tuple[str, float, float, float]]:
-    from gzgeo.crs import convert
+    from gzgeo.crs import convert, in_china
 
     rng = np.random.default_rng(0)
     lon, lat = rng.uniform(112.95, 114.06, 1_000_000), rng.uniform(22.5, 23.95, 1_000_000)
@@ -115,7 +115,8 @@ def bench_inverse(repeat: int) -> list[tuple[str, float, float, float]]:
         t_ours, t_peer = _median_time(ours, repeat), _median_time(peer, repeat)
         src = "gcj02" if label.startswith("GCJ") else "bd09"
         back = convert(*given, src, "wgs84")
-        err = np.hypot((back[0] - lon) * 111320 * np.cos(np.radians(lat)), (back[1] - lat) * 110574).max()
+        inside = in_china(lon, lat)  # Hong Kong points pass through unchanged: no error to measure there
+        err = np.hypot((back[0] - lon) * 111320 * np.cos(np.radians(lat)), (back[1] - lat) * 110574)[inside].max()
         out.append((label, t_ours, t_peer, float(err)))
     return out
 
