@@ -69,7 +69,8 @@ def test_map_assets_are_local(default_app, platforms):
     # One browser-side cluster layer per category, with every platform in its data.
     # District-only platforms are badges on their district, not markers.
     points = platforms[platforms["location_precision"] != "district"]
-    assert args["script"].count("L.markerClusterGroup") == points["category"].nunique()
+    assert args["script"].count("new gzgeoPlatforms.Layer(") == points["category"].nunique()
+    assert any("supercluster" in link for link in args["js_links"])
     assert "https://" not in args["header"]
 
 
@@ -88,7 +89,7 @@ def test_category_filter_updates_counts_map_and_url(platforms, prepared):
         level = {"国家级": "national", "省级": "provincial", "市级": "municipal", "区级": "district"}.get(label, label)
         assert int(count.rstrip(")")) == int((subset["level"] == level).sum())
     args = _map_args(at)
-    assert args["script"].count("L.markerClusterGroup") == 1
+    assert args["script"].count("new gzgeoPlatforms.Layer(") == 1
 
 
 def test_text_search_filters(platforms, prepared):

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 
 import gzgeo
-from gzgeo.browser import COUNT_MARKERS_JS, find_chromium, launch_chromium, serve_app
+from gzgeo.browser import COUNT_MARKERS_JS, DRAWN_MARKERS_JS, find_chromium, launch_chromium, serve_app
 from gzgeo.filters import filter_platforms
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -131,6 +131,47 @@ def test_map_loads_with_layers_offline_and_renders(page, server, platforms):
     assets = [u for u in page.requests if "/app/static/vendor/" in u]
     assert any(u.endswith("leaflet.js") for u in assets)
     assert page.errors == []
+
+
+def test_clusters_add_up_and_popups_show_the_platform(page, server, platforms):
+    platforms = platforms[platforms["location_precision"] != "district"]  # district-only ones are badges
+    page.goto(server)
+    assert _wait_for_count(page, lambda n: n == len(platforms)) == len(platforms)
+    frame = _map_frame(page)
+    drawn = frame.evaluate(DRAWN_MARKERS_JS)
+    # The city fits the first view: cluster badges plus single markers count every platform once.
+    assert drawn["clustered"] + drawn["points"] == len(platforms)
+    badges = sum(int(x) for x in frame.locator(".gzgeo-cluster").all_inner_texts())
+    assert badges == drawn["clustered"]
+    # Zoomed in on one platform it is a marker of its own; its popup names it and its precision.
+    xy = platforms.geometry.x.round(6).astype(str) + platforms.geometry.y.round(6).astype(str)
+    row = platforms[~xy.duplicated(keep=False)].iloc[0]
+    open_js = f"""(() => {{
+        if (Math.abs(window.map.getZoom() - 17) > 0.01) window.map.setView([{row.geometry.y}, {row.geometry.x}], 17,
+                                                                           {{animate: false}});
+        let best = null, d = Infinity;
+        window.map.eachLayer(l => {{ if (l.options && l.options.gzgeoIndex !== undefined) {{
+            const ll = l.getLatLng(), e = Math.hypot(ll.lat - {row.geometry.y}, ll.lng - {row.geometry.x});
+            if (e < d) {{ d = e; best = l; }} }} }});
+        if (!best || d > 1e-5) return null;
+        best.openPopup();
+        return window.gzgeoDrawnAtOpen = ({DRAWN_MARKERS_JS})(); }})()"""
+    # The app answers a view change with a rerun that may set the view again: retry until the marker is there.
+    drawn = None
+    for _ in range(40):
+        try:
+            drawn = _map_frame(page).evaluate(open_js)
+        except sync_api.Error:  # the iframe was replaced while we asked
+            drawn = None
+        if drawn is not None and _map_frame(page).locator(".gzgeo-popup").count():
+            break
+        page.wait_for_timeout(500)
+    frame = _map_frame(page)
+    assert drawn is not None and drawn["clusters"] == 0  # at zoom 17 nothing is clustered
+    popup = frame.locator(".gzgeo-popup").inner_text()
+    assert row["name_zh"] in popup and "位置精度" in popup
+    if row["location_is_estimate"]:
+        assert "估计" in frame.locator(".gzgeo-popup .gzgeo-estimate").inner_text()
 
 
 def test_filter_shows_fewer_markers(page, server, platforms):
