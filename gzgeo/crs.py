@@ -130,9 +130,47 @@ def in_china(lon, lat) -> np.ndarray:
     area = _gcj02_area()
     if area is None or not box.any():
         return box
+    lon_in, lat_in = lon[box], lat[box]
+    # Most points lie in a grid cell wholly inside (or outside) the polygon: only the cells the border crosses
+    # need the exact point-in-polygon test.
+    grid = _cell_grid()
+    ix = np.minimum(((lon_in - _CHINA_LON[0]) / _CELL_DEG).astype(np.int64), grid.shape[1] - 1)
+    iy = np.minimum(((lat_in - _CHINA_LAT[0]) / _CELL_DEG).astype(np.int64), grid.shape[0] - 1)
+    state = grid[iy, ix]
+    unknown = state == _CELL_UNKNOWN
+    if unknown.any():
+        _classify_cells(area, grid, np.unique(iy[unknown] * grid.shape[1] + ix[unknown]))
+        state = grid[iy, ix]
+    inside = state == _CELL_INSIDE
+    border = state == _CELL_BORDER
+    if border.any():
+        inside[border] = shapely.contains_xy(area, lon_in[border], lat_in[border])
     out = np.zeros(box.shape, dtype=bool)
-    out[box] = shapely.contains_xy(area, lon[box], lat[box])
+    out[box] = inside
     return out
+
+
+# Cell states of the lazily classified grid over the GCJ-02 box.
+_CELL_DEG = 0.25
+_CELL_UNKNOWN, _CELL_OUTSIDE, _CELL_INSIDE, _CELL_BORDER = 0, 1, 2, 3
+
+
+@cache
+def _cell_grid() -> np.ndarray:
+    rows = int(np.ceil((_CHINA_LAT[1] - _CHINA_LAT[0]) / _CELL_DEG))
+    cols = int(np.ceil((_CHINA_LON[1] - _CHINA_LON[0]) / _CELL_DEG))
+    return np.zeros((rows, cols), dtype=np.int8)
+
+
+def _classify_cells(area, grid: np.ndarray, flat: np.ndarray) -> None:
+    """Mark each cell (flat index into ``grid``) as inside, outside or crossed by the polygon's border."""
+    iy, ix = np.divmod(flat, grid.shape[1])
+    x0 = _CHINA_LON[0] + ix * _CELL_DEG
+    y0 = _CHINA_LAT[0] + iy * _CELL_DEG
+    cells = shapely.box(x0, y0, x0 + _CELL_DEG, y0 + _CELL_DEG)
+    state = np.where(shapely.contains(area, cells), _CELL_INSIDE,
+                     np.where(shapely.intersects(area, cells), _CELL_BORDER, _CELL_OUTSIDE))
+    grid[iy, ix] = state
 
 
 def _gcj_offset(lon: np.ndarray, lat: np.ndarray,
@@ -224,11 +262,14 @@ def _gcj02_to_wgs84(lon, lat):
     return np.where(mask, wlon, lon), np.where(mask, wlat, lat)
 
 
-def _gcj02_to_bd09(lon, lat):
+def _gcj02_to_bd09_unmasked(lon, lat):
     z = np.sqrt(lon * lon + lat * lat) + 0.00002 * np.sin(lat * _X_PI)
     theta = np.arctan2(lat, lon) + 0.000003 * np.cos(lon * _X_PI)
-    blon = z * np.cos(theta) + 0.0065
-    blat = z * np.sin(theta) + 0.006
+    return z * np.cos(theta) + 0.0065, z * np.sin(theta) + 0.006
+
+
+def _gcj02_to_bd09(lon, lat):
+    blon, blat = _gcj02_to_bd09_unmasked(lon, lat)
     mask = in_china(lon, lat)
     return np.where(mask, blon, lon), np.where(mask, blat, lat)
 
@@ -242,7 +283,7 @@ def _bd09_to_gcj02(lon, lat):
     theta = np.arctan2(y, x) - 0.000003 * np.cos(x * _X_PI)
     glon, glat = z * np.cos(theta), z * np.sin(theta)
     for _ in range(_BD_ROUNDS):
-        blon, blat = _gcj02_to_bd09(glon, glat)
+        blon, blat = _gcj02_to_bd09_unmasked(glon, glat)
         glon = glon - (blon - lon)
         glat = glat - (blat - lat)
     mask = in_china(glon, glat)
