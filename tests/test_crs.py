@@ -175,3 +175,22 @@ def test_large_batches_match_small_ones():
         tail = np.column_stack(crs.convert(lon[-50:], lat[-50:], src, dst))
         np.testing.assert_array_equal(big[-50:], tail)
         assert np.isfinite(big).all()
+
+
+def test_in_china_grid_fast_path_matches_the_exact_polygon_test():
+    import shapely
+
+    from gzgeo.crs import _CHINA_LAT, _CHINA_LON, _gcj02_area, in_china
+
+    area = _gcj02_area()
+    rng = np.random.default_rng(7)
+    lon, lat = rng.uniform(70, 140, 50_000), rng.uniform(0, 56, 50_000)
+    # and a dense band along the Shenzhen-Hong Kong border, where cells are crossed by the polygon's edge
+    lon = np.concatenate([lon, rng.uniform(113.8, 114.5, 20_000)])
+    lat = np.concatenate([lat, rng.uniform(22.4, 22.7, 20_000)])
+    box = (lon >= _CHINA_LON[0]) & (lon <= _CHINA_LON[1]) & (lat >= _CHINA_LAT[0]) & (lat <= _CHINA_LAT[1])
+    exact = np.zeros(len(lon), dtype=bool)
+    exact[box] = shapely.contains_xy(area, lon[box], lat[box])
+    assert exact.sum() > 10_000 and (~exact).sum() > 10_000
+    assert np.array_equal(in_china(lon, lat), exact)
+    assert np.array_equal(in_china(lon, lat), exact)  # again, from the classified cells
