@@ -16,6 +16,7 @@ import shapely
 
 from .crs import GUANGZHOU_METRIC_CRS
 from .layers import LAYERS, LEVELS, LOCATION_PRECISIONS, STATUSES, load
+from .plans import check_plan_mentions
 
 __all__ = ["Problem", "ValidationReport", "validate", "GUANGZHOU_BOUNDS"]
 
@@ -300,4 +301,6 @@ def validate() -> ValidationReport:
         anchors |= set(frames[layer]["id"])
     _check_platforms(report, frames["platforms"], frames, districts, anchors)
     _check_targets(report, frames)
+    for feature, check, message in check_plan_mentions(frames, set(frames["platforms"]["id"])):
+        report.add("plan_mentions", check, feature, message)
     return report
