@@ -287,7 +287,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_filters(p)
     maps = p.add_argument_group("maps (png/svg/pdf) and deck (pptx)")
     maps.add_argument("--preset", default="overview",
-                      choices=("overview", "huangpu_123", "zone", "density", "axis"), help="map preset")
+                      choices=("overview", "huangpu_123", "zone", "density", "axis", "plan_stages"),
+                      help="map preset (plan_stages: one panel per plan, 2018 → 2025)")
     maps.add_argument("--map-zone", metavar="ID_OR_NAME", help="zone drawn by --preset zone")
     maps.add_argument("--title", help="map or deck title")
     maps.add_argument("--review-number", metavar="TEXT", help="审图号 (map-review number) printed on maps")

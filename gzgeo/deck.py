@@ -2,7 +2,8 @@
 
 Slides: a title slide; one slide per map (the :mod:`gzgeo.cartography`
 presets and one map per 一区三城 zone) with a caption; a statistics slide
-(platforms by zone and by category, targets against what is mapped); a
+(platforms by zone and by category, targets against what is mapped); the
+plan-evolution slides (small multiples and the changes tables); a
 sources slide (documents, datasets, location precision). All text is set in
 a CJK font (East Asian typeface ``Noto Sans CJK SC``, falling back to
 ``Microsoft YaHei`` in PowerPoint), so Chinese shows in PowerPoint and WPS.
@@ -216,6 +217,7 @@ def build_deck(
     zone_maps: bool = True,
     review_number: str | None = None,
     dpi: int = 120,
+    plan_slides: bool = True,
 ):
     """Build the briefing deck.
 
@@ -233,11 +235,13 @@ def build_deck(
         审图号 printed on the maps and the title slide.
     dpi : int
         Map resolution (120 dpi = 1920×1080).
+    plan_slides : bool
+        Add the plan-evolution slides (small multiples, "how the layout moved"; :mod:`gzgeo.plandeck`).
 
     Returns
     -------
     pptx.presentation.Presentation
-        13.333 × 7.5 in (16:9): title, maps, statistics, sources.
+        13.333 × 7.5 in (16:9): title, maps, statistics, targets, plan evolution, sources.
     """
     selection = load("platforms") if platforms is None else platforms
     review = review_number or DEFAULT_REVIEW_NUMBER
@@ -258,6 +262,10 @@ def build_deck(
     stats = deck_statistics(selection)
     _statistics_slide(prs, stats)
     _targets_slides(prs, stats["targets"])
+    if plan_slides:
+        from .plandeck import add_plan_slides  # imports this module: loaded on demand
+
+        add_plan_slides(prs, selection, review_number=review, dpi=dpi)
     _sources_slide(prs, selection)
     return prs
 

@@ -29,14 +29,15 @@ def test_deck_is_16_9_with_every_slide(deck):
     assert abs(deck.slide_height - Inches(7.5)) < Inches(0.01)
     zones = gzgeo.load("zones")
     top_zones = int((zones["parent"].fillna("") == "").sum())
-    assert len(deck.slides) == 1 + len(DECK_PRESETS) + top_zones + 3  # statistics, targets, sources
+    # statistics, targets, plan small multiples, plan changes, sources
+    assert len(deck.slides) == 1 + len(DECK_PRESETS) + top_zones + 5
 
 
 def test_titles_are_chinese_and_maps_are_full_hd(deck):
     slides = list(deck.slides)
     assert "广州科技创新空间布局" in _slide_text(slides[0])
     assert "GS(2099)0001号" in _slide_text(slides[0])
-    map_slides = slides[1:-3]
+    map_slides = slides[1:-5]
     for slide in map_slides:
         text = _slide_text(slide)
         assert any("\u4e00" <= ch <= "\u9fff" for ch in text)
@@ -60,10 +61,10 @@ def test_every_run_has_an_east_asian_typeface(deck):
 
 
 def test_statistics_and_sources_slides(deck, platforms):
-    stats_text = _slide_text(deck.slides[-3])
+    stats_text = _slide_text(deck.slides[-5])
     for name in gzgeo.load("zones").query("parent == ''")["name_zh"]:
         assert name in stats_text
-    targets_text = _slide_text(deck.slides[-2])
+    targets_text = _slide_text(deck.slides[-4])
     for indicator in gzgeo.target_progress()["indicator_zh"]:
         assert indicator in targets_text
     sources_text = _slide_text(deck.slides[-1])
