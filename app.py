@@ -223,14 +223,15 @@ def _build_map(view: ViewState, hulls, band, key: str) -> object:
     origin_center, origin_zoom = st.session_state["map_origin"]
     # Hulls exist only when asked for (layer on, or the clusters panel with "show hulls"): then show them.
     layers = tuple(view.layers) + (("hulls",) if hulls is not None and "hulls" not in view.layers else ())
-    if stage != CURRENT:  # a plan stage replaces the current-data platform layers (still in the layer control)
-        layers = tuple(name for name in layers if name != "platforms")
+    platforms = _filtered(view.synthetic, view.filter)
+    # A plan stage replaces the current-data platform layers: the map shows only what that plan named.
+    shown = platforms if stage == CURRENT else platforms.iloc[:0]
     fmap = layout_map(
-        layers=layers, platforms=_filtered(view.synthetic, view.filter), offline="static", lang=view.lang,
+        layers=layers, platforms=shown, offline="static", lang=view.lang,
         basemap=view.basemap, tianditu_key=st.session_state.get("tianditu_key") or None,
         center=origin_center, zoom=origin_zoom, hulls=hulls, rings=band, draw=True,
     )
-    add_plan_overlays(fmap, stage, changes, platforms=_filtered(view.synthetic, view.filter), lang=view.lang,
+    add_plan_overlays(fmap, stage, changes, platforms=platforms, lang=view.lang,
                       basemap=view.basemap, tianditu_key=st.session_state.get("tianditu_key") or None)
     st.session_state["_map_memo"] = (signature, fmap)
     return copy.deepcopy(fmap)

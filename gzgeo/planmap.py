@@ -196,7 +196,30 @@ def plan_history_html(platform_id: str, history: pd.DataFrame | None = None, lan
             f"<table><tr>{head}</tr>{''.join(rows)}</table></div>")
 
 
-def _popup(row: pd.Series, history: pd.DataFrame, stage_line: str, lang: str) -> folium.Popup:
+class _Bind(MacroElement):
+    """Tooltip and popup of a vector layer, passed to Leaflet as JSON strings.
+
+    folium's ``Popup`` and ``Tooltip`` put their HTML in a JavaScript template literal (a ``${...}`` in the data
+    would run) and the popup needs jQuery, which gzgeo's maps do not load. The HTML given here is escaped by
+    the caller; ``tojson`` makes it a safe string inside the ``<script>``.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.bindTooltip({{ this.tooltip|tojson }}, {sticky: true});
+        {%- if this.popup %}
+        {{ this._parent.get_name() }}.bindPopup({{ this.popup|tojson }}, {maxWidth: {{ this.max_width|int }}});
+        {%- endif %}
+        {% endmacro %}
+    """)
+
+    def __init__(self, tooltip: str, popup: str = "", max_width: int = 460):
+        super().__init__()
+        self._name = "Bind"
+        self.tooltip, self.popup, self.max_width = tooltip, popup, max_width
+
+
+def _popup(row: pd.Series, history: pd.DataFrame, stage_line: str, lang: str) -> str:
     name_en = f"<br><i>{html.escape(str(row.get('name_en', '')))}</i>" if row.get("name_en") else ""
     current = value_label("status", row.get("status", ""), lang)
     estimate = (f"<br><span class='gzgeo-estimate'>{html.escape(t('legend_estimate', lang))}</span>"
@@ -204,7 +227,7 @@ def _popup(row: pd.Series, history: pd.DataFrame, stage_line: str, lang: str) ->
     text = (f"<div class='gzgeo-popup'><b>{html.escape(str(row['name_zh']))}</b>{name_en}<br>{stage_line}"
             f"<br>{html.escape(t('plan_checked_status', lang))}: {html.escape(current)}{estimate}"
             f"{plan_history_html(str(row['id']), history, lang)}</div>")
-    return folium.Popup(text, max_width=460)
+    return text
 
 
 def plan_stage_layer(stage: str | PlanStage, platforms: gpd.GeoDataFrame | None = None,
@@ -253,13 +276,14 @@ def plan_stage_layer(stage: str | PlanStage, platforms: gpd.GeoDataFrame | None 
         stage_line = (f"{html.escape(plan_stage_label(found.key, lang))}: <b>{html.escape(str(phrase))}</b> "
                       f"({html.escape(label)}, {html.escape(str(status['clause']))})")
         history = by_platform.get(pid, histories.iloc[:0])[columns]
-        folium.CircleMarker(
+        marker = folium.CircleMarker(
             (lat, lon), radius=style.radius, color=style.color, weight=style.weight, fill=True,
             fill_color=style.color, fill_opacity=style.fill_opacity, dash_array="4 3" if estimate else None,
             class_name=_class_name("gzgeo-plan", pid, status["status_class"]),
-            tooltip=html.escape(f"{row['name_zh']} · {phrase} ({label})"),
-            popup=_popup(row, history, stage_line, lang),
-        ).add_to(group)
+        )
+        marker.add_child(_Bind(html.escape(f"{row['name_zh']} · {phrase} ({label})"),
+                               _popup(row, history, stage_line, lang)))
+        marker.add_to(group)
     return group
 
 
@@ -288,12 +312,13 @@ def plan_changes_layer(doc_a: str, doc_b: str, platforms: gpd.GeoDataFrame | Non
         change = kinds.loc[pid]
         kind = str(change["change"])
         arrow = f"{change['phrase_a'] or change['status_a'] or '∅'} → {change['phrase_b'] or change['status_b'] or '∅'}"
-        folium.CircleMarker(
+        ring = folium.CircleMarker(
             (lat, lon), radius=13, color=CHANGE_STYLES.get(kind, "#000000"), weight=3, fill=False,
             dash_array="6 4" if kind == "no_longer_named" else None,
             class_name=_class_name("gzgeo-change", pid, kind),
-            tooltip=html.escape(f"{row['name_zh']} · {value_label('plan_change', kind, lang)}: {arrow}"),
-        ).add_to(group)
+        )
+        ring.add_child(_Bind(html.escape(f"{row['name_zh']} · {value_label('plan_change', kind, lang)}: {arrow}")))
+        ring.add_to(group)
     return group
 
 
@@ -437,4 +462,7 @@ def add_plan_overlays(fmap: folium.Map, stage: str | None = None, changes: tuple
                            tianditu_key=tianditu_key).add_to(fmap)
     if staged or changes:
         add_plan_legend(fmap, stage if staged else None, lang, changes)
+        # The layer control's script must run after every layer it lists is defined: move it behind ours.
+        for key in [k for k, child in fmap._children.items() if isinstance(child, folium.LayerControl)]:
+            fmap._children[key] = fmap._children.pop(key)
     return fmap

@@ -240,3 +240,41 @@ def test_drawn_circle_lists_platforms_inside(page, server, platforms):
     metric = page.locator('[data-testid="stMetric"]').filter(has_text="范围内平台")
     metric.wait_for(timeout=30_000)
     assert metric.inner_text().split()[-1] == str(int(expected.region["n_platforms"].iloc[0]))
+
+
+def test_plan_timeline_shows_a_different_set_of_markers_for_each_plan(page, server, platforms):
+    import gzgeo
+    from gzgeo.planmap import PLAN_MARKERS_JS
+    from gzgeo.plans import PLAN_STAGES
+
+    def plan_ids(expected: list[str], timeout_s: float = 40.0) -> list[str] | None:
+        deadline = time.time() + timeout_s
+        ids = None
+        while time.time() < deadline:
+            try:
+                ids = _map_frame(page).evaluate(PLAN_MARKERS_JS)
+            except sync_api.Error:  # the iframe was replaced while we asked
+                ids = None
+            if ids == expected:
+                break
+            time.sleep(0.4)
+        return ids
+
+    page.goto(server)
+    assert _wait_for_count(page, lambda n: n == len(platforms)) == len(platforms)
+    assert plan_ids([], timeout_s=5) == []  # current data: no plan layer
+    thumb = page.get_by_role("slider", name="规划时间轴")
+    seen = []
+    for stage in PLAN_STAGES:
+        expected = sorted(set(gzgeo.plan_snapshot(stage).index) & set(platforms["id"]))
+        thumb.focus()
+        thumb.press("ArrowRight")  # one step along the timeline
+        ids = plan_ids(expected)
+        assert ids == expected, stage.key
+        seen.append(tuple(ids))
+        # The current-data cluster layers are off while a plan is shown; the plan legend is on.
+        assert _map_frame(page).evaluate(COUNT_MARKERS_JS) <= 0  # -1: no cluster layer at all
+        legend = _map_frame(page).locator(".gzgeo-plan-legend").inner_text()
+        assert stage.label_zh in legend and "“2+2+N”" in legend
+    assert len(set(seen)) == len(PLAN_STAGES)
+    assert page.errors == []

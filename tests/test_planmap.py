@@ -77,8 +77,7 @@ def test_popup_lists_the_history_with_clauses():
     group = plan_stage_layer("2022", lang="en")
     marker = next(m for m in _markers(group, "gzgeo-plan")
                   if "gba-national-tech-innovation-center" in m.options["className"])
-    popup = next(c for c in marker._children.values() if type(c).__name__ == "Popup")
-    text = popup.html.render()
+    text = next(c for c in marker._children.values() if type(c).__name__ == "_Bind").popup
     history = gzgeo.plan_history("gba-national-tech-innovation-center")
     for row in history.itertuples():
         assert row.clause in text
@@ -91,12 +90,19 @@ def test_data_strings_are_escaped_in_popups_tooltips_and_classes(platforms):
     hostile = platforms.copy()
     row = hostile["id"] == "guangzhou-laboratory"
     hostile.loc[row, "name_zh"] = "<script>alert(1)</script>广州实验室"
-    hostile.loc[row, "name_en"] = '"><img src=x onerror=alert(2)>'
+    hostile.loc[row, "name_en"] = '"><img src=x onerror=alert(2)>`${alert(3)}`'
     fmap = add_plan_overlays(layout_map(layers=("districts",), platforms=hostile), "2022", ("000", "002"),
                              platforms=hostile)
     html_text = fmap.get_root().render()
     assert "<script>alert(1)" not in html_text and "<img src=x" not in html_text
-    assert "&lt;script&gt;alert(1)" in html_text or "&amp;lt;script&amp;gt;alert(1)" in html_text
+    assert "\\u0026lt;script\\u0026gt;alert(1)" in html_text  # html.escape'd, then a JSON string
+    group = plan_stage_layer("2022", platforms=hostile)
+    marker = next(m for m in _markers(group, "gzgeo-plan") if "guangzhou-laboratory" in m.options["className"])
+    bind = next(c for c in marker._children.values() if type(c).__name__ == "_Bind")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;广州实验室" in bind.popup and "&lt;script&gt;" in bind.tooltip
+    # Popups and tooltips reach Leaflet as JSON strings, never inside a JavaScript template literal.
+    binds = [line for line in html_text.splitlines() if "bindPopup(" in line or "bindTooltip(" in line]
+    assert binds and not any("(`" in line for line in binds)
     # An id that is not a plain slug never becomes a class name.
     odd = platforms.copy()
     odd.loc[odd["id"] == "guangzhou-laboratory", "id"] = 'x" onclick="y'
