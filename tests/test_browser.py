@@ -277,4 +277,11 @@ def test_plan_timeline_shows_a_different_set_of_markers_for_each_plan(page, serv
         legend = _map_frame(page).locator(".gzgeo-plan-legend").inner_text()
         assert stage.label_zh in legend and "“2+2+N”" in legend
     assert len(set(seen)) == len(PLAN_STAGES)
+    # A popup lists the platform's history with clauses (2025 stage: 广州实验室, 挂牌运行 in 002 ¶7).
+    _map_frame(page).evaluate("""() => window.map.eachLayer(l => {
+        const c = (l.options && l.options.className) || "";
+        if (c.startsWith("gzgeo-plan ") && c.endsWith("gzgeo-plan-id-guangzhou-laboratory")) l.openPopup();
+    }) && null""")
+    popup = _map_frame(page).locator(".leaflet-popup-content").inner_text(timeout=10_000)
+    assert popup.startswith("广州实验室") and "挂牌运行" in popup and "¶7" in popup and "二(二)5" in popup
     assert page.errors == []
