@@ -65,6 +65,7 @@ from .filters import PlatformFilter, facet_counts, filter_platforms
 from .layers import LAYERS, area_km2, data_home, layers, load
 from .maps import layout_map
 from .offline import localize
+from .plancarto import plan_small_multiples
 from .plans import PLAN_STAGES, plan_changes, plan_documents, plan_history, plan_snapshot
 from .snapshot import save_snapshot, snapshot_png
 from .validate import ValidationReport, validate
@@ -87,7 +88,7 @@ __all__ = [
     "points_in_polygons", "query_region", "rings", "ripley", "standard_deviational_ellipse", "synthetic_points",
     "target_progress",
     # plan evolution
-    "PLAN_STAGES", "plan_documents", "plan_history", "plan_snapshot", "plan_changes",
+    "PLAN_STAGES", "plan_documents", "plan_history", "plan_snapshot", "plan_changes", "plan_small_multiples",
     # maps and exports
     "layout_map", "localize", "PRESETS", "static_map", "save_static_map", "build_deck", "save_deck",
     "snapshot_png", "save_snapshot", "export_bytes", "write_csv", "write_geojson", "write_geopackage", "write_html",
