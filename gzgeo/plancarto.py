@@ -143,10 +143,7 @@ def plan_small_multiples(
             ax.set_xlim(extent[0], extent[1])
             ax.set_ylim(extent[2], extent[3])
             ax.set_aspect("equal", adjustable="box")
-            ax.set_xticks([])
-            ax.set_yticks([])
-            ax.set_xlabel("")
-            ax.set_ylabel("")
+            ax.set(xticks=[], yticks=[], xlabel="", ylabel="")
             for spine in ax.spines.values():
                 spine.set_edgecolor("#555555")
             ax.set_title(f"{stage.label_zh} · {len(named)} 个平台\n{stage.label_en} ({len(named)})",

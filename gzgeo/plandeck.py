@@ -9,8 +9,9 @@ into a :mod:`gzgeo.deck` presentation.
 Examples
 --------
 >>> summary = plan_change_summary()
->>> summary.loc[summary["from"] == "000"].iloc[-1][["to", "status_changed", "no_longer_named"]].tolist()
-['002', 6, 36]
+>>> city = summary.set_index(["from", "to"]).loc[("000", "002")]
+>>> int(city["status_changed"]), int(city["no_longer_named"])
+(6, 36)
 """
 
 from __future__ import annotations

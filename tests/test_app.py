@@ -141,7 +141,8 @@ def test_synthetic_switch_loads_test_platforms():
     assert at.warning  # the banner says the data are synthetic
 
 
-@pytest.mark.parametrize("panel", ["tab_table", "tab_proximity", "tab_clusters", "tab_stats", "tab_export"])
+@pytest.mark.parametrize("panel", ["tab_table", "tab_proximity", "tab_clusters", "tab_stats", "tab_plans",
+                                   "tab_export"])
 def test_every_panel_runs(panel, platforms):
     at = AppTest.from_file(APP, default_timeout=120)
     at.session_state["panel"] = panel
