@@ -36,9 +36,11 @@ from .cartography import (
     _ZONE_EDGE,
     DEFAULT_REVIEW_NUMBER,
     FIGSIZE_IN,
+    SLIDE_MIN_FONT_PT,
     _extent_of,
     _fit_extent,
     _metric,
+    _pin_fonts,
     _source_note,
     add_north_arrow,
     add_scale_bar,
@@ -66,7 +68,7 @@ def _stage_points(stage, platforms_m) -> pd.DataFrame:
     return named.sort_values("rank")
 
 
-def _draw_stage(ax, named, size: float) -> None:
+def _draw_stage(ax, named, size: float, fontsize: float) -> None:
     for status, group in named.groupby("status_class", sort=False):
         style = STATUS_STYLES.get(status, STATUS_STYLES["named"])
         estimate = group["location_is_estimate"].astype(bool).to_numpy()
@@ -82,8 +84,8 @@ def _draw_stage(ax, named, size: float) -> None:
     if len(xy):
         stacked = pd.DataFrame(xy, columns=["x", "y"]).value_counts()
         for (x, y), n in stacked[stacked > 1].items():
-            ax.annotate(f"×{n}", (x, y), xytext=(4, 3), textcoords="offset points", fontsize=7.5, color="#222222",
-                        zorder=20)
+            ax.annotate(f"×{n}", (x, y), xytext=(4, 3), textcoords="offset points", fontsize=fontsize,
+                        color="#222222", zorder=20)
 
 
 def plan_small_multiples(
@@ -93,6 +95,7 @@ def plan_small_multiples(
     subtitle: str | None = None,
     review_number: str | None = None,
     marker_size: float = 30.0,
+    slide_size: tuple[float, float] | None = None,
 ) -> Figure:
     """Draw one map panel per plan stage (2018 → 2021-04 → 2021-12 → 2022 → 2025) on a 16:9 figure.
 
@@ -106,12 +109,16 @@ def plan_small_multiples(
         The 审图号 to print; :data:`gzgeo.cartography.DEFAULT_REVIEW_NUMBER` until one is issued.
     marker_size : float
         Marker area in points² of an 'operating' platform.
+    slide_size : (float, float), optional
+        Draw for a slide's content area of this size in inches (as :func:`gzgeo.cartography.static_map`): no
+        title, subtitle, source or 审图号 lines in the image (the slide carries them), every text at least
+        :data:`gzgeo.cartography.SLIDE_MIN_FONT_PT` points.
 
     Returns
     -------
     matplotlib.figure.Figure
-        16 × 9 inches. ``fig.axes[:5]`` are the panels in EPSG:4547 metres, in stage order, each with the
-        stage's labels and platform count in its left title and ``gzgeo_stage`` / ``gzgeo_count`` attributes.
+        16 × 9 inches (or ``slide_size``). ``fig.axes[:5]`` are the panels in EPSG:4547 metres, in stage order,
+        each with the stage's labels and platform count in its left title and ``gzgeo_stage`` / ``gzgeo_count``.
 
     Examples
     --------
@@ -124,33 +131,37 @@ def plan_small_multiples(
     stages = [(stage, _stage_points(stage, selection_m)) for stage in PLAN_STAGES]
     everything = pd.concat([named.geometry for _, named in stages])
     n = len(stages)
-    left, right, gap, bottom, top = 0.012, 0.988, 0.006, 0.245, 0.845
+    slide = slide_size is not None
+    size_in = slide_size or FIGSIZE_IN
+    left, right, gap, bottom, top = (0.005, 0.995, 0.006, 0.2, 0.86) if slide else (0.012, 0.988, 0.006, 0.245, 0.845)
     width = (right - left - gap * (n - 1)) / n
-    ratio = width * FIGSIZE_IN[0] / ((top - bottom) * FIGSIZE_IN[1])
+    ratio = width * size_in[0] / ((top - bottom) * size_in[1])
+    small = SLIDE_MIN_FONT_PT if slide else 7.5
     extent = _fit_extent(_extent_of(everything if len(everything) else _metric(load("city")).geometry, pad=0.08),
                          ratio)
     districts = _metric(load("districts"))
     zones = _metric(load("zones"))
     zones = zones[zones["parent"].fillna("") == ""]
     with cjk_rc():
-        fig = Figure(figsize=FIGSIZE_IN, facecolor="white")
+        fig = Figure(figsize=size_in, facecolor="white")
         for i, (stage, named) in enumerate(stages):
             ax = fig.add_axes((left + i * (width + gap), bottom, width, top - bottom))
             districts.plot(ax=ax, facecolor=_DISTRICT_FACE, edgecolor=_DISTRICT_EDGE, linewidth=0.6, zorder=1)
             zones.plot(ax=ax, facecolor="none", edgecolor=_ZONE_EDGE, linewidth=0.9, linestyle=(0, (4, 2)),
                        alpha=0.8, zorder=2)
-            _draw_stage(ax, named, marker_size)
+            _draw_stage(ax, named, marker_size, small)
             ax.set_xlim(extent[0], extent[1])
             ax.set_ylim(extent[2], extent[3])
             ax.set_aspect("equal", adjustable="box")
             ax.set(xticks=[], yticks=[], xlabel="", ylabel="")
             for spine in ax.spines.values():
                 spine.set_edgecolor("#555555")
-            ax.set_title(f"{stage.label_zh} · {len(named)} 个平台\n{stage.label_en} ({len(named)})",
-                         loc="left", fontsize=10, fontweight="bold")
+            label = f"{len(named)} 个平台 platforms" if slide else f"{stage.label_en} ({len(named)})"
+            ax.set_title(f"{stage.label_zh}{'' if slide else f' · {len(named)} 个平台'}\n{label}",
+                         loc="left", fontsize=max(small, 10), fontweight="bold")
             ax.gzgeo_stage, ax.gzgeo_count = stage.key, len(named)
             if i == 0:
-                add_scale_bar(ax, loc=(0.12, 0.05))
+                add_scale_bar(ax, loc=(0.3, 0.06) if slide else (0.12, 0.06))  # the 12 pt caption is wide
             if i == n - 1:
                 add_north_arrow(ax, loc=(0.88, 0.90), size=0.06)
 
@@ -162,9 +173,18 @@ def plan_small_multiples(
         handles.append(Line2D([], [], marker="o", linestyle="none", markersize=9, markerfacecolor="none",
                               markeredgecolor="#333333", label="虚线：位置为估计 dashed = estimated location"))
         handles.append(Patch(facecolor="none", edgecolor=_ZONE_EDGE, linestyle="--", label="一区三城 zones"))
-        fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.012, 0.215), ncol=4, frameon=False,
-                   fontsize=9.5, title="规划表述（状态类别）Plan wording (status class)", title_fontsize=10.5,
-                   alignment="left", borderaxespad=0)
+        fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(left, bottom - 0.03), ncol=4, frameon=False,
+                   fontsize=max(small, 9.5), title="规划表述（状态类别）Plan wording (status class)",
+                   title_fontsize=max(small, 10.5), alignment="left", borderaxespad=0)
+        fig.gzgeo_callouts = []  # as static_map: no numbered platforms on these panels
+        fig.axes[0].gzgeo_notes = []
+        if slide:
+            for text in fig.findobj(matplotlib.text.Text):
+                # placed at the size it was drawn: points here are points on the slide
+                if text.get_text() and text.get_fontsize() < SLIDE_MIN_FONT_PT:
+                    text.set_fontsize(SLIDE_MIN_FONT_PT)
+            _pin_fonts(fig)
+            return fig
         renames = "; ".join(f"{scope} " + " → ".join(f"{p} ({d})" for p, d in items)
                             for scope, items in framework_renames("zh"))
         fig.text(0.012, 0.085, f"平台体系更名 Framework renames: {renames}. 2025 = 两份“十四五”规划的合并 "
@@ -180,8 +200,5 @@ def plan_small_multiples(
                  ha="right", va="center", color="#222222")
         fig.text(0.012, 0.008, _source_note(selection, []), fontsize=7.6, ha="left", va="bottom", color="#333333",
                  linespacing=1.3)
-        # as in cartography.static_map: pin the concrete font list so saving outside cjk_rc() keeps Chinese
-        families = list(matplotlib.rcParams["font.sans-serif"])
-        for text in fig.findobj(matplotlib.text.Text):
-            text.set_fontfamily(families)
+        _pin_fonts(fig)
     return fig
