@@ -316,7 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
     maps.add_argument("--slides", metavar="LIST",
                       help="pptx: slides in order, e.g. overview,huangpu_123,zone:南沙科学城,sources "
                            "(title, overview, huangpu_123, density, axis, zones, zone:ID_OR_NAME, statistics, "
-                           "targets, sources; default all)")
+                           "targets, plan_stages, plan_changes, sources; default all)")
     maps.add_argument("--template", metavar="FILE.potx", help="pptx: use this template's slide master")
     data = p.add_argument_group("data (csv/geojson)")
     data.add_argument("--gcj02", action="store_true", help="csv: add lon_gcj02/lat_gcj02 columns")
