@@ -813,11 +813,7 @@ def static_map(
         fig.gzgeo_callouts = list(numbered["id"]) if "id" in numbered else []
         ax.gzgeo_notes = notes
         if slide:
-            for text in fig.findobj(matplotlib.text.Text):
-                # the image is placed at the size it was drawn: points here are points on the slide
-                if text.get_text() and text.get_fontsize() < SLIDE_MIN_FONT_PT:
-                    text.set_fontsize(SLIDE_MIN_FONT_PT)
-            _pin_fonts(fig)
+            _slide_fonts(fig)
             return fig
 
         fig.text(0.015, 0.955, title or default_title, fontsize=24, fontweight="bold", va="center", ha="left")
@@ -835,6 +831,17 @@ def static_map(
                  color="#333333", wrap=False, linespacing=1.35)
         _pin_fonts(fig)
     return fig
+
+
+def _slide_fonts(fig: Figure) -> None:
+    """Raise every text to :data:`SLIDE_MIN_FONT_PT` and pin the fonts (call inside :func:`cjk_rc`).
+
+    A slide map is placed at the size it was drawn: points in the figure are points on the slide.
+    """
+    for text in fig.findobj(matplotlib.text.Text):
+        if text.get_text() and text.get_fontsize() < SLIDE_MIN_FONT_PT:
+            text.set_fontsize(SLIDE_MIN_FONT_PT)
+    _pin_fonts(fig)
 
 
 def _pin_fonts(fig: Figure) -> None:

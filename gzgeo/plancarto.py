@@ -23,7 +23,6 @@ Examples
 from __future__ import annotations
 
 import matplotlib
-import matplotlib.text
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -41,6 +40,7 @@ from .cartography import (
     _fit_extent,
     _metric,
     _pin_fonts,
+    _slide_fonts,
     _source_note,
     add_north_arrow,
     add_scale_bar,
@@ -179,11 +179,7 @@ def plan_small_multiples(
         fig.gzgeo_callouts = []  # as static_map: no numbered platforms on these panels
         fig.axes[0].gzgeo_notes = []
         if slide:
-            for text in fig.findobj(matplotlib.text.Text):
-                # placed at the size it was drawn: points here are points on the slide
-                if text.get_text() and text.get_fontsize() < SLIDE_MIN_FONT_PT:
-                    text.set_fontsize(SLIDE_MIN_FONT_PT)
-            _pin_fonts(fig)
+            _slide_fonts(fig)
             return fig
         renames = "; ".join(f"{scope} " + " → ".join(f"{p} ({d})" for p, d in items)
                             for scope, items in framework_renames("zh"))
