@@ -210,14 +210,21 @@ def test_plan_timeline_shows_a_different_set_of_markers_for_each_plan(page, serv
     from gzgeo.planmap import PLAN_MARKERS_JS
     from gzgeo.plans import PLAN_STAGES
 
+    def evaluate(script: str, timeout_s: float = 30.0):
+        deadline = time.time() + timeout_s
+        while True:
+            try:
+                return _map_frame(page).evaluate(script)
+            except (sync_api.Error, AttributeError):  # the iframe was replaced (or had no frame yet) while we asked
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.4)
+
     def plan_ids(expected: list[str], timeout_s: float = 40.0) -> list[str] | None:
         deadline = time.time() + timeout_s
         ids = None
         while time.time() < deadline:
-            try:
-                ids = _map_frame(page).evaluate(PLAN_MARKERS_JS)
-            except sync_api.Error:  # the iframe was replaced while we asked
-                ids = None
+            ids = evaluate(PLAN_MARKERS_JS)
             if ids == expected:
                 break
             time.sleep(0.4)
@@ -236,15 +243,15 @@ def test_plan_timeline_shows_a_different_set_of_markers_for_each_plan(page, serv
         assert ids == expected, stage.key
         seen.append(tuple(ids))
         # The current-data cluster layers are off while a plan is shown; the plan legend is on.
-        assert _map_frame(page).evaluate(COUNT_MARKERS_JS) <= 0  # -1: no cluster layer at all
-        legend = _map_frame(page).locator(".gzgeo-plan-legend").inner_text()
+        assert evaluate(COUNT_MARKERS_JS) <= 0  # -1: no cluster layer at all
+        legend = evaluate("() => { const e = document.querySelector('.gzgeo-plan-legend'); return e && e.innerText; }")
         assert stage.label_zh in legend and "“2+2+N”" in legend
     assert len(set(seen)) == len(PLAN_STAGES)
     # A popup lists the platform's history with clauses (2025 stage: 广州实验室, 挂牌运行 in 002 ¶7).
-    _map_frame(page).evaluate("""() => window.map.eachLayer(l => {
+    evaluate("""() => window.map.eachLayer(l => {
         const c = (l.options && l.options.className) || "";
         if (c.startsWith("gzgeo-plan ") && c.endsWith("gzgeo-plan-id-guangzhou-laboratory")) l.openPopup();
     }) && null""")
-    popup = _map_frame(page).locator(".leaflet-popup-content").inner_text(timeout=10_000)
+    popup = evaluate("() => { const e = document.querySelector('.leaflet-popup-content'); return e && e.innerText; }")
     assert popup.startswith("广州实验室") and "挂牌运行" in popup and "¶7" in popup and "二(二)5" in popup
     assert page.errors == []
