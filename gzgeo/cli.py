@@ -310,6 +310,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", help="input CSV")
     p.add_argument("output", help="output CSV")
     p.set_defaults(func=_cmd_convert, parser=p)
+
+    from .auth_cli import add_commands as add_user_commands
+
+    add_user_commands(sub)  # users add|remove|list
     return parser
 
 
