@@ -65,9 +65,10 @@ def _throttle() -> SignInThrottle:
 
 def _client() -> str:
     try:
-        return st.context.ip_address or "local"  # None when connected through localhost
+        address = st.context.ip_address  # None when connected through localhost
     except Exception:
         return "unknown"
+    return address if isinstance(address, str) and address else "local"
 
 
 def _oidc_identity(store: UserStore) -> Identity:
