@@ -1,0 +1,82 @@
+"""Sign-in in a real browser: Debian's Chromium via Playwright against ``streamlit run app.py`` with a user file.
+
+Anonymous visitors see the map and no editing control; a wrong password is
+refused; an editor signs in, is named in the sidebar and is signed out again
+by reloading (the identity lives only in the server's session).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+from appserver import chromium_browser, streamlit_server
+
+from gzgeo.auth import UserStore
+from gzgeo.browser import find_chromium
+
+pytestmark = pytest.mark.browser
+
+if find_chromium() is None:
+    if os.environ.get("CI"):
+        raise RuntimeError("CI is set but Chromium is missing: apt-get install chromium")
+    pytest.skip("Chromium not installed", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api")
+
+PASSWORD = "Nansha-science-city"
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("auth-browser")
+    UserStore(folder / "users.json").add("alice", PASSWORD, role="editor")
+    env = {"GZGEO_USERS": str(folder / "users.json"), "GZGEO_WORKSPACE": str(folder / "workspace.gpkg"),
+           "GZGEO_SYNTHETIC_PLATFORMS": "0"}
+    with streamlit_server(env, "streamlit-browser-auth.log") as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    with chromium_browser() as chromium:
+        context = chromium.new_context(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
+        page = context.new_page()
+        yield page
+        context.close()
+
+
+def _open_sign_in(page) -> None:
+    page.get_by_text("编辑登录", exact=True).click()
+    page.get_by_label("用户名").wait_for(timeout=30_000)
+
+
+def _submit(page, user: str, password: str) -> None:
+    page.get_by_label("用户名").fill(user)
+    page.get_by_label("密码", exact=True).fill(password)
+    page.get_by_role("button", name="登录", exact=True).click()
+
+
+def test_sign_in_in_a_browser(page, server):
+    page.goto(server)
+    page.wait_for_selector(MAP_IFRAME, state="attached", timeout=60_000)  # viewing needs no sign-in
+    assert page.get_by_text("已登录").count() == 0
+    _open_sign_in(page)
+
+    started = time.monotonic()
+    _submit(page, "alice", PASSWORD + "x")
+    page.get_by_text("用户名或密码错误。").wait_for(timeout=30_000)
+    assert time.monotonic() - started >= 0.5  # the throttle's first delay
+    assert page.get_by_text("已登录").count() == 0
+    assert page.get_by_label("密码", exact=True).input_value() == ""  # the form forgets what was typed
+
+    _submit(page, "alice", PASSWORD)
+    page.get_by_text("已登录：alice（编辑者）").wait_for(timeout=30_000)
+    assert page.get_by_role("button", name="退出登录").count() == 1
+    assert PASSWORD not in page.content()
+
+    page.reload()  # a new browser session starts signed out: the identity is held by the server only
+    page.wait_for_selector(MAP_IFRAME, state="attached", timeout=60_000)
+    page.get_by_text("编辑登录", exact=True).wait_for(timeout=30_000)
+    assert page.get_by_text("已登录").count() == 0
