@@ -1,4 +1,4 @@
-"""``streamlit run app.py`` on 127.0.0.1 at a free port, for the browser tests (one server per test module)."""
+"""Run ``streamlit run app.py`` on 127.0.0.1 at a free port for browser tests (stopped on exit)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,16 +24,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(env: Mapping[str, str] | None = None, log_name: str = "streamlit-browser-test.log",
-                     timeout_s: float = 60.0) -> Iterator[str]:
-    """Run the app in its own process group until the block ends; yields its base URL.
-
-    ``env`` adds to (or overrides) this process's environment; the server's
-    output goes to ``test-artifacts/<log_name>``.
-    """
+def streamlit_app(env: dict[str, str] | None = None, log_name: str = "streamlit-browser-test.log") -> Iterator[str]:
+    """Start the app with ``env`` added to the environment; yield its base URL once healthy."""
     port = free_port()
     ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / log_name, "w")  # noqa: SIM115 - closed at teardown
+    log = open(ARTIFACTS / log_name, "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
@@ -41,7 +36,7 @@ def streamlit_server(env: Mapping[str, str] | None = None, log_name: str = "stre
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + timeout_s
+        deadline = time.time() + 60
         while True:
             try:
                 with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
@@ -60,18 +55,3 @@ def streamlit_server(env: Mapping[str, str] | None = None, log_name: str = "stre
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
         log.close()
-
-
-@contextmanager
-def chromium_browser() -> Iterator:
-    """Headless Debian Chromium driven by Playwright (:func:`gzgeo.browser.launch_chromium`)."""
-    from playwright.sync_api import sync_playwright
-
-    from gzgeo.browser import launch_chromium
-
-    with sync_playwright() as p:
-        chromium = launch_chromium(p)
-        try:
-            yield chromium
-        finally:
-            chromium.close()

@@ -11,10 +11,10 @@ import os
 import time
 
 import pytest
-from appserver import chromium_browser, streamlit_server
+from appserver import streamlit_app
 
 from gzgeo.auth import UserStore
-from gzgeo.browser import find_chromium
+from gzgeo.browser import find_chromium, launch_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -34,17 +34,18 @@ def server(tmp_path_factory):
     UserStore(folder / "users.json").add("alice", PASSWORD, role="editor")
     env = {"GZGEO_USERS": str(folder / "users.json"), "GZGEO_WORKSPACE": str(folder / "workspace.gpkg"),
            "GZGEO_SYNTHETIC_PLATFORMS": "0"}
-    with streamlit_server(env, "streamlit-browser-auth.log") as base:
+    with streamlit_app(env, "streamlit-browser-auth.log") as base:
         yield base
 
 
 @pytest.fixture(scope="module")
 def page(server):
-    with chromium_browser() as chromium:
+    with sync_api.sync_playwright() as p:
+        chromium = launch_chromium(p)
         context = chromium.new_context(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
-        page = context.new_page()
-        yield page
+        yield context.new_page()
         context.close()
+        chromium.close()
 
 
 def _open_sign_in(page) -> None:
