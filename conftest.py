@@ -1,0 +1,12 @@
+"""Whole-suite setup (tests and doctests): never touch the user's real workspace.
+
+``gzgeo.load`` applies the workspace named by ``GZGEO_WORKSPACE``; pointing it
+at a file that does not exist in a fresh temporary folder means the bundled
+data only, and any test that edits opens its own workspace.
+"""
+
+import os
+import tempfile
+from pathlib import Path
+
+os.environ["GZGEO_WORKSPACE"] = str(Path(tempfile.mkdtemp(prefix="gzgeo-ws-")) / "workspace.gpkg")
