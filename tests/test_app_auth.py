@@ -5,25 +5,12 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pytest
+from authhelp import TEST_PASSWORD as PASSWORD
 from streamlit.testing.v1 import AppTest
 
 from gzgeo import app_auth
-from gzgeo.auth import UserStore
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PASSWORD = "Huangpu-123-layout"
-
-
-@pytest.fixture()
-def users(tmp_path, monkeypatch) -> UserStore:
-    store = UserStore(tmp_path / "users.json")
-    store.add("alice", PASSWORD, role="editor")
-    store.add("root", PASSWORD + "!", role="admin")
-    store.add("vera", PASSWORD + "?", role="viewer")
-    monkeypatch.setenv("GZGEO_USERS", str(store.path))
-    app_auth._throttle.clear()  # failures of other tests do not count against this one
-    return store
 
 
 def _run() -> AppTest:
@@ -86,14 +73,14 @@ def test_wrong_password_is_refused_and_slowed(users, caplog):
 
 
 def test_viewer_role_signs_in_but_cannot_edit(users):
-    at = _sign_in(_run(), "vera", PASSWORD + "?")
+    at = _sign_in(_run(), "vera", PASSWORD)
     assert "已登录：vera（查看者）" in _sidebar_texts(at)
     assert not at.session_state[app_auth.SESSION_KEY].identity.can_edit
 
 
 def test_session_expires_when_idle_and_when_user_removed(users, monkeypatch):
     monkeypatch.setenv("GZGEO_SESSION_IDLE", "1")
-    at = _sign_in(_run(), "root", PASSWORD + "!")
+    at = _sign_in(_run(), "root", PASSWORD)
     assert "已登录：root（管理员）" in _sidebar_texts(at)
     time.sleep(1.2)
     at.run()
