@@ -477,7 +477,7 @@ def main() -> None:
     st.sidebar.radio(t("language", st.session_state["lang"]), list(LANGUAGES), key="lang", horizontal=True,
                      format_func={"zh": "中文", "en": "English"}.get)
     lang = st.session_state["lang"]
-    identity = sign_in_sidebar(lang)  # noqa: F841 - viewing needs none; editing panels check it (gzgeo.auth)
+    sign_in_sidebar(lang)  # viewing needs none; the workspace panel asks for a signed-in editor (gzgeo.auth)
     synthetic = int(st.session_state.get("synthetic", 0))
     platforms_all = _platforms(synthetic)
     _sidebar(platforms_all, lang)
