@@ -1,8 +1,9 @@
 """Sign-in in a real browser: Debian's Chromium via Playwright against ``streamlit run app.py`` with a user file.
 
-Anonymous visitors see the map and no editing control; a wrong password is
-refused; an editor signs in, is named in the sidebar and is signed out again
-by reloading (the identity lives only in the server's session).
+Anonymous visitors see the map and the edit log but no editing control; a
+wrong password is refused; an editor signs in, is named in the sidebar, gets
+the editing controls, and is signed out again by reloading (the identity
+lives only in the server's session).
 """
 
 from __future__ import annotations
@@ -63,6 +64,12 @@ def test_sign_in_in_a_browser(page, server):
     page.goto(server)
     page.wait_for_selector(MAP_IFRAME, state="attached", timeout=60_000)  # viewing needs no sign-in
     assert page.get_by_text("已登录").count() == 0
+    page.get_by_text("编辑与导入", exact=True).click()  # the workspace panel: read-only for a visitor
+    page.get_by_text("浏览无需登录；导入、地理编码、修正和撤销需要编辑权限。").last.wait_for(timeout=30_000)
+    page.get_by_text("编辑日志", exact=True).wait_for(timeout=30_000)
+    for control in ("导入名单", "修正位置", "保存修正", "撤销上一次编辑"):
+        assert page.get_by_text(control, exact=True).count() == 0, control
+    assert page.locator('input[type="file"]').count() == 0
     _open_sign_in(page)
 
     started = time.monotonic()
@@ -75,6 +82,9 @@ def test_sign_in_in_a_browser(page, server):
     _submit(page, "alice", PASSWORD)
     page.get_by_text("已登录：alice（编辑者）").wait_for(timeout=30_000)
     assert page.get_by_role("button", name="退出登录").count() == 1
+    page.get_by_text("导入名单", exact=True).wait_for(timeout=30_000)  # an editor gets the editing controls
+    page.get_by_role("button", name="保存修正").wait_for(timeout=30_000)
+    assert page.locator('input[type="file"]').count() == 1
     assert PASSWORD not in page.content()
 
     page.reload()  # a new browser session starts signed out: the identity is held by the server only
