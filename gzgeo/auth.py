@@ -41,7 +41,6 @@ import logging
 import math
 import os
 import re
-import sys
 import tempfile
 import threading
 import time
@@ -172,17 +171,8 @@ def validate_user_name(name: str) -> str:
     return name
 
 
-def _data_folder() -> Path:
-    # The same per-user data folder as the default workspace.
-    if sys.platform == "win32":
-        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "gzgeo"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Application Support" / "gzgeo"
-    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "gzgeo"
-
-
 def users_path(path: str | os.PathLike | None = None) -> Path:
-    """The user file in use: ``path``, else ``GZGEO_USERS``, else ``users.json`` in the user's data folder.
+    """The user file in use: ``path``, else ``GZGEO_USERS``, else ``users.json`` beside the default workspace.
 
     Examples
     --------
@@ -192,7 +182,11 @@ def users_path(path: str | os.PathLike | None = None) -> Path:
     if path is not None:
         return Path(path)
     env = os.environ.get("GZGEO_USERS")
-    return Path(env) if env else _data_folder() / "users.json"
+    if env:
+        return Path(env)
+    from .workspace import default_workspace_path  # the same per-user data folder as the default workspace
+
+    return default_workspace_path().parent / "users.json"
 
 
 def _now_iso() -> str:
