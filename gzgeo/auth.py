@@ -457,7 +457,7 @@ def sign_in(store: UserStore, throttle: SignInThrottle, name: str, password: str
     SignInFailed
         Unknown user or wrong password, after the increasing delay.
     """
-    name = (name or "").strip()
+    name = (name or "").strip()[:256]  # longer is no user name; it is cut so the log and the throttle stay small
     try:
         throttle.check(name, client)
     except SignInThrottled:
