@@ -191,3 +191,60 @@ def test_a_drawn_control_is_refused_once_the_right_is_gone(users, workspace_url)
         with pytest.raises(PermissionDenied):
             open_workspace().correct_location(LAB, 113.3702, 23.0712, precision="site", source="x", actor=who)
     assert open_workspace().log().empty
+
+
+# -- OpenID Connect: chosen by [auth] in the secrets; the identity provider's user gets a role from the user file --
+OIDC = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "test-only-secret",
+        "client_id": "gzgeo", "client_secret": "test-only", "server_metadata_url":
+        "http://127.0.0.1:9/.well-known/openid-configuration"}
+
+
+@pytest.fixture()
+def provider(monkeypatch):
+    """Stands in for the identity provider's answer: what st.user holds after st.login (None: not signed in)."""
+    import streamlit
+    import streamlit.user_info
+
+    state = {"claims": None, "logouts": 0}
+
+    def user_info():
+        return dict(state["claims"]) if state["claims"] else {"is_logged_in": False}
+
+    def logout():
+        state["claims"], state["logouts"] = None, state["logouts"] + 1
+
+    monkeypatch.setattr(streamlit.user_info, "_get_user_info", user_info)
+    monkeypatch.setattr(streamlit, "logout", logout)
+    return state
+
+
+def _oidc_run(claims: dict | None, provider) -> AppTest:
+    provider["claims"] = claims
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.secrets["auth"] = OIDC
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_oidc_is_chosen_by_secrets_and_roles_come_from_the_user_file(users, provider):
+    users.add("li.wei@bureau.example", role="editor", oidc=True)
+    at = _oidc_run(None, provider)
+    assert [b.label for b in at.sidebar.button if b.label == "使用单位账号登录"]
+    assert not [w for w in at.sidebar.text_input if w.label == "密码"]  # no password form with OIDC
+
+    now = time.time()
+    at = _oidc_run({"is_logged_in": True, "email": "li.wei@bureau.example", "iat": now - 60}, provider)
+    assert "已登录：li.wei@bureau.example（编辑者）" in _sidebar_texts(at)
+    assert at.session_state[app_auth.SESSION_KEY].identity == Identity("li.wei@bureau.example", "editor", "oidc")
+    at = _oidc_run({"is_logged_in": True, "email": "guest@bureau.example", "iat": now - 60}, provider)
+    assert "已登录：guest@bureau.example（查看者）" in _sidebar_texts(at)  # not in the file: a viewer
+
+
+def test_oidc_session_expires_from_the_token_issue_time(users, provider, monkeypatch):
+    users.add("li.wei@bureau.example", role="editor", oidc=True)
+    monkeypatch.setenv("GZGEO_SESSION_MAX_AGE", "3600")
+    at = _oidc_run({"is_logged_in": True, "email": "li.wei@bureau.example", "iat": time.time() - 3601}, provider)
+    assert provider["logouts"] == 1  # signed out at the identity provider's cookie, not only here
+    assert not any(t.startswith("已登录") for t in _sidebar_texts(at))
+    assert app_auth.SESSION_KEY not in at.session_state
