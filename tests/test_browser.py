@@ -8,22 +8,15 @@ default basemap ("none") none may leave 127.0.0.1.
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from appserver import ARTIFACTS, streamlit_app
 
 from gzgeo.browser import COUNT_MARKERS_JS, find_chromium, launch_chromium
 from gzgeo.filters import filter_platforms
 
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "test-artifacts"
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 pytestmark = pytest.mark.browser
@@ -37,44 +30,10 @@ sync_api = pytest.importorskip("playwright.sync_api")
 # Markers inside every browser-side cluster layer (clustered or not, shown or hidden by zoom).
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
-    port = _free_port()
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / "streamlit-browser-test.log", "w")  # noqa: SIM115 - closed at teardown
-    env = {**os.environ, "GZGEO_SYNTHETIC_PLATFORMS": "0"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.time() > deadline or proc.poll() is not None:
-                raise RuntimeError("streamlit did not become healthy")
-            time.sleep(0.3)
+    with streamlit_app({"GZGEO_SYNTHETIC_PLATFORMS": "0"}) as base:
         yield base
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-        log.close()
 
 
 @pytest.fixture(scope="module")

@@ -147,7 +147,13 @@ def _map(st, st_folium, frame: gpd.GeoDataFrame, key: str, lang: str, basemap: s
                       basemap=basemap, tianditu_key=st.session_state.get("tianditu_key") or None,
                       center=center, zoom=zoom, controls=False)
     if extra is not None:
+        # a layer control must come after every layer it lists: take it out, add the layer, put it back
+        controls = [(k, c) for k, c in fmap._children.items() if isinstance(c, folium.LayerControl)]
+        for k, _ in controls:
+            del fmap._children[k]
         extra.add_to(fmap)
+        for k, c in controls:
+            fmap._children[k] = c
     return st_folium(fmap, key=key, height=420, use_container_width=True, returned_objects=list(returned))
 
 
@@ -206,8 +212,12 @@ def _import_section(st, st_folium, lang: str, basemap: str) -> None:
     if result.platforms.empty:
         st.warning(t("ws_nothing", lang))
         return
-    _map(st, st_folium, _preview_frame(result), "ws-preview-map", lang, basemap,
-         extra=_candidate_layer(result, lang))
+    from ..basemaps import point_to_basemap_datum
+
+    preview = _preview_frame(result)
+    middle = preview.geometry.union_all().centroid  # st_folium needs a centre to register the map
+    _map(st, st_folium, preview, "ws-preview-map", lang, basemap, extra=_candidate_layer(result, lang),
+         center=point_to_basemap_datum(middle.y, middle.x, basemap), zoom=10)
     accepted_rows = list(result.platforms["row"])
     geocoded = result.platforms[result.platforms["geocoded"]]
     if len(geocoded):
