@@ -13,8 +13,9 @@ import time
 
 import pytest
 from appserver import streamlit_app
+from authhelp import TEST_PASSWORD as PASSWORD
+from authhelp import make_users, submit_sign_in
 
-from gzgeo.auth import UserStore
 from gzgeo.browser import find_chromium, launch_chromium
 
 pytestmark = pytest.mark.browser
@@ -25,14 +26,13 @@ if find_chromium() is None:
     pytest.skip("Chromium not installed", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api")
 
-PASSWORD = "Nansha-science-city"
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("auth-browser")
-    UserStore(folder / "users.json").add("alice", PASSWORD, role="editor")
+    make_users(folder / "users.json")
     env = {"GZGEO_USERS": str(folder / "users.json"), "GZGEO_WORKSPACE": str(folder / "workspace.gpkg"),
            "GZGEO_SYNTHETIC_PLATFORMS": "0"}
     with streamlit_app(env, "streamlit-browser-auth.log") as base:
@@ -49,17 +49,6 @@ def page(server):
         chromium.close()
 
 
-def _open_sign_in(page) -> None:
-    page.get_by_text("编辑登录", exact=True).click()
-    page.get_by_label("用户名").wait_for(timeout=30_000)
-
-
-def _submit(page, user: str, password: str) -> None:
-    page.get_by_label("用户名").fill(user)
-    page.get_by_label("密码", exact=True).fill(password)
-    page.get_by_role("button", name="登录", exact=True).click()
-
-
 def test_sign_in_in_a_browser(page, server):
     page.goto(server)
     page.wait_for_selector(MAP_IFRAME, state="attached", timeout=60_000)  # viewing needs no sign-in
@@ -70,16 +59,15 @@ def test_sign_in_in_a_browser(page, server):
     for control in ("导入名单", "修正位置", "保存修正", "撤销上一次编辑"):
         assert page.get_by_text(control, exact=True).count() == 0, control
     assert page.locator('input[type="file"]').count() == 0
-    _open_sign_in(page)
 
     started = time.monotonic()
-    _submit(page, "alice", PASSWORD + "x")
+    submit_sign_in(page, "alice", PASSWORD + "x")
     page.get_by_text("用户名或密码错误。").wait_for(timeout=30_000)
     assert time.monotonic() - started >= 0.5  # the throttle's first delay
     assert page.get_by_text("已登录").count() == 0
     assert page.get_by_label("密码", exact=True).input_value() == ""  # the form forgets what was typed
 
-    _submit(page, "alice", PASSWORD)
+    submit_sign_in(page, "alice", PASSWORD)
     page.get_by_text("已登录：alice（编辑者）").wait_for(timeout=30_000)
     assert page.get_by_role("button", name="退出登录").count() == 1
     page.get_by_text("导入名单", exact=True).wait_for(timeout=30_000)  # an editor gets the editing controls
