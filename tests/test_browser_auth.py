@@ -8,25 +8,15 @@ lives only in the server's session).
 
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
 from appserver import streamlit_app
 from authhelp import TEST_PASSWORD as PASSWORD
 from authhelp import make_users, submit_sign_in
-
-from gzgeo.browser import find_chromium, launch_chromium
+from test_browser import MAP_IFRAME, browser, page  # noqa: F401 - fixtures; skips the module without Chromium
 
 pytestmark = pytest.mark.browser
-
-if find_chromium() is None:
-    if os.environ.get("CI"):
-        raise RuntimeError("CI is set but Chromium is missing: apt-get install chromium")
-    pytest.skip("Chromium not installed", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
-
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
 @pytest.fixture(scope="module")
@@ -39,17 +29,7 @@ def server(tmp_path_factory):
         yield base
 
 
-@pytest.fixture(scope="module")
-def page(server):
-    with sync_api.sync_playwright() as p:
-        chromium = launch_chromium(p)
-        context = chromium.new_context(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
-        yield context.new_page()
-        context.close()
-        chromium.close()
-
-
-def test_sign_in_in_a_browser(page, server):
+def test_sign_in_in_a_browser(page, server):  # noqa: F811
     page.goto(server)
     page.wait_for_selector(MAP_IFRAME, state="attached", timeout=60_000)  # viewing needs no sign-in
     assert page.get_by_text("已登录").count() == 0
@@ -79,3 +59,4 @@ def test_sign_in_in_a_browser(page, server):
     page.wait_for_selector(MAP_IFRAME, state="attached", timeout=60_000)
     page.get_by_text("编辑登录", exact=True).wait_for(timeout=30_000)
     assert page.get_by_text("已登录").count() == 0
+    assert page.errors == []
