@@ -47,7 +47,9 @@ from .analysis import along_axis, cluster_summary, dbscan_clusters, kernel_densi
 from .analysis._common import located_mask
 from .crs import GUANGZHOU_METRIC_CRS, WGS84, convert
 from .export import resolve_zone
+from .filters import platform_zones
 from .layers import load
+from .sources import documents
 
 __all__ = [
     "PRESETS",
@@ -62,6 +64,9 @@ __all__ = [
     "add_scale_bar",
     "add_north_arrow",
     "nice_scale_length",
+    "zone_platforms",
+    "callout_order",
+    "SLIDE_MIN_FONT_PT",
 ]
 
 #: Preset name -> default title (Chinese · English).
@@ -86,6 +91,9 @@ FIGSIZE_IN = (16.0, 9.0)
 DEFAULT_DPI = 120
 _MAP_BOX = (0.015, 0.075, 0.70, 0.815)  # left, bottom, width, height in figure fractions
 _PANEL_LEFT = 0.73
+#: Smallest text on a map drawn for a slide (``slide_size=``), in points at slide size.
+SLIDE_MIN_FONT_PT = 12.0
+_SLIDE_MARGIN_IN = 0.08
 
 _ZONE_EDGE = "#b2182b"
 _PART_EDGE = "#ef8a62"
@@ -203,10 +211,16 @@ def add_scale_bar(ax, length_m: float | None = None, segments: int = 4, loc: tup
     return length_m
 
 
+@cache
+def _metric_transformers() -> tuple[Transformer, Transformer]:
+    """EPSG:4547 → WGS-84 and back; built once, building one costs a large part of a map's drawing time."""
+    return (Transformer.from_crs(GUANGZHOU_METRIC_CRS, WGS84, always_xy=True),
+            Transformer.from_crs(WGS84, GUANGZHOU_METRIC_CRS, always_xy=True))
+
+
 def _true_north_angle(x: float, y: float) -> float:
     """Angle (degrees, counter-clockwise from grid up) of true north at an EPSG:4547 point."""
-    to_wgs = Transformer.from_crs(GUANGZHOU_METRIC_CRS, WGS84, always_xy=True)
-    to_metric = Transformer.from_crs(WGS84, GUANGZHOU_METRIC_CRS, always_xy=True)
+    to_wgs, to_metric = _metric_transformers()
     lon, lat = to_wgs.transform(x, y)
     nx, ny = to_metric.transform(lon, lat + 0.01)
     return math.degrees(math.atan2(-(nx - x), ny - y))
@@ -316,8 +330,11 @@ def _category_styles() -> dict[str, tuple[str, str]]:
 
 
 def _draw_platforms(ax, platforms_m: gpd.GeoDataFrame, handles: list, size: float = 46.0,
-                    label: bool = False) -> None:
+                    label: bool = False, short: bool = False, count_estimates: bool = False) -> None:
     styles = _category_styles()
+    if short:
+        cats = load("categories")
+        styles = {c: (styles[c][0], zh) for c, zh in zip(cats["id"], cats["name_zh"], strict=True) if c in styles}
     if platforms_m.empty:
         return
     present = [c for c in styles if c in set(platforms_m["category"])]
@@ -339,7 +356,15 @@ def _draw_platforms(ax, platforms_m: gpd.GeoDataFrame, handles: list, size: floa
     if platforms_m["location_is_estimate"].astype(bool).any():
         handles.append(Line2D([], [], marker="o", linestyle="none", markersize=10, markerfacecolor="none",
                               markeredgecolor="#333333", markeredgewidth=1.5,
-                              label="空心：位置为估计（功能区/行政区代表点）\nhollow = estimated location"))
+                              label=("空心：位置估计\nhollow = estimated" if short else
+                                     "空心：位置为估计（功能区/行政区代表点）\nhollow = estimated location")))
+    if count_estimates and platforms_m["location_is_estimate"].astype(bool).any():
+        # slides number the located platforms; a shared estimated point says how many platforms it stands for
+        approx = platforms_m[platforms_m["location_is_estimate"].astype(bool).to_numpy()]
+        xy = np.round(np.column_stack([approx.geometry.x, approx.geometry.y]), 0)
+        for (x, y), names in approx.groupby([xy[:, 0], xy[:, 1]], sort=False)["name_zh"]:
+            ax.annotate(f"{len(names)} 个·估计", (x, y), xytext=(7, -7), textcoords="offset points",
+                        fontsize=SLIDE_MIN_FONT_PT, color="#444444", va="top", zorder=13, annotation_clip=True)
     if label:
         # Platforms known only to the same zone or district share one point: one label says how many.
         xy = np.round(np.column_stack([platforms_m.geometry.x, platforms_m.geometry.y]), 0)
@@ -403,6 +428,130 @@ def _draw_clusters(ax, platforms: gpd.GeoDataFrame, eps_m: float, handles: list)
                           label=f"DBSCAN 集聚区 clusters ({len(clusters)})"))
 
 
+def zone_platforms(platforms: gpd.GeoDataFrame, zone: str) -> gpd.GeoDataFrame:
+    """The platforms known to be in a zone (or one of its parts).
+
+    A platform is in the zone when its ``anchor`` names the zone or a part of
+    it, or when it is located at least to a zone and its point lies inside the
+    polygon. A platform known only to its district is not in any zone, even
+    when its district's representative point happens to fall inside one.
+
+    Parameters
+    ----------
+    platforms : GeoDataFrame
+        A selection of ``gzgeo.load("platforms")`` (EPSG:4326).
+    zone : str
+        Zone id, ``name_zh`` or ``name_en``.
+
+    Returns
+    -------
+    GeoDataFrame
+        The rows of ``platforms`` in the zone, in their order.
+
+    Examples
+    --------
+    >>> inside = zone_platforms(load("platforms"), "中新广州知识城")
+    >>> bool((inside["location_precision"] != "district").all()) and len(inside) > 0
+    True
+    """
+    zone_id = resolve_zone(zone)["id"]
+    keep = located_mask(platforms)
+    points = platforms.copy()
+    if keep is not None:
+        # a district-only point says nothing about zones: membership then comes from the anchor alone
+        points.loc[~keep, "geometry"] = None
+    member = platform_zones(points, load("zones")).map(lambda ids: zone_id in ids.split("|"))
+    return platforms[member.to_numpy(dtype=bool)]
+
+
+def callout_order(platforms: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The platforms that get a numbered callout, in number order (north to south, then west to east).
+
+    Only platforms whose location is not an estimate are numbered: a marker at
+    a zone's or district's representative point is not the platform's place.
+
+    Examples
+    --------
+    >>> numbered = callout_order(load("platforms"))
+    >>> bool((~numbered["location_is_estimate"].astype(bool)).all())
+    True
+    """
+    located = platforms[~platforms["location_is_estimate"].astype(bool).to_numpy()]
+    order = np.lexsort((located.geometry.x.round(4).to_numpy(), -located.geometry.y.round(4).to_numpy()))
+    return located.iloc[order]
+
+
+def _draw_callouts(ax, numbered_m: gpd.GeoDataFrame, all_m: gpd.GeoDataFrame, fontsize: float) -> None:
+    """Numbered labels beside the markers with leader lines, placed greedily so that no two overlap.
+
+    Candidates ring each marker at growing distances; the first one inside the
+    map frame that covers neither a placed label nor a marker wins.
+    """
+    if numbered_m.empty:
+        return
+    to_pt = 72.0 / ax.figure.dpi
+    frame = ax.get_window_extent()
+    fx0, fy0, fx1, fy1 = (v * to_pt for v in (frame.x0, frame.y0, frame.x1, frame.y1))
+    markers = ax.transData.transform(np.column_stack([all_m.geometry.x, all_m.geometry.y])) * to_pt
+    points = ax.transData.transform(np.column_stack([numbered_m.geometry.x, numbered_m.geometry.y])) * to_pt
+    placed: list[tuple[float, float, float, float]] = []
+    angles = np.radians([45, 135, -45, -135, 90, -90, 0, 180])
+    for number, (px, py) in enumerate(points, start=1):
+        half_w, half_h = (0.62 * fontsize * len(str(number)) + 7) / 2, (fontsize + 7) / 2
+        choice = None
+        for radius in (16, 26, 38, 52, 70, 92):
+            for angle in angles:
+                cx, cy = px + radius * math.cos(angle), py + radius * math.sin(angle)
+                box = (cx - half_w, cy - half_h, cx + half_w, cy + half_h)
+                if box[0] < fx0 or box[2] > fx1 or box[1] < fy0 or box[3] > fy1:
+                    continue
+                if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
+                    continue
+                if np.any((markers[:, 0] > box[0] - 4) & (markers[:, 0] < box[2] + 4)
+                          & (markers[:, 1] > box[1] - 4) & (markers[:, 1] < box[3] + 4)):
+                    continue
+                choice = (cx, cy, box)
+                break
+            if choice:
+                break
+        if choice is None:  # crowded: stack above, still numbered
+            cx, cy = px, min(py + 16, fy1 - half_h)
+            choice = (cx, cy, (cx - half_w, cy - half_h, cx + half_w, cy + half_h))
+        placed.append(choice[2])
+        x, y = numbered_m.geometry.x.iloc[number - 1], numbered_m.geometry.y.iloc[number - 1]
+        ax.annotate(str(number), (x, y), xytext=(choice[0] - px, choice[1] - py), textcoords="offset points",
+                    ha="center", va="center", fontsize=fontsize, fontweight="bold", color="#111111", zorder=16,
+                    bbox={"boxstyle": "round,pad=0.22", "facecolor": "white", "edgecolor": "#333333",
+                          "linewidth": 0.8},
+                    arrowprops={"arrowstyle": "-", "color": "#333333", "linewidth": 0.8, "shrinkA": 0,
+                                "shrinkB": 3})
+
+
+def _slide_legend(fig: Figure, handles: list, colorbar: bool):
+    """Legend in a right-hand panel sized to its text at slide size; returns the map box left of it."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    width_in, height_in = fig.get_size_inches()
+    margin = _SLIDE_MARGIN_IN
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    room = height_in - 2 * margin - (1.0 if colorbar else 0.0)
+    for ncol in (1, 2, 3):
+        legend = fig.legend(handles=handles, loc="upper right", frameon=False, ncols=ncol,
+                            bbox_to_anchor=(1 - margin / width_in, 1 - margin / height_in),
+                            fontsize=SLIDE_MIN_FONT_PT, title="图例 Legend", title_fontsize=SLIDE_MIN_FONT_PT + 2,
+                            alignment="left", handlelength=1.8, borderaxespad=0, labelspacing=0.3,
+                            columnspacing=1.0)
+        extent = legend.get_window_extent(renderer)
+        if extent.height / fig.dpi <= room or ncol == 3:
+            break
+        legend.remove()
+    legend.set_zorder(30)
+    panel_in = extent.width / fig.dpi + margin
+    box = (margin / width_in, margin / height_in, (width_in - panel_in - 2 * margin) / width_in,
+           (height_in - 2 * margin) / height_in)
+    return box, 1 - panel_in / width_in
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # the map
 
@@ -430,17 +579,17 @@ def _fit_extent(extent: tuple[float, float, float, float], ratio: float) -> tupl
 
 def _source_note(platforms: gpd.GeoDataFrame, extra: list[str]) -> str:
     try:
-        policies = load("policies")
-        # the note is one line on a 16:9 map: name two documents, count the rest (all are on the deck's sources slide)
-        titles = [t.strip("《》") for t in policies["title_zh"]]
-        documents = "、".join(f"《{t[:30]}》" for t in titles[:2])
+        # the note is one line on a 16:9 map: name two documents in full, count the rest (all are on the deck's
+        # sources slide); copies such as 001, the PDF of 000, are one document
+        titles = [t if "《" in t else f"《{t}》" for t in documents()["title_zh"].astype(str).str.strip()]
+        documents_text = "、".join(titles[:2])
         if len(titles) > 2:
-            documents += f" 等 {len(titles)} 份文件"
+            documents_text += f" 等 {len(titles)} 份文件"
     except (FileNotFoundError, KeyError):
-        documents = "规划文件 planning documents"
+        documents_text = "规划文件 planning documents"
     estimates = int(platforms["location_is_estimate"].astype(bool).sum()) if len(platforms) else 0
     lines = [
-        f"资料来源 Sources: {documents}; 平台位置 gzgeo platforms ({len(platforms)}), {BOUNDARY_ATTRIBUTION}.",
+        f"资料来源 Sources: {documents_text}; 平台位置 gzgeo platforms ({len(platforms)}), {BOUNDARY_ATTRIBUTION}.",
         "功能区/“123”范围为示意 zones and \"123\" outlines are approximate.",
         f"位置精度 Location precision: {estimates}/{len(platforms)} 个平台仅知所在功能区或行政区，"
         "以空心符号绘于其代表点 "
@@ -463,6 +612,8 @@ def static_map(
     bandwidth_m: float = 2500.0,
     cluster_eps_m: float = 1500.0,
     label_platforms: bool | None = None,
+    slide_size: tuple[float, float] | None = None,
+    callouts: bool | None = None,
 ) -> Figure:
     """Draw a 16:9 briefing map with title, legend, scale bar, north arrow, sources and 审图号.
 
@@ -493,7 +644,17 @@ def static_map(
     cluster_eps_m : float
         DBSCAN radius in metres for the cluster outlines of ``preset="density"``.
     label_platforms : bool, optional
-        Write platform names next to markers; default on for zone and axis maps.
+        Write platform names next to markers; default on for zone and axis maps
+        (off on slides, which number them instead).
+    slide_size : (float, float), optional
+        Draw for a slide's content area of this size in inches, to be placed
+        at that size: no title, subtitle or source lines in the image (the
+        slide carries them), the legend in a panel sized to its text, and
+        every text at least :data:`SLIDE_MIN_FONT_PT` points.
+    callouts : bool, optional
+        Number the located platforms (:func:`callout_order`) with callouts;
+        default on for ``zone`` and ``huangpu_123`` slides. The numbered ids,
+        in order, are in the figure's ``gzgeo_callouts``.
 
     Returns
     -------
@@ -523,11 +684,12 @@ def static_map(
     selection_m = _metric(selection)
     notes: list[str] = []
     with cjk_rc():
-        fig = Figure(figsize=FIGSIZE_IN, facecolor="white")
+        fig = Figure(figsize=slide_size or FIGSIZE_IN, facecolor="white")
         ax = fig.add_axes(_MAP_BOX)
         handles: list = []
         default_subtitle = ""
         label = bool(label_platforms)
+        colorbar_ax = None
         if preset == "overview":
             _draw_context(ax, {"districts", "zones", "cores", "nodes", "axis"}, handles)
             extent = _extent_of(_metric(load("city")).geometry, pad=0.02)
@@ -552,7 +714,7 @@ def static_map(
             zone_m = gpd.GeoSeries([row.geometry], crs=WGS84).to_crs(GUANGZHOU_METRIC_CRS)
             zone_m.plot(ax=ax, facecolor="none", edgecolor=_ZONE_EDGE, linewidth=3, zorder=7)
             extent = _extent_of(zone_m, pad=0.12)
-            selection_m = selection_m[selection_m.intersects(zone_m.iloc[0])]
+            selection_m = _metric(zone_platforms(selection, row["id"]))
             default_title = PRESETS["zone"].format(name_zh=row["name_zh"], name_en=row["name_en"])
             default_subtitle = f"{len(selection_m)} 个平台 platforms in the zone"
             label = label_platforms is not False
@@ -573,7 +735,8 @@ def static_map(
                                surface.y_m[-1] + half)
                 image = ax.imshow(masked, extent=grid_extent, origin="lower", cmap="magma_r", alpha=0.75, zorder=8)
                 # the colour bar lives in the side panel so the map frame keeps its true-scale size
-                bar = fig.colorbar(image, cax=fig.add_axes((_PANEL_LEFT, 0.25, 0.2, 0.018)), orientation="horizontal")
+                colorbar_ax = fig.add_axes((_PANEL_LEFT, 0.25, 0.2, 0.018))
+                bar = fig.colorbar(image, cax=colorbar_ax, orientation="horizontal")
                 bar.set_label("平台密度 platforms / km²", fontsize=10)
                 _draw_clusters(ax, located_m, cluster_eps_m, handles)
             default_title = PRESETS["density"]
@@ -603,9 +766,18 @@ def static_map(
                 default_subtitle += (f"; 另 {not_located} 个仅知所在区，未显示 "
                                      f"{not_located} known only to their district not shown")
             label = label_platforms is not False
-        _draw_platforms(ax, selection_m, handles, label=label)
+        slide = slide_size is not None
+        _draw_platforms(ax, selection_m, handles, label=label and not slide, short=slide,
+                        count_estimates=slide and preset in ("zone", "huangpu_123"))
 
-        extent = _fit_extent(extent, (_MAP_BOX[2] * FIGSIZE_IN[0]) / (_MAP_BOX[3] * FIGSIZE_IN[1]))
+        box = _MAP_BOX
+        if slide:
+            box, panel_left = _slide_legend(fig, handles, colorbar_ax is not None)
+            ax.set_position(box)
+            if colorbar_ax is not None:
+                colorbar_ax.set_position((panel_left, 0.1, 0.95 - panel_left, 0.03))
+        size_in = fig.get_size_inches()
+        extent = _fit_extent(extent, (box[2] * size_in[0]) / (box[3] * size_in[1]))
         ax.set_xlim(extent[0], extent[1])
         ax.set_ylim(extent[2], extent[3])
         ax.set_aspect("equal", adjustable="box")  # the extent already has the box's shape: 1 m = 1 m both ways
@@ -623,8 +795,23 @@ def static_map(
         ax.set_ylabel("")
         for spine in ax.spines.values():
             spine.set_edgecolor("#555555")
-        add_scale_bar(ax)
+        add_scale_bar(ax, loc=(0.06, 0.06) if slide else (0.04, 0.05))  # room for the 12 pt caption
         add_north_arrow(ax)
+        numbered = selection_m.iloc[:0]
+        if callouts if callouts is not None else (slide and preset in ("zone", "huangpu_123")):
+            x, y = selection_m.geometry.x, selection_m.geometry.y
+            visible = selection_m[((x > extent[0]) & (x < extent[1]) & (y > extent[2]) & (y < extent[3])).to_numpy()]
+            numbered = callout_order(visible)
+            _draw_callouts(ax, numbered, selection_m, SLIDE_MIN_FONT_PT if slide else 10)
+        fig.gzgeo_callouts = list(numbered["id"]) if "id" in numbered else []
+        ax.gzgeo_notes = notes
+        if slide:
+            for text in fig.findobj(matplotlib.text.Text):
+                # the image is placed at the size it was drawn: points here are points on the slide
+                if text.get_text() and text.get_fontsize() < SLIDE_MIN_FONT_PT:
+                    text.set_fontsize(SLIDE_MIN_FONT_PT)
+            _pin_fonts(fig)
+            return fig
 
         fig.text(0.015, 0.955, title or default_title, fontsize=24, fontweight="bold", va="center", ha="left")
         fig.text(0.015, 0.913, subtitle if subtitle is not None else default_subtitle, fontsize=13,
@@ -639,13 +826,19 @@ def static_map(
                  color="#666666")
         fig.text(0.015, 0.012, _source_note(selection, notes), fontsize=8.2, ha="left", va="bottom",
                  color="#333333", wrap=False, linespacing=1.35)
-        ax.gzgeo_notes = notes
-        # pin the concrete font list on every text: "sans-serif" is resolved at draw time, and a caller
-        # saving the figure outside cjk_rc() would otherwise get DejaVu Sans and empty boxes for Chinese
-        families = list(matplotlib.rcParams["font.sans-serif"])
-        for text in fig.findobj(matplotlib.text.Text):
-            text.set_fontfamily(families)
+        _pin_fonts(fig)
     return fig
+
+
+def _pin_fonts(fig: Figure) -> None:
+    """Pin the concrete font list on every text (call inside :func:`cjk_rc`).
+
+    "sans-serif" is resolved at draw time, and a caller saving the figure
+    outside cjk_rc() would otherwise get DejaVu Sans and empty boxes for Chinese.
+    """
+    families = list(matplotlib.rcParams["font.sans-serif"])
+    for text in fig.findobj(matplotlib.text.Text):
+        text.set_fontfamily(families)
 
 
 def _save(fig: Figure, target, fmt: str, dpi: int) -> None:

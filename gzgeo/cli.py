@@ -172,6 +172,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
                 options["title"] = args.title
             if args.review_number:
                 options["review_number"] = args.review_number
+            options.update(_deck_options(args))
         elif args.format == "csv":
             options["gcj02"] = args.gcj02
         elif args.format == "geojson":
@@ -183,6 +184,24 @@ def _cmd_export(args: argparse.Namespace) -> int:
     count = "all" if platforms is None else str(len(platforms))
     print(f"wrote {output} ({len(data):,} bytes, {args.format}, {count} platforms)", file=sys.stderr)
     return 0
+
+
+def _deck_options(args: argparse.Namespace) -> dict[str, object]:
+    """``--slides`` and ``--template`` of ``export pptx``, checked before any map is drawn."""
+    from .deck import parse_slides
+
+    options: dict[str, object] = {}
+    if args.slides:
+        try:
+            options["slides"] = parse_slides(args.slides)
+        except ValueError as error:  # an unknown zone (UnknownZoneError) is reported by main()
+            raise UsageError(str(error)) from error
+    if args.template:
+        template = Path(args.template)
+        if not template.is_file():
+            raise CliError(f"template {template} does not exist")
+        options["template"] = template
+    return options
 
 
 def _cmd_convert(args: argparse.Namespace) -> int:
@@ -293,6 +312,11 @@ def build_parser() -> argparse.ArgumentParser:
     maps.add_argument("--review-number", metavar="TEXT", help="审图号 (map-review number) printed on maps")
     maps.add_argument("--dpi", type=int, default=120, help="PNG resolution (≥120 = 1920×1080; default 120)")
     maps.add_argument("--basemap", metavar="URL", help="optional tile URL template with {z}/{x}/{y}")
+    maps.add_argument("--slides", metavar="LIST",
+                      help="pptx: slides in order, e.g. overview,huangpu_123,zone:南沙科学城,sources "
+                           "(title, overview, huangpu_123, density, axis, zones, zone:ID_OR_NAME, statistics, "
+                           "targets, sources; default all)")
+    maps.add_argument("--template", metavar="FILE.potx", help="pptx: use this template's slide master")
     data = p.add_argument_group("data (csv/geojson)")
     data.add_argument("--gcj02", action="store_true", help="csv: add lon_gcj02/lat_gcj02 columns")
     data.add_argument("--layer", default="platforms", help="geojson: spatial layer to write (default platforms)")

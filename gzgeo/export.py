@@ -410,7 +410,7 @@ def export_bytes(fmt: str, platforms: gpd.GeoDataFrame | None = None, **options)
         - png/svg/pdf: :func:`gzgeo.cartography.static_map` options, e.g.
           ``preset="overview"|"huangpu_123"|"zone"|"density"|"axis"``,
           ``zone=`` (for ``preset="zone"``), ``title=``, ``review_number=``, ``dpi=``;
-        - pptx: :func:`gzgeo.deck.build_deck` options (``title=``, ``presets=``, ``review_number=``);
+        - pptx: :func:`gzgeo.deck.build_deck` options (``title=``, ``slides=``, ``review_number=``, ``template=``);
         - html: :func:`gzgeo.maps.layout_map` options (``layers=``);
         - csv: ``gcj02=True`` adds GCJ-02 columns;
         - geojson: ``layer=`` another spatial layer (default ``platforms``);
