@@ -68,6 +68,7 @@ def test_import_gbk_gcj02_preview_accept(page, server, workspace_file, tmp_path)
         glon, glat = gzgeo.convert(lon, lat, "wgs84", "gcj02")
         lines.append(f"{name},广州市{district},{glon:.9f},{glat:.9f},孵化器,{district}")
     lines.append("坏行,,abc,23.1,黄埔区,")
+    lines.append("生物岛某中心,广州国际生物岛螺旋三路,,,孵化器,")  # address only: geocoded offline to its zone
     path = tmp_path / "名单.csv"
     path.write_bytes("\n".join(lines).encode("gbk"))
 
@@ -77,19 +78,21 @@ def test_import_gbk_gcj02_preview_accept(page, server, workspace_file, tmp_path)
     page.get_by_text("gb18030").first.wait_for(timeout=30_000)
     page.get_by_text("gcj02", exact=True).first.click()
     page.get_by_role("button", name="预览").click()
-    page.get_by_text("3 platform(s) ready").wait_for(timeout=60_000)
+    page.get_by_text("4 platform(s) ready (1 geocoded)").wait_for(timeout=60_000)
     assert page.get_by_text("lon 'abc' is not a number").count() >= 1
-    assert _iframe_markers(page, 1, n_frames=3) == 3  # main map, preview (the three rows), correction map
+    page.get_by_text("地理编码审核").wait_for()  # the geocoded row is up for review
+    assert _iframe_markers(page, 1, n_frames=3) == 4  # main map, preview (the four rows), correction map
     page.get_by_role("button", name="确认导入").click()
-    page.get_by_text("已导入 3 个平台").wait_for(timeout=60_000)
-    assert _iframe_markers(page, 0, n_frames=2, until=lambda n: n == before + 3) == before + 3
+    page.get_by_text("已导入 4 个平台").wait_for(timeout=60_000)
+    assert _iframe_markers(page, 0, n_frames=2, until=lambda n: n == before + 4) == before + 4
 
     ws = open_workspace(workspace_file)
     log = ws.log()
-    assert len(log) == 3 and set(log["action"]) == {"import"} and set(log["actor"]) == {"alice"}
+    assert len(log) == 4 and set(log["action"]) == {"import"} and set(log["actor"]) == {"alice"}
     states = {s["props"]["name_zh"]: (s["lon"], s["lat"]) for s in ws.overlay().values()}
     for name, _, lon, lat in TRUTH:
         assert abs(states[name][0] - lon) < 1e-7 and abs(states[name][1] - lat) < 1e-7  # ≈1 cm
+    assert states["生物岛某中心"] == (None, None)  # zone precision: no invented point
     page.get_by_role("button", name="撤销上一次编辑").click()
     page.get_by_text("已撤销批次").wait_for(timeout=60_000)
     assert _iframe_markers(page, 0, n_frames=2, until=lambda n: n == before) == before
