@@ -36,7 +36,7 @@ from gzgeo.i18n import LANGUAGES, t, value_label
 from gzgeo.layers import LEVELS, STATUSES
 from gzgeo.maps import highlight_layer, layout_map
 from gzgeo.offline import write_static_assets
-from gzgeo.viewstate import OVERLAYS, ViewState, from_query, to_query
+from gzgeo.viewstate import OVERLAYS, ViewState, from_query, to_query, unknown_values
 from gzgeo.workspace.panel import workspace_panel, workspace_version
 
 st.set_page_config(page_title="广州科技创新空间布局 gzgeo", layout="wide")
@@ -46,6 +46,8 @@ MAP_KEY = "layout-map"
 #: ``all_drawings`` rather than ``last_active_drawing``: streamlit-folium also sets the latter when a district or
 #: zone polygon is merely clicked.
 RETURNED = ["last_clicked", "all_drawings", "zoom", "center"]
+#: Most synthetic test platforms (environment or sidebar; never from the URL): bounds the work per session.
+MAX_SYNTHETIC = 50_000
 
 
 @st.cache_resource
@@ -54,7 +56,7 @@ def _serve_assets() -> Path:
     return write_static_assets(Path(__file__).parent / "static" / "vendor")
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)  # real data (+ a workspace version), synthetic sizes: bounded
 def _platforms_at(synthetic: int, version: str) -> gpd.GeoDataFrame:
     base = synthetic_platforms(synthetic, seed=0) if synthetic else gzgeo.load("platforms")
     return prepare_platforms(base)
@@ -118,8 +120,14 @@ def _init_session() -> None:
     """First run of a session: widgets start from the URL (or the defaults)."""
     if st.session_state.get("_initialised"):
         return
-    view = from_query(_read_query())
-    synthetic = view.synthetic or int(os.environ.get("GZGEO_SYNTHETIC_PLATFORMS", "0") or 0)
+    query = _read_query()
+    view = from_query(query)
+    st.session_state["_url_notice"] = unknown_values(query)
+    try:
+        synthetic = int(os.environ.get("GZGEO_SYNTHETIC_PLATFORMS", "0") or 0)
+    except ValueError:
+        synthetic = 0
+    synthetic = min(max(synthetic, 0), MAX_SYNTHETIC)
     st.session_state.update({
         "lang": view.lang, "basemap": view.basemap, "layers": list(view.layers), "q": view.filter.text,
         "synthetic": synthetic, "center": view.center, "zoom": view.zoom,
@@ -172,7 +180,10 @@ def _sidebar(platforms: gpd.GeoDataFrame, lang: str) -> None:
     for facet in FACETS:
         options = facet_values(platforms, facet, order.get(facet))
         key = f"f_{facet}"
-        # A URL may name values that no longer exist: keep only the valid ones.
+        # A URL may name values that no longer exist: keep only the valid ones, and say which were dropped.
+        dropped = [v for v in st.session_state.get(key, []) if v not in options]
+        if dropped:
+            st.session_state.setdefault("_url_notice", {})[facet] = dropped
         st.session_state[key] = [v for v in st.session_state.get(key, []) if v in options]
         if not options:
             continue
@@ -197,7 +208,7 @@ def _sidebar(platforms: gpd.GeoDataFrame, lang: str) -> None:
     sb.caption(t("online_note", lang) if base.online else t("offline_note", lang))
     if base.attribution:
         sb.caption(base.attribution, unsafe_allow_html=True)
-    sb.number_input(t("synthetic", lang), min_value=0, max_value=200_000, step=5000, key="synthetic",
+    sb.number_input(t("synthetic", lang), min_value=0, max_value=MAX_SYNTHETIC, step=5000, key="synthetic",
                      help=t("synthetic_help", lang))
 
 
@@ -468,6 +479,22 @@ def _export_tab(view: ViewState, platforms: gpd.GeoDataFrame) -> None:
         st.download_button(filename, data=data, file_name=filename, mime=mime)
 
 
+def _data_notices(lang: str) -> None:
+    """Say what was left out: data rows skipped for bad coordinates, URL values that do not exist."""
+    skipped = []
+    for name in ("platforms", "districts", "zones", "cores", "nodes", "axis"):
+        table = _table(name)
+        skipped += [] if table is None else table.attrs.get("skipped_rows", [])
+    if skipped:
+        rows = "; ".join(f"{e['file']} {e['row']}" + (f" ({e['id']})" if e["id"] else "") for e in skipped[:10])
+        more = f" … (+{len(skipped) - 10})" if len(skipped) > 10 else ""
+        st.warning(f"{t('skipped_rows', lang)} ({len(skipped)}): {rows}{more}")
+    notice = st.session_state.get("_url_notice")
+    if notice:
+        text = "; ".join(f"{key}={', '.join(values)}" for key, values in notice.items())
+        st.info(f"{t('url_ignored', lang)}: {text}")
+
+
 def main() -> None:
     _serve_assets()
     _init_session()
@@ -488,6 +515,7 @@ def main() -> None:
     st.caption(t("caption", lang))
     if synthetic:
         st.warning(t("synthetic_banner", lang))
+    _data_notices(lang)
     st.metric(t("shown", lang), f"{len(platforms):,} / {len(platforms_all):,}")
 
     panels = ("tab_table", "tab_proximity", "tab_clusters", "tab_stats", "tab_export", "tab_workspace")

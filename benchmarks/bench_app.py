@@ -19,13 +19,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,8 +49,8 @@ def _map_bytes(at: AppTest) -> int:
 
 def server_side(synthetic: int, repeat: int) -> dict[str, object]:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
-    if synthetic:
-        at.query_params["synthetic"] = str(synthetic)
+    # The app takes the synthetic size from the environment (or its sidebar), never from the URL.
+    os.environ["GZGEO_SYNTHETIC_PLATFORMS"] = str(synthetic)
     cold = _timed_run(at)
     warm = _timed_run(at)
     category_box = next(m for m in at.sidebar.multiselect if m.label == t("category", "zh"))
@@ -72,31 +68,13 @@ def server_side(synthetic: int, repeat: int) -> dict[str, object]:
             "map_script_MB": _map_bytes(at) / 1e6}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def browser_side(synthetic: int, repeat: int) -> dict[str, object]:
     from playwright.sync_api import sync_playwright
 
-    from gzgeo.browser import COUNT_MARKERS_JS, launch_chromium
+    from gzgeo.browser import COUNT_MARKERS_JS, launch_chromium, serve_app
 
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                             "--server.address", "127.0.0.1", "--server.port", str(port)],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"{base}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
+    with serve_app(ROOT / "app.py", os.devnull, env={"GZGEO_SYNTHETIC_PLATFORMS": str(synthetic)}) as url:
         expected = synthetic or len(gzgeo.load("platforms"))
-        url = f"{base}/?synthetic={synthetic}" if synthetic else base
         loads = []
         with sync_playwright() as p:
             browser = launch_chromium(p)
@@ -120,9 +98,6 @@ def browser_side(synthetic: int, repeat: int) -> dict[str, object]:
                 page.close()
             browser.close()
         return {"platforms": expected, "page_to_markers_median_s": statistics.median(loads[1:])}
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=10)
 
 
 def main() -> None:

@@ -41,7 +41,6 @@ import logging
 import math
 import os
 import re
-import tempfile
 import threading
 import time
 from collections import deque
@@ -50,6 +49,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from ._io import atomic_path
 
 __all__ = [
     "ROLES", "EDIT_ROLES", "Identity", "ANONYMOUS", "PermissionDenied", "SignInFailed", "SignInThrottled",
@@ -194,19 +195,14 @@ def _now_iso() -> str:
 
 
 def _write_private(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path`` (mode 0600) and rename it into place."""
+    """Write ``text`` to ``path`` atomically, readable by its owner only from the first byte."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
+    with atomic_path(path) as tmp:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class UserStore:

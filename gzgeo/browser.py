@@ -7,11 +7,19 @@ network on its own (updates, sync, QUIC probes), so an offline page stays offlin
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["CHROMIUM_ARGS", "COUNT_MARKERS_JS", "find_chromium", "launch_chromium"]
+__all__ = ["CHROMIUM_ARGS", "COUNT_MARKERS_JS", "find_chromium", "launch_chromium", "serve_app"]
 
 CHROMIUM_ARGS: tuple[str, ...] = (
     "--no-sandbox",
@@ -77,3 +85,51 @@ def launch_chromium(playwright, **kwargs):
         raise RuntimeError("Chromium not found: install Debian's 'chromium' package or set GZGEO_CHROMIUM")
     args = list(CHROMIUM_ARGS) + list(kwargs.pop("args", []))
     return playwright.chromium.launch(executable_path=path, headless=True, args=args, **kwargs)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve_app(app: str | Path, log: str | Path, env: dict[str, str] | None = None,
+              timeout_s: float = 60.0) -> Iterator[str]:
+    """Run ``streamlit run app`` on 127.0.0.1 at a free port; yield its base URL; stop it on exit.
+
+    For browser and load tests. The server's output goes to ``log``; it is
+    stopped (its whole process group) even when the block fails.
+
+    Raises
+    ------
+    RuntimeError
+        If the server is not healthy within ``timeout_s`` seconds.
+    """
+    app = Path(app)
+    port = _free_port()
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", app.name, "--server.headless", "true",
+             "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+            cwd=app.parent, env={**os.environ, **(env or {})}, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.time() + timeout_s
+            while True:
+                with contextlib.suppress(OSError):
+                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                        if response.status == 200:
+                            break
+                if time.time() > deadline or proc.poll() is not None:
+                    raise RuntimeError("streamlit did not become healthy")
+                time.sleep(0.3)
+            yield base
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)

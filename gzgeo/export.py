@@ -22,6 +22,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from ._io import atomic_path, atomic_write_text
 from .crs import WGS84, convert
 from .layers import LAYERS, load
 
@@ -251,7 +252,8 @@ def write_csv(path: str | Path, platforms: gpd.GeoDataFrame | None = None, gcj02
     True
     """
     path = Path(path)
-    platforms_table(platforms, gcj02=gcj02).to_csv(path, index=False, encoding="utf-8-sig")
+    with atomic_path(path) as tmp:
+        platforms_table(platforms, gcj02=gcj02).to_csv(tmp, index=False, encoding="utf-8-sig")
     return path
 
 
@@ -283,9 +285,8 @@ def write_geojson(path: str | Path, platforms: gpd.GeoDataFrame | None = None, l
     if layer not in _SPATIAL_LAYERS:
         raise ValueError(f"unknown spatial layer {layer!r}; valid: {', '.join(_SPATIAL_LAYERS)}")
     gdf = _layer_for_export(layer, platforms)
-    if path.exists():
-        path.unlink()  # GDAL's GeoJSON driver refuses to overwrite
-    gdf.to_file(path, driver="GeoJSON", engine="pyogrio", layer_options={"RFC7946": "YES", "WRITE_NAME": "NO"})
+    with atomic_path(path) as tmp:  # a fresh temporary name: GDAL's GeoJSON driver refuses to overwrite
+        gdf.to_file(tmp, driver="GeoJSON", engine="pyogrio", layer_options={"RFC7946": "YES", "WRITE_NAME": "NO"})
     return path
 
 
@@ -330,19 +331,18 @@ def write_geopackage(path: str | Path, platforms: gpd.GeoDataFrame | None = None
     import pyogrio
 
     path = Path(path)
-    if path.exists():
-        path.unlink()
     wanted = list(LAYERS) if layers is None else list(layers)
     unknown = [n for n in wanted if n not in LAYERS]
     if unknown:
         raise ValueError(f"unknown layer {', '.join(unknown)}; valid: {', '.join(LAYERS)}")
-    for name in wanted:
-        if name in _SPATIAL_LAYERS:
-            gdf = _layer_for_export(name, platforms)
-            gdf.to_file(path, layer=name, driver="GPKG", engine="pyogrio")
-        else:
-            table = load(name)
-            pyogrio.write_dataframe(table, path, layer=name, driver="GPKG")
+    with atomic_path(path) as tmp:  # the previous file stays until the new one is complete
+        for name in wanted:
+            if name in _SPATIAL_LAYERS:
+                gdf = _layer_for_export(name, platforms)
+                gdf.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio")
+            else:
+                table = load(name)
+                pyogrio.write_dataframe(table, tmp, layer=name, driver="GPKG")
     return path
 
 
@@ -380,9 +380,7 @@ def write_html(path: str | Path, platforms: gpd.GeoDataFrame | None = None, **ma
     leaks = external_urls(html)
     if leaks:
         raise RuntimeError(f"standalone HTML would load from the network: {leaks[:3]}")
-    path = Path(path)
-    path.write_text(html, encoding="utf-8")
-    return path
+    return atomic_write_text(path, html)
 
 
 def _default_name(fmt: str, options: dict) -> str:

@@ -8,6 +8,7 @@ one way: files -> :func:`load` -> analysis -> maps and exports.
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -17,7 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .crs import GUANGZHOU_METRIC_CRS, WGS84
+from .crs import GUANGZHOU_METRIC_CRS, WGS84, valid_lonlat
 
 __all__ = [
     "LayerSpec",
@@ -210,7 +211,12 @@ def _load_cached(name: str, home: str) -> pd.DataFrame | gpd.GeoDataFrame:
     if spec.is_spatial:
         gdf = gpd.read_file(path, engine="pyogrio")
         gdf = gdf.set_crs(WGS84, allow_override=True) if gdf.crs is None else gdf.to_crs(WGS84)
-        return gdf
+        coords, rows = shapely.get_coordinates(gdf.geometry.values, return_index=True)
+        bad = np.zeros(len(gdf), dtype=bool)
+        bad[rows[~valid_lonlat(coords[:, 0], coords[:, 1])]] = True
+        # Feature numbers are 1-based, in file order.
+        return _skip_rows(gdf, bad, spec.path, [f"feature {i + 1}" for i in range(len(gdf))],
+                          "non-finite or out-of-range coordinates")
     table = _read_csv(path)
     return _coerce_numeric(table, name)
 
@@ -280,16 +286,53 @@ def _anchor_point(polygons: dict[str, object], district_rest: dict[str, object],
     return geom.representative_point()
 
 
+def _skip_rows(frame, bad: np.ndarray, file: str, where: list[str], reason: str):
+    """Drop the rows flagged ``bad``; list them in ``attrs["skipped_rows"]`` and warn, so none vanishes silently.
+
+    Each entry is a dict with ``file``, ``row`` (a line or feature number), ``id`` and ``reason``;
+    ``gzgeo.validate()`` reports them and the app shows them.
+    """
+    skipped = list(frame.attrs.get("skipped_rows", []))
+    ids = frame["id"].astype(str).tolist() if "id" in frame else [""] * len(frame)
+    for i in np.flatnonzero(bad):
+        skipped.append({"file": file, "row": where[i], "id": ids[i], "reason": reason})
+    if bad.any():
+        names = "; ".join(f"{e['row']} ({e['id']})" for e in skipped[-int(bad.sum()):][:5])
+        warnings.warn(f"{file}: skipped {int(bad.sum())} row(s) with {reason}: {names}", stacklevel=3)
+        frame = frame.loc[~bad].reset_index(drop=True)
+    frame.attrs["skipped_rows"] = skipped
+    return frame
+
+
 def _build_platforms(path: Path, home: str) -> gpd.GeoDataFrame:
     table = _read_csv(path)
     lon = pd.to_numeric(table["lon"].replace("", np.nan), errors="coerce")
     lat = pd.to_numeric(table["lat"].replace("", np.nan), errors="coerce")
+    # A coordinate that is present but not a number ("113,4"), infinite or off the globe is an error in that
+    # row: skip the row (reported with its line), never guess a location for it.
+    given = (table["lon"].str.strip() != "") | (table["lat"].str.strip() != "")
+    bad = (given & ~valid_lonlat(lon, lat)).to_numpy()
+    lines = [f"line {i + 2}" for i in range(len(table))]  # +2: header line, 1-based
+    spec_path = LAYERS["platforms"].path
+    if bad.any():
+        table = _skip_rows(table, bad, spec_path, lines, "a coordinate that is not a finite lon/lat in range")
+        lon, lat = lon[~bad].reset_index(drop=True), lat[~bad].reset_index(drop=True)
+    skipped = table.attrs.get("skipped_rows", [])
     geometry = np.asarray(gpd.points_from_xy(lon, lat, crs=WGS84), dtype=object)
     # A platform known only to its zone or district is drawn at a representative
     # point of that polygon; location_precision says it is an estimate.
     polygons, district_rest = _anchor_geometries(home)
     for i in np.flatnonzero((lon.isna() | lat.isna()).to_numpy()):
         geometry[i] = _anchor_point(polygons, district_rest, table.at[i, "anchor"], table.at[i, "district"])
+    # No coordinates and an anchor that names no polygon: the platform cannot be placed; skip and say so.
+    unplaced = np.array([g is None for g in geometry], dtype=bool)
+    if unplaced.any():
+        kept_lines = [e for e, keep in zip(lines, ~bad, strict=True) if keep] if bad.any() else lines
+        table = _skip_rows(table, unplaced, spec_path, kept_lines,
+                           "no coordinates and an anchor that is not a zone, node, core or district")
+        lon, lat = lon[~unplaced].reset_index(drop=True), lat[~unplaced].reset_index(drop=True)
+        geometry = geometry[~unplaced]
+        skipped = table.attrs["skipped_rows"]
     table["lon"], table["lat"] = lon, lat
     table["location_is_estimate"] = table["location_precision"].isin(ESTIMATED_PRECISIONS)
 
@@ -307,7 +350,9 @@ def _build_platforms(path: Path, home: str) -> gpd.GeoDataFrame:
     )
     for col in ("frameworks", "roles", "sources"):
         table[col] = table[col].fillna("")
-    return gpd.GeoDataFrame(table, geometry=list(geometry), crs=WGS84)
+    out = gpd.GeoDataFrame(table, geometry=list(geometry), crs=WGS84)
+    out.attrs["skipped_rows"] = list(skipped)
+    return out
 
 
 def load(name: str, workspace: bool = True) -> pd.DataFrame | gpd.GeoDataFrame:
@@ -385,8 +430,10 @@ def write_layer(gdf: gpd.GeoDataFrame, name: str, home: str | Path | None = None
         raise ValueError(f"layer {name!r} is stored as {spec.path}, not written by write_layer")
     path = Path(home or data_home()) / spec.path
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.unlink(missing_ok=True)  # the GeoJSON driver will not overwrite
-    gdf.to_crs(WGS84).to_file(path, driver="GeoJSON", RFC7946="YES", COORDINATE_PRECISION=COORDINATE_DECIMALS)
+    from ._io import atomic_path
+
+    with atomic_path(path) as tmp:  # fresh temporary name: the GeoJSON driver will not overwrite
+        gdf.to_crs(WGS84).to_file(tmp, driver="GeoJSON", RFC7946="YES", COORDINATE_PRECISION=COORDINATE_DECIMALS)
     _load_cached.cache_clear()
     return path
 

@@ -42,6 +42,7 @@ from .crs import convert, convert_frame, to_metric
 from .i18n import DEFAULT_LANGUAGE, category_labels, normalise_language, t, value_label
 from .layers import data_home, load
 from .offline import localize
+from .safe import FALLBACK_COLOR, escape_html, validate_color
 
 __all__ = [
     "GUANGZHOU_CENTER",
@@ -73,13 +74,16 @@ _DISTRICT_STYLE_TILES = {"color": "#555555", "weight": 1.2, "fillOpacity": 0.0}
 _AXIS_STYLE = {"color": "#762a83", "weight": 5, "opacity": 0.85}
 _HULL_STYLE = {"color": "#000000", "weight": 2, "fillColor": "#ffd92f", "fillOpacity": 0.25}
 _RING_STYLE = {"color": "#e7298a", "weight": 2, "fillOpacity": 0.04, "dashArray": "8 6"}
-_FALLBACK_COLOR = "#333333"
+_FALLBACK_COLOR = FALLBACK_COLOR
 #: Above this zoom every platform is drawn on its own, never clustered.
 _UNCLUSTER_ZOOM = 14
 
 
 def category_colors() -> dict[str, str]:
     """Map colour of each platform category, from ``data/categories.csv``.
+
+    A colour is pasted into style and script, so one that is not ``#rrggbb``
+    is replaced by a neutral grey (``gzgeo.validate()`` reports it).
 
     Examples
     --------
@@ -91,7 +95,8 @@ def category_colors() -> dict[str, str]:
         cats = load("categories")
     except FileNotFoundError:
         return {}
-    return dict(zip(cats["id"], cats["color"], strict=True))
+    return {key: validate_color(color, fallback=_FALLBACK_COLOR)
+            for key, color in zip(cats["id"], cats["color"], strict=True)}
 
 
 def _text(value: object) -> str:
@@ -315,7 +320,7 @@ def add_platform_layers(fmap: folium.Map, platforms: gpd.GeoDataFrame, lang: str
     list of folium.plugins.FastMarkerCluster
         One per category present in ``platforms``, in category-table order.
     """
-    colors = colors or category_colors()
+    colors = {k: validate_color(c, fallback=_FALLBACK_COLOR) for k, c in (colors or category_colors()).items()}
     cat_labels = category_labels(lang)
     order = {c: i for i, c in enumerate(colors)}
     labels_js = json.dumps(_popup_labels(lang), ensure_ascii=False)
@@ -432,8 +437,17 @@ def _layer_geojson(name: str, home: str, datum: str, top_level: bool | None, fie
     keep = [c for c in fields if c in gdf.columns]
     data = gdf[[*keep, "geometry"]].copy()
     for col in keep:
-        data[col] = data[col].map(_text)
+        # folium.GeoJsonTooltip puts property values into the page as HTML, unescaped.
+        data[col] = data[col].map(escape_html)
     return data.to_json(drop_id=True, ensure_ascii=False)
+
+
+def _tooltip_frame(gdf: gpd.GeoDataFrame, fields: Sequence[str]) -> gpd.GeoDataFrame:
+    """``gdf`` reduced to ``fields`` (HTML-escaped text, for ``folium.GeoJsonTooltip``) and its geometry."""
+    out = gdf[[*fields, "geometry"]].copy()
+    for col in fields:
+        out[col] = out[col].map(escape_html)
+    return out
 
 
 def _static_layer(name: str, datum: str, label: str, style: dict, fields: Sequence[str], aliases: Sequence[str],
@@ -600,12 +614,12 @@ def layout_map(
         hulls = _visible_hulls(hulls)
         fields = [c for c in ("cluster", "n_points", "n_platforms", "hull_area_km2", "dominant_categories")
                   if c in hulls]
-        folium.GeoJson(shifted(hulls)[[*fields, "geometry"]], name=t("layer_hulls", lang),
+        folium.GeoJson(_tooltip_frame(shifted(hulls), fields), name=t("layer_hulls", lang),
                        show="hulls" in wanted, style_function=lambda _f: dict(_HULL_STYLE),
                        tooltip=folium.GeoJsonTooltip(fields=fields) if fields else None).add_to(fmap)
     if rings is not None and len(rings):
         fields = [c for c in ("label",) if c in rings]
-        folium.GeoJson(shifted(rings)[[*fields, "geometry"]], name=t("layer_rings", lang),
+        folium.GeoJson(_tooltip_frame(shifted(rings), fields), name=t("layer_rings", lang),
                        show="rings" in wanted, style_function=lambda _f: dict(_RING_STYLE),
                        tooltip=folium.GeoJsonTooltip(fields=fields) if fields else None).add_to(fmap)
     if selection is not None and len(selection):
@@ -615,7 +629,7 @@ def layout_map(
             if row.geometry is None or row.geometry.is_empty:
                 continue
             folium.CircleMarker((row.geometry.y, row.geometry.x), radius=12, color="#000000", weight=3,
-                                fill=False, tooltip=_text(row.get("name_zh"))).add_to(group)
+                                fill=False, tooltip=escape_html(row.get("name_zh"))).add_to(group)
         group.add_to(fmap)
 
     if controls:
@@ -688,7 +702,8 @@ def highlight_layer(
         lon, lat = valid.geometry.x.to_numpy(), valid.geometry.y.to_numpy()
         if datum != "wgs84":
             lon, lat = convert(lon, lat, "wgs84", datum)
-        names = (_column(valid, "name_zh") + " · " + _column(valid, "name_en")).tolist()
+        # Leaflet shows a tooltip string as HTML.
+        names = (_column(valid, "name_zh") + " · " + _column(valid, "name_en")).map(escape_html).tolist()
         for y, x, name in zip(lat, lon, names, strict=True):
             folium.CircleMarker((float(y), float(x)), radius=13, color="#000000", weight=3, fill=False,
                                 tooltip=name).add_to(group)

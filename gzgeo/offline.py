@@ -27,6 +27,8 @@ from typing import Literal
 import folium
 from branca.element import Element
 
+from ._io import atomic_write_bytes
+
 __all__ = [
     "OfflineAssetError",
     "STATIC_URL_PREFIX",
@@ -102,9 +104,7 @@ def write_static_assets(directory: str | Path) -> Path:
         target = out / asset_filename(url)
         data = text.encode("utf-8")
         if not target.exists() or target.stat().st_size != len(data):
-            tmp = target.with_suffix(target.suffix + ".tmp")
-            tmp.write_bytes(data)
-            tmp.replace(target)
+            atomic_write_bytes(target, data)
     return out
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import folium
 import geopandas as gpd
 
+from ._io import atomic_write_bytes
 from .browser import launch_chromium
 from .offline import localize
 
@@ -100,5 +101,5 @@ def snapshot_png(
 def save_snapshot(path: str | Path, fmap: folium.Map | None = None, **options) -> Path:
     """Write :func:`snapshot_png` to ``path``."""
     path = Path(path)
-    path.write_bytes(snapshot_png(fmap, **options))
+    atomic_write_bytes(path, snapshot_png(fmap, **options))
     return path

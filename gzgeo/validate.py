@@ -16,6 +16,7 @@ import shapely
 
 from .crs import GUANGZHOU_METRIC_CRS
 from .layers import LAYERS, LEVELS, LOCATION_PRECISIONS, STATUSES, load
+from .safe import has_markup, is_color, is_id
 
 __all__ = ["Problem", "ValidationReport", "validate", "GUANGZHOU_BOUNDS"]
 
@@ -146,6 +147,37 @@ def _check_geometry(report: ValidationReport, name: str, gdf: gpd.GeoDataFrame) 
         report.add(name, "bounds", key, "extends outside Guangzhou's WGS-84 bounds")
 
 
+def _check_safe_values(report: ValidationReport, name: str, frame: pd.DataFrame) -> None:
+    """Text must not be markup; values that become code or style (ids, colours) must be well formed.
+
+    Drawing code escapes text and falls back on invalid colours, so these are data errors, not holes;
+    they are reported so that a poisoned or careless file is noticed.
+    """
+    ids = _ids(frame)
+    for col in frame.columns:
+        values = frame[col]
+        if isinstance(values, gpd.GeoSeries) or not (values.dtype == object or pd.api.types.is_string_dtype(values)):
+            continue
+        text = values.map(lambda v: v if isinstance(v, str) else "")
+        flagged = text.map(has_markup)
+        for key, value in zip(ids[flagged], text[flagged], strict=True):
+            report.add(name, "markup", key, f"{col} contains markup: {value[:60]!r}")
+    if "id" in frame:
+        for key in frame["id"][~frame["id"].map(is_id)]:
+            report.add(name, "id", key, "id must be letters, digits, '_', '.', ':', '+' or '-' (at most 64 characters)")
+    if "color" in frame:
+        for key, value in zip(ids[~frame["color"].map(is_color)], frame["color"][~frame["color"].map(is_color)],
+                              strict=True):
+            report.add(name, "color", key, f"color {value!r} is not #rrggbb")
+
+
+def _check_skipped(report: ValidationReport, name: str, frame: pd.DataFrame) -> None:
+    for entry in frame.attrs.get("skipped_rows", []):
+        check = "anchor" if "anchor" in entry["reason"] else "coordinates"
+        report.add(name, check, entry["id"] or entry["row"],
+                   f"{entry['file']} {entry['row']}: {entry['reason']} (row skipped)")
+
+
 def _check_areas(report: ValidationReport, name: str, gdf: gpd.GeoDataFrame, official: str, tol: float) -> None:
     measured = gdf.to_crs(GUANGZHOU_METRIC_CRS).area / 1e6
     reference = pd.to_numeric(gdf[official], errors="coerce")
@@ -245,7 +277,8 @@ def _check_targets(report: ValidationReport, tables: dict[str, pd.DataFrame]) ->
 def validate() -> ValidationReport:
     """Check every layer and return a report.
 
-    Checks: the schema of every layer; valid, non-empty geometries of the
+    Checks: the schema of every layer; no markup in any text, well-formed
+    ids and ``#rrggbb`` colours; no row skipped for bad coordinates; valid, non-empty geometries of the
     right type inside Guangzhou's WGS-84 bounds; unique ids; provenance and
     location precision filled in everywhere; district areas within 3% of the
     source; zone areas within ±15% of the official figures and inside the
@@ -275,6 +308,8 @@ def validate() -> ValidationReport:
     for name, frame in frames.items():
         report.checked[name] = len(frame)
         _check_schema(report, name, frame)
+        _check_safe_values(report, name, frame)
+        _check_skipped(report, name, frame)
         spec = LAYERS[name]
         if spec.is_spatial:
             _check_geometry(report, name, frame)

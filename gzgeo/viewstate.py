@@ -9,8 +9,12 @@ what ``st.query_params.get_all`` returns.
 
 Keys: ``lang``, ``basemap``, ``layers`` (``none`` for no overlay), ``cat``,
 ``level``, ``status``, ``district``, ``zone``, ``fw``, ``src``, ``q``,
-``lat``, ``lon``, ``z`` and ``synthetic`` (test data size). The Tianditu key
-is never put in the URL.
+``lat``, ``lon`` and ``z``. The Tianditu key is never put in the URL, nor
+the synthetic test-data size: a URL must not decide how much work the server
+does (it comes from the environment or the sidebar only). Every parameter is
+bounded: at most :data:`MAX_VALUES` values per key, 200 characters of text.
+:func:`unknown_values` lists what a URL asked for that does not exist, so the
+app can say so instead of silently showing less.
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ from .filters import PlatformFilter
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES
 from .maps import ALL_LAYERS, DEFAULT_LAYERS, GUANGZHOU_CENTER
 
-__all__ = ["OVERLAYS", "DEFAULT_OVERLAYS", "ViewState", "to_query", "from_query", "DEFAULT_CENTER", "DEFAULT_ZOOM"]
+__all__ = ["OVERLAYS", "DEFAULT_OVERLAYS", "ViewState", "to_query", "from_query", "unknown_values",
+           "DEFAULT_CENTER", "DEFAULT_ZOOM", "MAX_VALUES"]
 
 #: Overlays the map can draw, in drawing order.
 OVERLAYS: tuple[str, ...] = ALL_LAYERS
@@ -32,7 +37,8 @@ OVERLAYS: tuple[str, ...] = ALL_LAYERS
 DEFAULT_OVERLAYS: tuple[str, ...] = DEFAULT_LAYERS
 DEFAULT_CENTER: tuple[float, float] = GUANGZHOU_CENTER
 DEFAULT_ZOOM = 10
-_MAX_SYNTHETIC = 200_000
+#: Most values read from one repeated query key (a URL is user input: work stays bounded).
+MAX_VALUES = 64
 
 #: Query key of each filter facet.
 _FILTER_KEYS: dict[str, str] = {
@@ -105,8 +111,6 @@ def to_query(state: ViewState) -> dict[str, str | list[str]]:
         query["lat"], query["lon"] = _fmt(state.center[0]), _fmt(state.center[1])
     if state.zoom != DEFAULT_ZOOM:
         query["z"] = str(int(state.zoom))
-    if state.synthetic:
-        query["synthetic"] = str(int(state.synthetic))
     return query
 
 
@@ -114,8 +118,8 @@ def _values(params: Mapping[str, object], key: str) -> list[str]:
     raw = params.get(key)
     if raw is None:
         return []
-    items = [raw] if isinstance(raw, str) else list(raw)  # type: ignore[arg-type]
-    return [str(v) for v in items if str(v) != ""]
+    items = [raw] if isinstance(raw, str) else list(raw)[:MAX_VALUES]  # type: ignore[arg-type]
+    return [str(v)[:200] for v in items if str(v) != ""]
 
 
 def _last(params: Mapping[str, object], key: str) -> str | None:
@@ -146,6 +150,8 @@ def from_query(params: Mapping[str, object]) -> ViewState:
     ('en', ('a', 'b'), 13, (23.2, 113.5))
     >>> from_query({"z": "99", "basemap": "bogus", "layers": ["axis", "bogus"]}).zoom
     10
+    >>> from_query({"layers": "bogus"}).layers == DEFAULT_OVERLAYS
+    True
     >>> from_query(to_query(s)) == s
     True
     """
@@ -159,7 +165,10 @@ def from_query(params: Mapping[str, object]) -> ViewState:
     layers = _values(params, "layers")
     if layers:
         chosen = set(layers)
-        state = state.with_(layers=tuple(o for o in OVERLAYS if o in chosen))
+        known = tuple(o for o in OVERLAYS if o in chosen)
+        # Only unknown names (``?layers=bogus``): keep the default layers rather than hide every overlay.
+        if known or "none" in chosen:
+            state = state.with_(layers=known)
     selections = {facet: tuple(dict.fromkeys(_values(params, key))) for facet, key in _FILTER_KEYS.items()}
     text = _last(params, "q") or ""
     state = state.with_(filter=PlatformFilter(text=text[:200], **selections))
@@ -170,7 +179,25 @@ def from_query(params: Mapping[str, object]) -> ViewState:
     zoom = _float(_last(params, "z"), 0, 20)
     if zoom is not None:
         state = state.with_(zoom=int(zoom))
-    synthetic = _float(_last(params, "synthetic"), 0, _MAX_SYNTHETIC)
-    if synthetic is not None:
-        state = state.with_(synthetic=int(synthetic))
     return state
+
+
+def unknown_values(params: Mapping[str, object]) -> dict[str, list[str]]:
+    """Values of ``lang``, ``basemap`` and ``layers`` that :func:`from_query` ignored, and ignored keys.
+
+    Examples
+    --------
+    >>> unknown_values({"layers": ["axis", "bogus"], "basemap": "x", "synthetic": "200000"})
+    {'basemap': ['x'], 'layers': ['bogus'], 'synthetic': ['200000']}
+    """
+    known = {"lang": set(LANGUAGES), "basemap": set(BASEMAPS), "layers": {*OVERLAYS, "none"}}
+    out: dict[str, list[str]] = {}
+    for key, allowed in known.items():
+        bad = [v for v in _values(params, key) if v not in allowed]
+        if bad:
+            out[key] = bad
+    accepted = {*known, *_FILTER_KEYS.values(), "q", "lat", "lon", "z"}
+    for key in params:
+        if key not in accepted:
+            out[str(key)[:40]] = _values(params, key)[:3]
+    return out

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
 import gzgeo
+from gzgeo.layers import _load_cached
 
 DATA = Path(__file__).parent / "data"
 
@@ -62,6 +64,18 @@ def workspace_url(request, tmp_path, monkeypatch) -> str:
         url = request.getfixturevalue("pg_cluster").new_database()
     monkeypatch.setenv("GZGEO_WORKSPACE", url)
     return url
+
+
+@pytest.fixture
+def writable_home(tmp_path, monkeypatch):
+    """A copy of the data home (``geo/``, ``data/``) under ``tmp_path``, used as ``GZGEO_HOME``; a test may break it."""
+    home = gzgeo.data_home()
+    for sub in ("data", "geo"):
+        shutil.copytree(home / sub, tmp_path / sub)
+    monkeypatch.setenv("GZGEO_HOME", str(tmp_path))
+    _load_cached.cache_clear()
+    yield tmp_path
+    _load_cached.cache_clear()
 
 
 @pytest.fixture()

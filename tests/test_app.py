@@ -136,7 +136,9 @@ def test_invalid_url_values_are_ignored(platforms):
 
 
 def test_synthetic_switch_loads_test_platforms():
-    at = _run({"synthetic": "2000"})
+    at = _run()
+    at.sidebar.number_input(key="synthetic").set_value(2000).run()
+    assert not at.exception, [e.message for e in at.exception]
     assert _shown(at) == (2000, 2000)
     assert at.warning  # the banner says the data are synthetic
 

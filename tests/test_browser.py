@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from appserver import ARTIFACTS, streamlit_app
 
-from gzgeo.browser import COUNT_MARKERS_JS, find_chromium, launch_chromium
+from gzgeo.browser import COUNT_MARKERS_JS, find_chromium, launch_chromium, serve_app
 from gzgeo.filters import filter_platforms
 
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 pytestmark = pytest.mark.browser
@@ -32,7 +34,9 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 @pytest.fixture(scope="module")
 def server():
-    with streamlit_app({"GZGEO_SYNTHETIC_PLATFORMS": "0"}) as base:
+    ARTIFACTS.mkdir(exist_ok=True)
+    with serve_app(ROOT / "app.py", ARTIFACTS / "streamlit-browser-test.log",
+                   env={"GZGEO_SYNTHETIC_PLATFORMS": "0"}) as base:
         yield base
 
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import time
 
 import pytest
-from appserver import streamlit_app
 from authhelp import TEST_PASSWORD as PASSWORD
 from authhelp import make_users, submit_sign_in
-from test_browser import MAP_IFRAME, browser, page  # noqa: F401 - fixtures; skips the module without Chromium
+from test_browser import ARTIFACTS, MAP_IFRAME, ROOT, browser, page  # noqa: F401 - fixtures; skip without Chromium
+
+from gzgeo.browser import serve_app
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +26,8 @@ def server(tmp_path_factory):
     make_users(folder / "users.json")
     env = {"GZGEO_USERS": str(folder / "users.json"), "GZGEO_WORKSPACE": str(folder / "workspace.gpkg"),
            "GZGEO_SYNTHETIC_PLATFORMS": "0"}
-    with streamlit_app(env, "streamlit-browser-auth.log") as base:
+    ARTIFACTS.mkdir(exist_ok=True)
+    with serve_app(ROOT / "app.py", ARTIFACTS / "streamlit-browser-auth.log", env=env) as base:
         yield base
 
 

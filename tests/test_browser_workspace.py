@@ -6,12 +6,11 @@ from __future__ import annotations
 import time
 
 import pytest
-from appserver import streamlit_app
 from authhelp import make_users, sign_in_browser
-from test_browser import MAP_IFRAME, _map_frame, browser, page  # noqa: F401
+from test_browser import ARTIFACTS, MAP_IFRAME, ROOT, _map_frame, browser, page  # noqa: F401
 
 import gzgeo
-from gzgeo.browser import COUNT_MARKERS_JS
+from gzgeo.browser import COUNT_MARKERS_JS, serve_app
 from gzgeo.workspace import open_workspace
 
 pytestmark = pytest.mark.browser
@@ -28,9 +27,11 @@ def workspace_file(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(workspace_file):
+    ARTIFACTS.mkdir(exist_ok=True)
     users = make_users(workspace_file.parent / "users.json")
-    with streamlit_app({"GZGEO_SYNTHETIC_PLATFORMS": "0", "GZGEO_WORKSPACE": str(workspace_file),
-                        "GZGEO_USERS": str(users.path)}, log_name="streamlit-browser-workspace.log") as base:
+    with serve_app(ROOT / "app.py", ARTIFACTS / "streamlit-browser-workspace.log",
+                   env={"GZGEO_SYNTHETIC_PLATFORMS": "0", "GZGEO_WORKSPACE": str(workspace_file),
+                        "GZGEO_USERS": str(users.path)}) as base:
         yield base
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import gzgeo
-from gzgeo.layers import _load_cached
 
 
 def test_bundled_data_is_clean():
@@ -20,15 +18,9 @@ def test_bundled_data_is_clean():
 
 
 @pytest.fixture
-def broken_home(tmp_path, monkeypatch):
+def broken_home(writable_home):
     """A copy of the data home whose files a test may break."""
-    home = gzgeo.data_home()
-    for sub in ("data", "geo"):
-        shutil.copytree(home / sub, tmp_path / sub)
-    monkeypatch.setenv("GZGEO_HOME", str(tmp_path))
-    _load_cached.cache_clear()
-    yield tmp_path
-    _load_cached.cache_clear()
+    return writable_home
 
 
 def _edit_platforms(home: Path, edit) -> None:

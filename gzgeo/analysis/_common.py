@@ -17,7 +17,7 @@ import pandas as pd
 import pyproj
 import shapely
 
-from ..crs import GUANGZHOU_METRIC_CRS, WGS84
+from ..crs import GUANGZHOU_METRIC_CRS, WGS84, valid_lonlat
 
 __all__ = [
     "METRIC_CRS",
@@ -89,6 +89,7 @@ def check_layer(gdf, name: str = "layer", geometry: str | Sequence[str] | None =
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     if missing.any():
         raise ValueError(f"{name} has {int(missing.sum())} missing or empty geometries; drop them first")
+    _check_coordinates(geoms, gdf, name)
     if geometry is not None:
         wanted = [geometry] if isinstance(geometry, str) else list(geometry)
         allowed = set().union(*(_FAMILIES[w] for w in wanted))
@@ -97,6 +98,33 @@ def check_layer(gdf, name: str = "layer", geometry: str | Sequence[str] | None =
         if wrong:
             raise TypeError(f"{name} must hold {' or '.join(wanted)} geometries, found {', '.join(sorted(wrong))}")
     return gdf
+
+
+def _check_coordinates(geoms, gdf: gpd.GeoDataFrame, name: str) -> None:
+    """Refuse NaN/infinite coordinates (``POINT (113.4 NaN)``) and, in lon/lat, values off the globe."""
+    coords, rows = shapely.get_coordinates(geoms, return_index=True)
+    bad = ~np.isfinite(coords).all(axis=1)
+    if gdf.crs.is_geographic:
+        bad |= ~valid_lonlat(coords[:, 0], coords[:, 1])
+    if bad.any():
+        labels = [str(gdf.index[i]) for i in dict.fromkeys(rows[bad].tolist())]
+        raise ValueError(f"{name} has non-finite or out-of-range coordinates in row(s) {', '.join(labels[:5])}"
+                         f"{' …' if len(labels) > 5 else ''}; fix or drop them first")
+
+
+def require_columns(frame: pd.DataFrame, columns: Sequence[str], name: str = "layer") -> None:
+    """Raise ValueError naming the columns of ``columns`` that ``frame`` lacks.
+
+    Examples
+    --------
+    >>> require_columns(pd.DataFrame({"a": [1]}), ["a", "district"], "platforms")
+    Traceback (most recent call last):
+    ...
+    ValueError: platforms lacks column(s) district
+    """
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{name} lacks column(s) {', '.join(missing)}")
 
 
 def layer_or_default(gdf, layer: str, geometry: str | None = None) -> gpd.GeoDataFrame:

@@ -113,8 +113,8 @@ def along_axis(platforms: gpd.GeoDataFrame, max_dist_m: float = 2000.0,
     False
     """
     platforms = located(check_layer(platforms, "platforms", "Point"), coarsest)
-    if max_dist_m < 0:
-        raise ValueError("max_dist_m must be >= 0")
+    if not 0 <= max_dist_m < np.inf:  # also rejects NaN, which would silently select nothing
+        raise ValueError(f"max_dist_m must be a finite number of metres >= 0, not {max_dist_m}")
     line = axis_line(axis)
     xy = metric_xy(platforms)
     minx, miny, maxx, maxy = line.bounds

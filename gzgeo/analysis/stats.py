@@ -13,7 +13,7 @@ import pandas as pd
 import shapely
 
 from ..crs import WGS84
-from ._common import METRIC_CRS, check_layer, layer_or_default, metric_geometry, metric_xy
+from ._common import METRIC_CRS, check_layer, layer_or_default, metric_geometry, metric_xy, require_columns
 
 __all__ = ["points_in_polygons", "count_platforms", "layout_statistics", "layout_shares", "target_progress"]
 
@@ -285,6 +285,7 @@ def target_progress(platforms: gpd.GeoDataFrame | None = None, targets: pd.DataF
     True
     """
     platforms = layer_or_default(platforms, "platforms", "Point")
+    require_columns(platforms, ["category", "district"], "platforms")
     if targets is None:
         from ..layers import load
 

@@ -144,13 +144,9 @@ class GeoPackageWorkspace(Workspace):
         self.timeout_s = timeout_s
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with closing(self._connect()) as con:
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                con.executescript("PRAGMA application_id = 1196444487; PRAGMA user_version = 10300;")
-            except sqlite3.OperationalError:
-                pass
-            # executescript commits first; schema creation is idempotent, so a retry after a kill finishes it
-            con.executescript(_SCHEMA)
+            # one transaction: a kill during creation leaves no half schema (and it is idempotent anyway)
+            con.executescript("BEGIN IMMEDIATE; PRAGMA application_id = 1196444487; PRAGMA user_version = 10300;"
+                              + _SCHEMA + "COMMIT;")
 
     def _connect(self) -> sqlite3.Connection:
         # isolation_level=None: we issue BEGIN ourselves; timeout waits for another writer's lock

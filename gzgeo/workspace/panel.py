@@ -7,7 +7,6 @@ and :mod:`gzgeo.workspace`. Every edit goes through
 
 from __future__ import annotations
 
-import html
 import re
 import tempfile
 from pathlib import Path
@@ -16,8 +15,10 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
+from .._io import atomic_write_bytes
 from ..i18n import STRINGS, t, value_label
 from ..layers import data_home, load
+from ..safe import escape_html
 from . import active_workspace, open_workspace
 
 __all__ = ["workspace_panel", "workspace_version", "WS_STRINGS", "MAX_UPLOAD_BYTES", "MAX_ROWS"]
@@ -101,10 +102,7 @@ def _save_upload(st, upload) -> Path:
     # the user's file name only as a label: a safe fixed name on disk, keeping its suffix
     stem = re.sub(r"[^\w\u4e00-\u9fff-]+", "_", Path(upload.name).stem)[:60] or "upload"
     path = Path(folder) / f"{stem}{suffix}"
-    tmp = path.with_suffix(path.suffix + ".part")
-    tmp.write_bytes(upload.getvalue())
-    tmp.replace(path)
-    return path
+    return atomic_write_bytes(path, upload.getvalue())
 
 
 def _preview_frame(result) -> gpd.GeoDataFrame:
@@ -135,7 +133,7 @@ def _candidate_layer(result, lang: str) -> folium.FeatureGroup:
             folium.CircleMarker(location=(c.point[1], c.point[0]), radius=7, weight=2,
                                 color="#1a9641" if c.accepted else "#888888", fill=c.accepted, fill_opacity=0.6,
                                 dash_array=None if c.accepted else "4",
-                                tooltip=html.escape(label)).add_to(group)
+                                tooltip=escape_html(label)).add_to(group)
     return group
 
 
@@ -266,7 +264,7 @@ def _correct_section(st, st_folium, lang: str, basemap: str, platforms: gpd.GeoD
     if pending and pending[0] == pid:
         clicked_group = folium.FeatureGroup(name="click")
         lat_b, lon_b = point_to_basemap_datum(pending[2], pending[1], basemap)
-        folium.Marker((lat_b, lon_b), tooltip=html.escape(f"{pending[1]:.6f}, {pending[2]:.6f}")).add_to(
+        folium.Marker((lat_b, lon_b), tooltip=escape_html(f"{pending[1]:.6f}, {pending[2]:.6f}")).add_to(
             clicked_group)
     center = None
     if point is not None and not point.is_empty:
