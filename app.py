@@ -37,6 +37,7 @@ from gzgeo.layers import LEVELS, STATUSES
 from gzgeo.maps import highlight_layer, layout_map
 from gzgeo.offline import write_static_assets
 from gzgeo.viewstate import OVERLAYS, ViewState, from_query, to_query, unknown_values
+from gzgeo.workspace.panel import workspace_panel, workspace_version
 
 st.set_page_config(page_title="广州科技创新空间布局 gzgeo", layout="wide")
 
@@ -55,10 +56,15 @@ def _serve_assets() -> Path:
     return write_static_assets(Path(__file__).parent / "static" / "vendor")
 
 
-@st.cache_resource(show_spinner=False, max_entries=3)  # real data + two synthetic sizes: memory stays bounded
-def _platforms(synthetic: int) -> gpd.GeoDataFrame:
+@st.cache_resource(show_spinner=False, max_entries=4)  # real data (+ a workspace version), synthetic sizes: bounded
+def _platforms_at(synthetic: int, version: str) -> gpd.GeoDataFrame:
     base = synthetic_platforms(synthetic, seed=0) if synthetic else gzgeo.load("platforms")
     return prepare_platforms(base)
+
+
+def _platforms(synthetic: int) -> gpd.GeoDataFrame:
+    # keyed by the workspace's version: an edit (here, in the CLI or by a teammate) shows at once
+    return _platforms_at(synthetic, "" if synthetic else workspace_version())
 
 
 def _filtered(synthetic: int, flt: PlatformFilter) -> gpd.GeoDataFrame:
@@ -80,7 +86,7 @@ def _table(name: str) -> pd.DataFrame | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _clusters(synthetic: int, flt: PlatformFilter, method: str, eps_m: float, min_points: int):
+def _clusters(synthetic: int, flt: PlatformFilter, method: str, eps_m: float, min_points: int, version: str = ""):
     platforms = _located(_filtered(synthetic, flt))
     if len(platforms) < max(2, min_points):
         return None, None
@@ -93,7 +99,7 @@ def _clusters(synthetic: int, flt: PlatformFilter, method: str, eps_m: float, mi
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _corridor(synthetic: int, flt: PlatformFilter, half_width_m: float):
+def _corridor(synthetic: int, flt: PlatformFilter, half_width_m: float, version: str = ""):
     axis = _table("axis")
     if axis is None:
         return None, None
@@ -222,7 +228,7 @@ def _write_query(view: ViewState) -> None:
 def _build_map(view: ViewState, hulls, band, key: str) -> object:
     """The folium map, rebuilt only when what it shows changes (kept per session)."""
     memo = st.session_state.get("_map_memo")
-    signature = (view.lang, view.basemap, view.layers, view.filter, view.synthetic, key,
+    signature = (view.lang, view.basemap, view.layers, view.filter, view.synthetic, key, workspace_version(),
                  st.session_state.get("tianditu_key", ""), st.session_state["map_origin"])
     if memo is not None and memo[0] == signature:
         # st_folium renames the map's elements as it renders: hand it a copy, keep the original pristine.
@@ -498,7 +504,7 @@ def main() -> None:
     st.sidebar.radio(t("language", st.session_state["lang"]), list(LANGUAGES), key="lang", horizontal=True,
                      format_func={"zh": "中文", "en": "English"}.get)
     lang = st.session_state["lang"]
-    identity = sign_in_sidebar(lang)  # noqa: F841 - viewing needs none; editing panels check it (gzgeo.auth)
+    sign_in_sidebar(lang)  # viewing needs none; the workspace panel asks for a signed-in editor (gzgeo.auth)
     synthetic = int(st.session_state.get("synthetic", 0))
     platforms_all = _platforms(synthetic)
     _sidebar(platforms_all, lang)
@@ -512,18 +518,20 @@ def main() -> None:
     _data_notices(lang)
     st.metric(t("shown", lang), f"{len(platforms):,} / {len(platforms_all):,}")
 
-    panels = ("tab_table", "tab_proximity", "tab_clusters", "tab_stats", "tab_export")
+    panels = ("tab_table", "tab_proximity", "tab_clusters", "tab_stats", "tab_export", "tab_workspace")
     st.session_state.setdefault("panel", panels[0])
     # Only clustering shown on the map or in its panel is computed: it is the costliest step of a filter change.
     wants_clusters = "hulls" in view.layers or st.session_state["panel"] == "tab_clusters"
     labelled = summary = None
     if wants_clusters:
         labelled, summary = _clusters(view.synthetic, view.filter, st.session_state["cl_method"],
-                                      float(st.session_state["cl_eps"]), int(st.session_state["cl_min"]))
+                                      float(st.session_state["cl_eps"]), int(st.session_state["cl_min"]),
+                                      workspace_version())
     hulls = None
     if st.session_state["cl_show"] and summary is not None and len(summary):
         hulls = summary[["cluster", "n_points", "hull_area_km2", "dominant_categories", "geometry"]]
-    corridor, band = _corridor(view.synthetic, view.filter, float(st.session_state["corridor_m"]))
+    corridor, band = _corridor(view.synthetic, view.filter, float(st.session_state["corridor_m"]),
+                               workspace_version())
     hull_key = f"{st.session_state['cl_method']}-{st.session_state['cl_eps']}-{st.session_state['cl_min']}-" \
                f"{hulls is not None}-{st.session_state['corridor_m']}"
     _map_panel(view, hulls, band, hull_key)
@@ -543,6 +551,8 @@ def main() -> None:
         _clusters_tab(view, summary, labelled)
     elif panel == "tab_stats":
         _stats_tab(view, platforms)
+    elif panel == "tab_workspace":
+        workspace_panel(lang, view.basemap, platforms_all)
     else:
         _export_tab(view, platforms)
 

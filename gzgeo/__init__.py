@@ -62,17 +62,22 @@ from .crs import (
 from .deck import build_deck, save_deck
 from .export import export_bytes, write_csv, write_geojson, write_geopackage, write_html
 from .filters import PlatformFilter, facet_counts, filter_platforms
+from .geocode import geocode
+from .io import import_platforms
 from .layers import LAYERS, area_km2, data_home, layers, load
 from .maps import layout_map
 from .offline import localize
 from .snapshot import save_snapshot, snapshot_png
 from .validate import ValidationReport, validate
+from .workspace import open_workspace
 
 __version__ = "0.1.0"
 
 __all__ = [
     # data
     "LAYERS", "layers", "load", "data_home", "validate", "ValidationReport", "area_km2",
+    # workspace: import, geocode, correct (gzgeo.workspace)
+    "import_platforms", "geocode", "open_workspace",
     # coordinate systems
     "WGS84", "GUANGZHOU_METRIC_CRS", "convert", "convert_frame", "convert_geometry", "to_metric",
     # selection

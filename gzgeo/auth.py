@@ -41,8 +41,6 @@ import logging
 import math
 import os
 import re
-import sys
-import tempfile
 import threading
 import time
 from collections import deque
@@ -51,6 +49,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from ._io import atomic_path
 
 __all__ = [
     "ROLES", "EDIT_ROLES", "Identity", "ANONYMOUS", "PermissionDenied", "SignInFailed", "SignInThrottled",
@@ -172,17 +172,8 @@ def validate_user_name(name: str) -> str:
     return name
 
 
-def _data_folder() -> Path:
-    # The same per-user data folder as the default workspace.
-    if sys.platform == "win32":
-        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "gzgeo"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Application Support" / "gzgeo"
-    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "gzgeo"
-
-
 def users_path(path: str | os.PathLike | None = None) -> Path:
-    """The user file in use: ``path``, else ``GZGEO_USERS``, else ``users.json`` in the user's data folder.
+    """The user file in use: ``path``, else ``GZGEO_USERS``, else ``users.json`` beside the default workspace.
 
     Examples
     --------
@@ -192,7 +183,11 @@ def users_path(path: str | os.PathLike | None = None) -> Path:
     if path is not None:
         return Path(path)
     env = os.environ.get("GZGEO_USERS")
-    return Path(env) if env else _data_folder() / "users.json"
+    if env:
+        return Path(env)
+    from .workspace import default_workspace_path  # the same per-user data folder as the default workspace
+
+    return default_workspace_path().parent / "users.json"
 
 
 def _now_iso() -> str:
@@ -200,19 +195,14 @@ def _now_iso() -> str:
 
 
 def _write_private(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path`` (mode 0600) and rename it into place."""
+    """Write ``text`` to ``path`` atomically, readable by its owner only from the first byte."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
+    with atomic_path(path) as tmp:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class UserStore:

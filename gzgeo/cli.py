@@ -373,6 +373,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("output", help="output CSV")
     p.set_defaults(func=_cmd_convert, parser=p)
 
+    from .workspace.cli import add_commands
+
+    add_commands(sub)  # import, workspace log|undo|path
+
     from .auth_cli import add_commands as add_user_commands
 
     add_user_commands(sub)  # users add|remove|list

@@ -355,7 +355,7 @@ def _build_platforms(path: Path, home: str) -> gpd.GeoDataFrame:
     return out
 
 
-def load(name: str) -> pd.DataFrame | gpd.GeoDataFrame:
+def load(name: str, workspace: bool = True) -> pd.DataFrame | gpd.GeoDataFrame:
     """Load a layer by name.
 
     Parameters
@@ -365,6 +365,10 @@ def load(name: str) -> pd.DataFrame | gpd.GeoDataFrame:
         ``axis``, ``cores``, ``nodes``, ``platforms`` (spatial, EPSG:4326) or
         ``memberships``, ``frameworks``, ``categories``, ``policies``,
         ``targets`` (tables).
+    workspace : bool, default True
+        Apply the workspace's corrections and additions to ``platforms``
+        (:mod:`gzgeo.workspace`, chosen by ``GZGEO_WORKSPACE``); False gives
+        the bundled data only.
 
     Returns
     -------
@@ -388,7 +392,13 @@ def load(name: str) -> pd.DataFrame | gpd.GeoDataFrame:
     >>> sorted(platforms["location_precision"].unique())[:2]
     ['campus_or_park', 'district']
     """
-    return _load_cached(name, str(data_home())).copy()
+    home = str(data_home())
+    frame = _load_cached(name, home).copy()
+    if name == "platforms" and workspace:
+        from .workspace.overlay import overlaid
+
+        frame = overlaid(frame, home)
+    return frame
 
 
 #: Decimal places of stored WGS-84 coordinates: ~0.1 m in Guangzhou.

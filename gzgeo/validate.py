@@ -302,7 +302,7 @@ def validate() -> ValidationReport:
     frames: dict[str, pd.DataFrame] = {}
     for name in LAYERS:
         try:
-            frames[name] = load(name)
+            frames[name] = load(name, workspace=False)  # the bundled data; edits are logged
         except Exception as exc:  # a broken file is a finding, not a crash
             report.add(name, "load", "", f"{type(exc).__name__}: {exc}")
     for name, frame in frames.items():

@@ -30,3 +30,20 @@ def sign_in(at, name: str):
 
     at.session_state[SESSION_KEY] = Session(Identity(name, TEST_USERS[name], "local"))
     return at
+
+
+def submit_sign_in(page, user: str, password: str) -> None:
+    """In a real browser (Playwright page of the app): open the sidebar's sign-in and submit it."""
+    username = page.get_by_label("用户名")
+    if not username.is_visible():
+        page.get_by_text("编辑登录", exact=True).click()
+        username.wait_for(timeout=30_000)
+    username.fill(user)
+    page.get_by_label("密码", exact=True).fill(password)
+    page.get_by_role("button", name="登录", exact=True).click()
+
+
+def sign_in_browser(page, name: str) -> None:
+    """Sign a test user in through the browser and wait until the sidebar names them."""
+    submit_sign_in(page, name, TEST_PASSWORD)
+    page.get_by_text(f"已登录：{name}").wait_for(timeout=30_000)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -32,6 +33,37 @@ def districts():
 @pytest.fixture(scope="session")
 def zones():
     return gzgeo.load("zones")
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostGIS cluster for the session (skipped without PostgreSQL/PostGIS, unless CI is set)."""
+    from pgcluster import Cluster, pg_bindir, postgis_available
+
+    bindir = pg_bindir()
+    if bindir is None or not postgis_available(bindir):
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL with PostGIS is required in CI (Debian: postgresql postgresql-15-postgis-3)")
+        pytest.skip("PostgreSQL/PostGIS not installed")
+    cluster = Cluster(bindir)
+    try:
+        cluster.start()
+    except Exception:
+        cluster.stop()
+        raise
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["gpkg", "postgis"])
+def workspace_url(request, tmp_path, monkeypatch) -> str:
+    """A fresh, empty workspace on each backend, made the active one (GZGEO_WORKSPACE)."""
+    if request.param == "gpkg":
+        url = str(tmp_path / "ws.gpkg")
+    else:
+        url = request.getfixturevalue("pg_cluster").new_database()
+    monkeypatch.setenv("GZGEO_WORKSPACE", url)
+    return url
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from authhelp import TEST_PASSWORD as PASSWORD
 from streamlit.testing.v1 import AppTest
 
 from gzgeo import app_auth
-from gzgeo.auth import Identity
+from gzgeo.auth import Identity, PermissionDenied
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -98,6 +98,99 @@ def test_session_expires_when_idle_and_when_user_removed(users, monkeypatch):
     users.remove("alice")
     at.run()
     assert not any(t.startswith("已登录") for t in _sidebar_texts(at))
+
+
+# -- the workspace panel: editing controls only for a signed-in editor, and the server re-checks ------------------
+LAB = "guangzhou-laboratory"
+EDIT_KEYS = ("ws_upload", "ws_pid", "ws_save_btn", "ws_undo_btn")
+
+
+@pytest.fixture()
+def workspace_url(tmp_path, monkeypatch) -> str:
+    """A fresh GeoPackage workspace (the roles do not depend on the backend: tests/test_workspace_auth.py)."""
+    url = str(tmp_path / "ws.gpkg")
+    monkeypatch.setenv("GZGEO_WORKSPACE", url)
+    return url
+
+
+def _panel(at: AppTest) -> AppTest:
+    at.session_state["panel"] = "tab_workspace"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _keys(at: AppTest) -> set[str]:
+    return {w.key for kind in ("button", "selectbox", "number_input", "text_input") for w in getattr(at, kind)
+            if w.key}
+
+
+def test_anonymous_and_viewer_see_no_editing_control(users, workspace_url):
+    from authhelp import sign_in
+
+    from gzgeo.workspace import open_workspace
+
+    open_workspace().correct_location(LAB, 113.3702, 23.0712, precision="site", source="site visit",
+                                      actor="planner")  # something in the log to show
+    for at in (_panel(AppTest.from_file(APP, default_timeout=120)),
+               _panel(sign_in(AppTest.from_file(APP, default_timeout=120), "vera"))):
+        assert not (_keys(at) & set(EDIT_KEYS)), _keys(at) & set(EDIT_KEYS)
+        assert not at.get("file_uploader")
+        assert [i.value for i in at.info if i.value.startswith("浏览无需登录")]
+        assert list(at.dataframe[-1].value["actor"]) == ["planner"]  # the log stays readable
+
+
+def test_editor_edits_and_the_log_names_them(users, workspace_url):
+    from authhelp import sign_in
+
+    from gzgeo.workspace import open_workspace
+
+    at = _panel(sign_in(AppTest.from_file(APP, default_timeout=120), "alice"))
+    assert set(EDIT_KEYS) - {"ws_upload"} <= _keys(at) and at.get("file_uploader")
+    at.selectbox(key="ws_pid").set_value(LAB).run()
+    at.number_input(key="ws_lon").set_value(113.3702)
+    at.number_input(key="ws_lat").set_value(23.0712)
+    at.text_input(key="ws_source").input("实地核实")
+    at.button(key="ws_save_btn").click().run()
+    assert not at.exception and at.success[0].value.startswith("已保存")
+    log = open_workspace().log()
+    assert list(log["actor"]) == ["alice"] and list(log["action"]) == ["correct"]
+
+    # An editor may not undo an admin's edit; the admin may undo anyone's.
+    open_workspace().correct_location(LAB, 113.371, 23.071, precision="site", source="survey",
+                                      actor=Identity("root", "admin", "local"))
+    at.button(key="ws_undo_btn").click().run()
+    assert at.error and "only their own" in at.error[0].value
+    at = _panel(sign_in(AppTest.from_file(APP, default_timeout=120), "root"))
+    at.button(key="ws_undo_btn").click().run()
+    assert at.success[0].value.startswith("已撤销")
+    log = open_workspace().log()
+    assert list(log["actor"]) == ["root", "root", "alice"] and log["action"].iloc[0] == "undo"
+
+
+def test_a_drawn_control_is_refused_once_the_right_is_gone(users, workspace_url):
+    from authhelp import sign_in
+
+    from gzgeo.workspace import open_workspace
+
+    at = _panel(sign_in(AppTest.from_file(APP, default_timeout=120), "alice"))
+    at.selectbox(key="ws_pid").set_value(LAB).run()
+    at.number_input(key="ws_lon").set_value(113.3702)
+    at.number_input(key="ws_lat").set_value(23.0712)
+    at.text_input(key="ws_source").input("实地核实")
+    # The page still shows the save button, but alice was demoted meanwhile: the click must not write.
+    users.add("alice", PASSWORD, role="viewer", replace=True)
+    at.button(key="ws_save_btn").click().run()
+    assert not at.exception
+    assert open_workspace().log().empty
+    assert not (_keys(at) & set(EDIT_KEYS))
+    # The editing action called directly with this session's identity is refused by the workspace itself.
+    session = at.session_state[app_auth.SESSION_KEY]
+    assert session.identity == Identity("alice", "viewer", "local")
+    for who in (session.identity, app_auth.ANONYMOUS):
+        with pytest.raises(PermissionDenied):
+            open_workspace().correct_location(LAB, 113.3702, 23.0712, precision="site", source="x", actor=who)
+    assert open_workspace().log().empty
 
 
 # -- OpenID Connect: chosen by [auth] in the secrets; the identity provider's user gets a role from the user file --
