@@ -19,7 +19,8 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["CHROMIUM_ARGS", "COUNT_MARKERS_JS", "find_chromium", "launch_chromium", "serve_app"]
+__all__ = ["CHROMIUM_ARGS", "COUNT_MARKERS_JS", "DRAWN_MARKERS_JS", "find_chromium", "launch_chromium",
+           "serve_app"]
 
 CHROMIUM_ARGS: tuple[str, ...] = (
     "--no-sandbox",
@@ -33,14 +34,45 @@ CHROMIUM_ARGS: tuple[str, ...] = (
     "--disable-extensions",
 )
 
-#: JavaScript for ``frame.evaluate``: how many markers the app's map holds in its cluster layers
-#: (clustered or not, shown or hidden by zoom), or -1 before Leaflet and the map exist.
+# The Leaflet maps of a page: streamlit-folium's ``window.map``, else every L.Map in a global (standalone HTML).
+_MAPS_JS = """const maps = () => {
+        if (window.map instanceof L.Map) return [window.map];
+        const found = [];
+        for (const key of Object.keys(window)) {
+            try { if (window[key] instanceof L.Map) found.push(window[key]); } catch (e) { /* cross-origin */ }
+        }
+        return found;
+    };"""
+
+#: JavaScript for ``frame.evaluate``: how many platforms the map's platform layers hold (clustered or not,
+#: in view or not), or -1 before Leaflet, the map and every layer's decoded data exist.
 COUNT_MARKERS_JS = """() => {
-    if (!window.map || !window.L || !L.MarkerClusterGroup) return -1;
-    let n = 0;
-    window.map.eachLayer(l => { if (l instanceof L.MarkerClusterGroup) n += l.getLayers().length; });
-    return n;
-}"""
+    if (!window.L || !window.gzgeoPlatforms) return -1;
+    MAPS
+    let n = 0, layers = 0;
+    for (const m of maps()) m.eachLayer(l => {
+        if (l.gzgeoPlatforms) { layers++; n = l.size() < 0 || n < 0 ? -1 : n + l.size(); }
+    });
+    return layers ? n : -1;
+}""".replace("MAPS", _MAPS_JS)
+
+#: JavaScript for ``frame.evaluate``: what the platform layers draw now, summed over the layers switched on:
+#: ``{layers, size, clusters, clustered, points}`` (cluster badges, platforms counted in them, single
+#: markers), or null before the data are decoded.
+DRAWN_MARKERS_JS = """() => {
+    if (!window.L || !window.gzgeoPlatforms) return null;
+    MAPS
+    const out = {layers: 0, size: 0, clusters: 0, clustered: 0, points: 0};
+    let ready = true;
+    for (const m of maps()) m.eachLayer(l => {
+        if (!l.gzgeoPlatforms) return;
+        if (l.size() < 0) { ready = false; return; }
+        const d = l.drawn();
+        out.layers++; out.size += l.size(); out.clusters += d.clusters; out.clustered += d.clustered;
+        out.points += d.points;
+    });
+    return ready && out.layers ? out : null;
+}""".replace("MAPS", _MAPS_JS)
 
 
 def find_chromium() -> str | None:

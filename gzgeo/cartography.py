@@ -50,6 +50,7 @@ from .crs import GUANGZHOU_METRIC_CRS, WGS84, convert
 from .export import resolve_zone
 from .filters import platform_zones
 from .layers import load
+from .orientation import district_only, draw_district_badges, draw_metro
 from .sources import documents
 
 __all__ = [
@@ -387,6 +388,8 @@ def _draw_context(ax, layers: set[str], handles: list, label_zones: bool = True)
             ax.text(point.x, point.y, row.name_zh, ha="center", va="center", fontsize=9, color="#7a7a7a", zorder=2,
                     clip_on=True)
         handles.append(Patch(facecolor=_DISTRICT_FACE, edgecolor=_DISTRICT_EDGE, label="行政区 districts"))
+    if "metro" in layers:
+        draw_metro(ax, handles)
     if "zones" in layers:
         zones = _metric(load("zones"))
         top = zones[zones["parent"].fillna("") == ""]
@@ -593,10 +596,11 @@ def _source_note(platforms: gpd.GeoDataFrame, extra: list[str]) -> str:
     estimates = int(platforms["location_is_estimate"].astype(bool).sum()) if len(platforms) else 0
     lines = [
         f"资料来源 Sources: {documents_text}; 平台位置 gzgeo platforms ({len(platforms)}), {BOUNDARY_ATTRIBUTION}.",
-        "功能区/“123”范围为示意 zones and \"123\" outlines are approximate.",
-        f"位置精度 Location precision: {estimates}/{len(platforms)} 个平台仅知所在功能区或行政区，"
-        "以空心符号绘于其代表点 "
-        "(hollow markers are estimates, not surveyed sites). 坐标系 CRS: CGCS2000 / 3° GK CM 114E (EPSG:4547).",
+        "功能区/“123”范围为示意 zones and \"123\" outlines are approximate. 坐标系 CRS: CGCS2000 / 3° GK CM 114E "
+        "(EPSG:4547). 地铁 Metro: HKUST-Trans-Lab/China-Metro-Info (≈±300 m).",
+        f"位置精度 Location precision: {estimates}/{len(platforms)} 个平台仅知所在功能区或行政区：功能区内的以空心符号"
+        "绘于其代表点，仅知行政区的以数字框计数 (hollow markers are zone estimates; number boxes count platforms "
+        "known only to their district).",
     ]
     return "\n".join(lines + extra)
 
@@ -694,12 +698,12 @@ def static_map(
         label = bool(label_platforms)
         colorbar_ax = None
         if preset == "overview":
-            _draw_context(ax, {"districts", "zones", "cores", "nodes", "axis"}, handles)
+            _draw_context(ax, {"districts", "metro", "zones", "cores", "nodes", "axis"}, handles)
             extent = _extent_of(_metric(load("city")).geometry, pad=0.02)
             default_title = PRESETS["overview"]
             default_subtitle = "一区三城 · 黄埔“123”布局 · 平台按类别 platforms by category"
         elif preset == "huangpu_123":
-            _draw_context(ax, {"districts", "zones", "cores", "nodes", "axis"}, handles)
+            _draw_context(ax, {"districts", "metro", "zones", "cores", "nodes", "axis"}, handles)
             huangpu = load("districts")
             huangpu = huangpu[huangpu["name_zh"] == "黄埔区"]
             _metric(huangpu).plot(ax=ax, facecolor="none", edgecolor="#333333", linewidth=2.2, zorder=2)
@@ -713,7 +717,7 @@ def static_map(
             if not zone:
                 raise ValueError("preset 'zone' needs zone= (an id, name_zh or name_en)")
             row = resolve_zone(zone)
-            _draw_context(ax, {"districts", "zones", "cores", "nodes", "axis"}, handles, label_zones=False)
+            _draw_context(ax, {"districts", "metro", "zones", "cores", "nodes", "axis"}, handles, label_zones=False)
             zone_m = gpd.GeoSeries([row.geometry], crs=WGS84).to_crs(GUANGZHOU_METRIC_CRS)
             zone_m.plot(ax=ax, facecolor="none", edgecolor=_ZONE_EDGE, linewidth=3, zorder=7)
             extent = _extent_of(zone_m, pad=0.12)
@@ -722,7 +726,7 @@ def static_map(
             default_subtitle = f"{len(selection_m)} 个平台 platforms in the zone"
             label = label_platforms is not False
         elif preset == "density":
-            _draw_context(ax, {"districts", "zones"}, handles, label_zones=False)
+            _draw_context(ax, {"districts", "metro", "zones"}, handles, label_zones=False)
             extent = _extent_of(_metric(load("city")).geometry, pad=0.02)
             # Density and clusters use located platforms only: a district-only point is not a location.
             keep = located_mask(selection_m)
@@ -749,7 +753,7 @@ def static_map(
                 default_subtitle += (f"; 未计入仅知所在区的 {not_located} 个平台 "
                                      f"{not_located} known only to their district not included")
         else:  # axis
-            _draw_context(ax, {"districts", "zones", "cores", "nodes", "axis"}, handles, label_zones=False)
+            _draw_context(ax, {"districts", "metro", "zones", "cores", "nodes", "axis"}, handles, label_zones=False)
             axis_m = _metric(load("axis"))
             corridor = axis_m.buffer(within_m)
             corridor.plot(ax=ax, facecolor=_AXIS_COLOR, alpha=0.08, edgecolor=_AXIS_COLOR, linewidth=1,
@@ -770,8 +774,12 @@ def static_map(
                                      f"{not_located} known only to their district not shown")
             label = label_platforms is not False
         slide = slide_size is not None
-        _draw_platforms(ax, selection_m, handles, label=label and not slide, short=slide,
+        # District-only platforms are a count per district, not points.
+        only = district_only(selection_m)
+        _draw_platforms(ax, selection_m[~only], handles, label=label and not slide, short=slide,
                         count_estimates=slide and preset in ("zone", "huangpu_123"))
+        if preset != "density":
+            draw_district_badges(ax, selection_m[only], handles)
 
         box = _MAP_BOX
         if slide:

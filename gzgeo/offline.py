@@ -10,7 +10,9 @@ rewrites every link of a map to either
 - ``"static"``: a path under Streamlit's static folder (``/app/static/vendor/``),
   for the app, so the assets are fetched once from 127.0.0.1 and cached.
 
-A link with no local copy raises :class:`OfflineAssetError` rather than
+gzgeo's own bundled assets (the supercluster build of the platform layer, in
+the package's ``static`` folder with its licence) are served the same way,
+keyed by their canonical URL. A link with no local copy raises :class:`OfflineAssetError` rather than
 silently reaching for the internet.
 """
 
@@ -21,6 +23,7 @@ import hashlib
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Literal
 
@@ -37,10 +40,29 @@ __all__ = [
     "write_static_assets",
     "localize",
     "external_urls",
+    "package_asset",
+    "SUPERCLUSTER_URL",
 ]
 
 #: Where Streamlit serves ``<app dir>/static/vendor/`` (``enableStaticServing``).
 STATIC_URL_PREFIX = "/app/static/vendor/"
+
+
+#: Canonical URL of the bundled supercluster 9.1.0 build (npm ``supercluster``, ISC, with kdbush 4.1.0 inside).
+SUPERCLUSTER_URL = "https://unpkg.com/supercluster@9.1.0/dist/supercluster.min.js"
+#: Files of gzgeo's ``static`` folder served as offline assets, by the URL they stand for.
+PACKAGE_ASSETS: dict[str, str] = {SUPERCLUSTER_URL: "supercluster-9.1.0.min.js"}
+
+
+def package_asset(filename: str) -> str:
+    """Text of a file in gzgeo's ``static`` folder (bundled JavaScript and its licences).
+
+    Examples
+    --------
+    >>> "Supercluster" in package_asset("supercluster-9.1.0.min.js")
+    True
+    """
+    return resources.files("gzgeo").joinpath("static", filename).read_text(encoding="utf-8")
 
 
 class OfflineAssetError(LookupError):
@@ -52,7 +74,8 @@ def _assets() -> dict[str, str]:
     # folium-offline keeps the files in module-level dicts keyed by CDN URL.
     from offlinefolium import elements, features
 
-    return {**features._vres, **elements._res}
+    bundled = {url: package_asset(name) for url, name in PACKAGE_ASSETS.items()}
+    return {**features._vres, **elements._res, **bundled}
 
 
 def asset_text(url: str) -> str:

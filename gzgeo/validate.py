@@ -15,6 +15,7 @@ import pandas as pd
 import shapely
 
 from .crs import GUANGZHOU_METRIC_CRS
+from .geocoding import DATUMS, PRECISE, PRECISION_DECIMALS, decimals
 from .layers import LAYERS, LEVELS, LOCATION_PRECISIONS, STATUSES, load
 from .safe import has_markup, is_color, is_id
 
@@ -30,6 +31,15 @@ ZONE_IN_DISTRICTS_MIN_SHARE = 0.95
 ZONE_AREA_TOLERANCE = 0.15
 #: District areas after simplification must stay within this of the source.
 DISTRICT_AREA_TOLERANCE = 0.03
+
+#: Farthest a located platform may lie from the gazetteer place it names (metres, EPSG:4547): a campus or
+#: park reaches ≈1 km from its point, and an anchor point itself may be off by a few hundred metres.
+PLACE_DISTANCE_M = {"site": 1500.0, "campus_or_park": 1500.0}
+#: Farthest a located platform may lie outside the zone/node polygon it names as ``anchor``: zone outlines
+#: are approximate (±0.5–2 km, see their precision_note).
+ANCHOR_TOLERANCE_M = 1000.0
+#: Most precisely located platforms that may share one coordinate without sharing a gazetteer place.
+MAX_SHARED_POINT = 2
 
 _GEOMETRY_FAMILIES = {
     "Polygon": {"Polygon", "MultiPolygon"},
@@ -221,7 +231,8 @@ def _check_parents(report: ValidationReport, zones: gpd.GeoDataFrame) -> None:
 
 
 def _check_platforms(report: ValidationReport, platforms: gpd.GeoDataFrame, tables: dict[str, pd.DataFrame],
-                     districts: gpd.GeoDataFrame, anchors: set[str]) -> None:
+                     districts: gpd.GeoDataFrame, anchors: set[str],
+                     anchor_polygons: dict[str, object] | None = None) -> None:
     ids = platforms["id"]
     for col, allowed in (("level", LEVELS), ("status", STATUSES), ("location_precision", LOCATION_PRECISIONS)):
         for key in ids[~platforms[col].isin(allowed)]:
@@ -248,6 +259,8 @@ def _check_platforms(report: ValidationReport, platforms: gpd.GeoDataFrame, tabl
             where = actual[0] if len(actual) else "outside every district"
             report.add("platforms", "district", key, f"point lies in {where}, not in its stated {district}")
 
+    _check_located(report, platforms, tables, anchor_polygons)
+
     members = tables["memberships"]
     unknown = members[~members["platform_id"].isin(set(ids))]
     for key in unknown["platform_id"]:
@@ -259,6 +272,79 @@ def _check_platforms(report: ValidationReport, platforms: gpd.GeoDataFrame, tabl
     seeds = set(tables["policies"]["source_file"])
     for key in ids[~platforms["source_file"].isin(seeds)]:
         report.add("platforms", "provenance", key, "source_file is not one of the policy documents")
+
+
+def _check_located(report: ValidationReport, platforms: gpd.GeoDataFrame, tables: dict[str, pd.DataFrame],
+                   anchor_polygons: dict[str, object] | None) -> None:
+    """Rules for platforms with a point of their own (``site``, ``campus_or_park``).
+
+    Each has a source and the datum of the source coordinate; a point lies near the gazetteer place it names
+    and inside (within :data:`ANCHOR_TOLERANCE_M`) the zone or node it names as ``anchor``; no more than
+    :data:`MAX_SHARED_POINT` share one coordinate unless they share a place; no coordinate carries more
+    decimals than its precision supports.
+    """
+    located = platforms[platforms["location_precision"].isin(PRECISE)]
+    if located.empty:
+        return
+    place_ids = located.get("place_id", pd.Series("", index=located.index)).fillna("").astype(str)
+    datums = located.get("datum_source", pd.Series("", index=located.index)).fillna("").astype(str)
+    for key in located["id"][_blank(located["location_source"])]:
+        report.add("platforms", "located", key, "site/campus precision needs a location_source")
+    for key, datum in zip(located["id"], datums, strict=True):
+        if datum not in DATUMS:
+            report.add("platforms", "datum", key, f"datum_source {datum!r} must be one of {', '.join(DATUMS)}")
+    for key, precision, lon, lat in zip(located["id"], located["location_precision"], located["lon"],
+                                        located["lat"], strict=True):
+        most = PRECISION_DECIMALS[precision]
+        if max(decimals(lon), decimals(lat)) > most:
+            report.add("platforms", "decimals", key, f"coordinates carry more than {most} decimals for {precision}")
+
+    metric = located.to_crs(GUANGZHOU_METRIC_CRS)
+    places = tables.get("places")
+    place_geoms = {}
+    if places is not None and len(places):
+        pm = places[places.geometry.notna()].to_crs(GUANGZHOU_METRIC_CRS)
+        place_geoms = dict(zip(pm["id"], pm.geometry, strict=True))
+    for key, place, precision, point in zip(metric["id"], place_ids, metric["location_precision"], metric.geometry,
+                                            strict=True):
+        if not place:
+            continue
+        if place not in place_geoms:
+            report.add("platforms", "place", key, f"place_id {place!r} is not in the places gazetteer")
+        elif point.distance(place_geoms[place]) > PLACE_DISTANCE_M[precision]:
+            report.add("platforms", "place", key, f"lies {point.distance(place_geoms[place]):.0f} m from its place "
+                       f"{place}, more than {PLACE_DISTANCE_M[precision]:.0f} m")
+    if anchor_polygons:
+        for key, anchor, point in zip(metric["id"], metric["anchor"].fillna(""), metric.geometry, strict=True):
+            polygon = anchor_polygons.get(anchor)
+            if polygon is not None and point.distance(polygon) > ANCHOR_TOLERANCE_M:
+                report.add("platforms", "anchor", key, f"lies {point.distance(polygon):.0f} m outside its anchor "
+                           f"{anchor}")
+    coords = located["lon"].round(6).astype(str) + "," + located["lat"].round(6).astype(str)
+    for coord, group in located.assign(_coord=coords.to_numpy(), _place=place_ids.to_numpy()).groupby("_coord"):
+        unshared = group if group["_place"].nunique() > 1 or (group["_place"] == "").all() else group.iloc[:0]
+        if len(unshared) > MAX_SHARED_POINT:
+            report.add("platforms", "shared_point", "|".join(unshared["id"]),
+                       f"{len(unshared)} precisely located platforms share {coord} without sharing a place")
+
+
+def _check_places(report: ValidationReport, places: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> None:
+    ids = places["id"]
+    _check_not_blank(report, "places", places, ("name_zh", "kind", "source", "datum_source", "precision"))
+    for key in ids[~places["datum_source"].isin(DATUMS)]:
+        report.add("places", "datum", key, f"datum_source must be one of {', '.join(DATUMS)}")
+    for key in ids[~places["precision"].isin(PRECISE)]:
+        report.add("places", "precision", key, f"precision must be one of {', '.join(PRECISE)}")
+    for key, precision, lon, lat in zip(ids, places["precision"], places["lon"], places["lat"], strict=True):
+        most = PRECISION_DECIMALS.get(precision, 6)
+        if max(decimals(lon), decimals(lat)) > most:
+            report.add("places", "decimals", key, f"coordinates carry more than {most} decimals for {precision}")
+    if "district" in places:
+        pm = places.to_crs(GUANGZHOU_METRIC_CRS)
+        dm = districts.to_crs(GUANGZHOU_METRIC_CRS).set_index("name_zh")
+        for key, district, point in zip(pm["id"], pm["district"], pm.geometry, strict=True):
+            if district and district in dm.index and point.distance(dm.geometry[district]) > DISTRICT_TOLERANCE_M:
+                report.add("places", "district", key, f"point does not lie in its stated {district}")
 
 
 def _check_targets(report: ValidationReport, tables: dict[str, pd.DataFrame]) -> None:
@@ -283,7 +369,10 @@ def validate() -> ValidationReport:
     location precision filled in everywhere; district areas within 3% of the
     source; zone areas within ±15% of the official figures and inside the
     districts they list; parts inside their parent; each platform inside its
-    stated district (within 100 m); all references between tables resolve.
+    stated district (within 100 m); each located (site/campus) platform cited, with the datum of its
+    source, near the gazetteer place and inside the zone it names, not piled on a shared point, with no more
+    decimals than its precision supports; every place cited with datum and precision; all references between
+    tables resolve.
 
     Returns
     -------
@@ -333,6 +422,12 @@ def validate() -> ValidationReport:
     anchors = set(districts["name_zh"])
     for layer in ("zones", "nodes", "cores"):
         anchors |= set(frames[layer]["id"])
-    _check_platforms(report, frames["platforms"], frames, districts, anchors)
+    polygons = {}
+    for layer in ("zones", "nodes", "cores"):
+        metric = frames[layer].to_crs(GUANGZHOU_METRIC_CRS)
+        for key, geom in zip(metric["id"], metric.geometry, strict=True):
+            polygons.setdefault(key, geom)
+    _check_platforms(report, frames["platforms"], frames, districts, anchors, polygons)
+    _check_places(report, frames["places"], districts)
     _check_targets(report, frames)
     return report

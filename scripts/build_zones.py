@@ -206,8 +206,11 @@ MINGZHU_PARK_CENTRE = (113.5480, 22.7780)  # assumed centre: 横沥岛 east, 明
 MINGZHU_PARK_SIZE_M = (2000.0, 1550.0)  # east-west, north-south extent of the rectangle
 
 # 广州国际生物岛 (官洲岛), 1.83 km²: an ellipse ≈2.8 km × 0.9 km with its long axis NE–SW,
-# south of the 会展中心, north of 大学城, west of 长洲岛.
-BIO_ISLAND_CENTRE = (113.3700, 23.0850)
+# south of the 会展中心, north of 大学城, west of 长洲岛. Centred on 官洲站 (metro line 4), which
+# zh.wikipedia's 官洲站 article places "官洲岛(国际生物岛)中部螺旋大道交汇点" (mid-island), at the
+# station's coordinate in geo/metro_stations.geojson (HKUST-Trans-Lab/China-Metro-Info, WGS-84,
+# ≈±300 m; the Wikipedia infobox's 23.06926 N 113.37084 E is 48 m away).
+BIO_ISLAND_CENTRE = (113.3712, 23.0695)
 BIO_ISLAND_AXES_M = (1400.0, 420.0)  # semi-axes (long, short)
 BIO_ISLAND_AZIMUTH_DEG = 55.0  # long axis bearing from north (NE–SW)
 
@@ -439,11 +442,12 @@ NODES = [
         official_area_km2=1.83, official_area_source=SRC_BIO,
         geometry_source=(
             "ellipse 2.8 km × 0.84 km (long axis NE–SW) on 官洲岛 in the 珠江 south of the 琶洲会展中心, "
+            "centred on 官洲站 (mid-island per zh.wikipedia 官洲站; point from HKUST-Trans-Lab/China-Metro-Info), "
             "north of 广州大学城 "
             "and west of 长洲岛; in the AMap district layer the island lies in 海珠区 (官洲街道), while it is managed "
             "by 黄埔区 / 广州开发区; " + _HOW
         ),
-        precision_note="island outline ±300 m (drawn from the island's published size and position)",
+        precision_note="island outline ±300 m (drawn from the island's published size and 官洲站 at its middle)",
     ),
     dict(id="yuzhu", role="node"),  # same geometry as the 鱼珠片区 zone part
     dict(

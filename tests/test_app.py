@@ -67,7 +67,10 @@ def test_map_assets_are_local(default_app, platforms):
     # Only clicks, drawings and the view come back from the browser.
     assert set(args["returned_objects"]) == {"last_clicked", "all_drawings", "zoom", "center"}
     # One browser-side cluster layer per category, with every platform in its data.
-    assert args["script"].count("L.markerClusterGroup") == platforms["category"].nunique()
+    # District-only platforms are badges on their district, not markers.
+    points = platforms[platforms["location_precision"] != "district"]
+    assert args["script"].count("new gzgeoPlatforms.Layer(") == points["category"].nunique()
+    assert any("supercluster" in link for link in args["js_links"])
     assert "https://" not in args["header"]
 
 
@@ -86,7 +89,7 @@ def test_category_filter_updates_counts_map_and_url(platforms, prepared):
         level = {"国家级": "national", "省级": "provincial", "市级": "municipal", "区级": "district"}.get(label, label)
         assert int(count.rstrip(")")) == int((subset["level"] == level).sum())
     args = _map_args(at)
-    assert args["script"].count("L.markerClusterGroup") == 1
+    assert args["script"].count("new gzgeoPlatforms.Layer(") == 1
 
 
 def test_text_search_filters(platforms, prepared):
@@ -189,3 +192,10 @@ def test_export_panel_snapshots_the_current_map_view():
     assert not at.exception
     downloads = [e for e in at.main if type(e).__name__ == "DownloadButton"]
     assert len(downloads) == 1 and downloads[0].label == "gzgeo-map-view.png"
+
+
+def test_header_counts_precisely_located_platforms(default_app, platforms):
+    precise = int(platforms["location_precision"].isin(["site", "campus_or_park"]).sum())
+    assert precise > 0
+    captions = [c.value for c in default_app.caption]
+    assert f"{precise}/{len(platforms)} 个所示平台位置精确到地点或园区" in captions

@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from gzgeo.browser import COUNT_MARKERS_JS, find_chromium, launch_chromium, serve_app
+import gzgeo
+from gzgeo.browser import COUNT_MARKERS_JS, DRAWN_MARKERS_JS, find_chromium, launch_chromium, serve_app
 from gzgeo.filters import filter_platforms
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,10 +95,20 @@ def test_map_loads_with_layers_offline_and_renders(page, server, platforms):
     frame = _map_frame(page)
     labels = frame.locator(".leaflet-control-layers-overlays label").all_inner_texts()
     text = " ".join(labels)
-    for layer in ("行政区", "一区三城", "创新大道", "双核", "节点"):
+    for layer in ("行政区", "一区三城", "创新大道", "双核", "节点", "地铁", "仅知所在区的平台数"):
         assert layer in text
-    assert len(labels) >= 6 + platforms["category"].nunique()
-    assert _wait_for_count(page, lambda n: n == len(platforms)) == len(platforms)
+    # District-only platforms are count badges on their district, the others markers.
+    only = platforms[platforms["location_precision"] == "district"]
+    points = len(platforms) - len(only)
+    assert len(labels) >= 8 + platforms.loc[platforms["location_precision"] != "district", "category"].nunique()
+    assert _wait_for_count(page, lambda n: n == points) == points
+    badges = frame.locator(".gzgeo-district-badge").all_inner_texts()
+    assert sorted(int(b) for b in badges) == sorted(only["district"].value_counts().tolist())
+    # The metro orientation layer: every station a small dot on the map (canvas-rendered, so counted in Leaflet).
+    stations = frame.evaluate(
+        "() => { let n = 0; window.map.eachLayer(l => { if (l instanceof L.CircleMarker && l.options.radius === 2.5)"
+        " n++; }); return n; }")
+    assert stations == len(gzgeo.load("metro_stations"))
     assert frame.locator(".gzgeo-legend").inner_text().startswith("图例")
     assert frame.locator(".leaflet-control-measure, .leaflet-control-zoom-fullscreen, .leaflet-draw").count() >= 3
 
@@ -122,11 +133,53 @@ def test_map_loads_with_layers_offline_and_renders(page, server, platforms):
     assert page.errors == []
 
 
+def test_clusters_add_up_and_popups_show_the_platform(page, server, platforms):
+    platforms = platforms[platforms["location_precision"] != "district"]  # district-only ones are badges
+    page.goto(server)
+    assert _wait_for_count(page, lambda n: n == len(platforms)) == len(platforms)
+    frame = _map_frame(page)
+    drawn = frame.evaluate(DRAWN_MARKERS_JS)
+    # The city fits the first view: cluster badges plus single markers count every platform once.
+    assert drawn["clustered"] + drawn["points"] == len(platforms)
+    badges = sum(int(x) for x in frame.locator(".gzgeo-cluster").all_inner_texts())
+    assert badges == drawn["clustered"]
+    # Zoomed in on one platform it is a marker of its own; its popup names it and its precision.
+    xy = platforms.geometry.x.round(6).astype(str) + platforms.geometry.y.round(6).astype(str)
+    row = platforms[~xy.duplicated(keep=False)].iloc[0]
+    open_js = f"""(() => {{
+        if (Math.abs(window.map.getZoom() - 17) > 0.01) window.map.setView([{row.geometry.y}, {row.geometry.x}], 17,
+                                                                           {{animate: false}});
+        let best = null, d = Infinity;
+        window.map.eachLayer(l => {{ if (l.options && l.options.gzgeoIndex !== undefined) {{
+            const ll = l.getLatLng(), e = Math.hypot(ll.lat - {row.geometry.y}, ll.lng - {row.geometry.x});
+            if (e < d) {{ d = e; best = l; }} }} }});
+        if (!best || d > 1e-5) return null;
+        best.openPopup();
+        return window.gzgeoDrawnAtOpen = ({DRAWN_MARKERS_JS})(); }})()"""
+    # The app answers a view change with a rerun that may set the view again: retry until the marker is there.
+    drawn = None
+    for _ in range(40):
+        try:
+            drawn = _map_frame(page).evaluate(open_js)
+        except sync_api.Error:  # the iframe was replaced while we asked
+            drawn = None
+        if drawn is not None and _map_frame(page).locator(".gzgeo-popup").count():
+            break
+        page.wait_for_timeout(500)
+    frame = _map_frame(page)
+    assert drawn is not None and drawn["clusters"] == 0  # at zoom 17 nothing is clustered
+    popup = frame.locator(".gzgeo-popup").inner_text()
+    assert row["name_zh"] in popup and "位置精度" in popup
+    if row["location_is_estimate"]:
+        assert "估计" in frame.locator(".gzgeo-popup .gzgeo-estimate").inner_text()
+
+
 def test_filter_shows_fewer_markers(page, server, platforms):
     page.goto(server)
     before = _marker_count(page)
     word = "实验室"
-    expected = len(filter_platforms(platforms, text=word))
+    found = filter_platforms(platforms, text=word)
+    expected = int((found["location_precision"] != "district").sum())  # district-only ones are badges
     box = page.get_by_label("搜索名称/别名")
     box.fill(word)
     box.press("Enter")
@@ -153,10 +206,11 @@ def test_language_switch_shows_english(page, server):
 
 
 def test_url_reopens_view(page, server, platforms):
-    category = platforms["category"].value_counts().index[-1]
+    points = platforms[platforms["location_precision"] != "district"]  # district-only ones are badges
+    category = points["category"].value_counts().index[-1]
     page.goto(f"{server}/?lang=en&cat={category}")
-    count = _wait_for_count(page, lambda n: n == int((platforms["category"] == category).sum()))
-    assert count == int((platforms["category"] == category).sum())
+    count = _wait_for_count(page, lambda n: n == int((points["category"] == category).sum()))
+    assert count == int((points["category"] == category).sum())
     page.get_by_text("Guangzhou science-and-technology innovation layout").wait_for(timeout=30_000)
 
 

@@ -122,11 +122,24 @@ def test_estimates_are_hollow_and_selection_is_respected(platforms):
     subset = platforms.iloc[: max(3, len(platforms) // 4)]
     fig = static_map("overview", platforms=subset)
     ax = fig.axes[0]
+    # District-only platforms are a count per district (a badge), not points.
+    points = subset[subset["location_precision"] != "district"]
     drawn = sum(len(c.get_offsets()) for c in ax.collections if c.get_zorder() == 12)
-    assert drawn == len(subset)
+    assert drawn == len(points)
     hollow = sum(len(c.get_offsets()) for c in ax.collections
                  if c.get_zorder() == 12 and len(c.get_facecolors()) == 0)
-    assert hollow == int(subset["location_is_estimate"].sum())
+    assert hollow == int(points["location_is_estimate"].sum())
+    badges = [int(a.get_text()) for a in ax.texts if a.get_zorder() == 15]
+    only = subset[subset["location_precision"] == "district"]
+    assert sorted(badges) == sorted(only["district"].value_counts().tolist())
+
+
+def test_static_maps_draw_the_metro_by_default():
+    fig = static_map("huangpu_123")
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert any("metro" in label for label in labels)
+    lines = [c for c in fig.axes[0].collections if c.get_zorder() == 2.5]
+    assert lines and sum(len(p) for c in lines for p in c.get_paths()) > 0
 
 
 def test_every_preset_renders():

@@ -131,3 +131,66 @@ def test_inverse_is_independent_of_the_batch(src, dst):
     whole = crs.convert(lon.ravel(), lat.ravel(), src, dst)
     alone = [crs.convert(x, y, src, dst) for x, y in zip(lon.ravel()[:20], lat.ravel()[:20], strict=True)]
     np.testing.assert_array_equal(np.array(alone), np.column_stack(whole)[:20])
+
+
+def _reference_inverse(glon, glat, rounds=30):
+    """Slow but plain inverse: many fixed-point rounds on the forward transform (converges to 1e-13 deg)."""
+    wlon, wlat = glon.copy(), glat.copy()
+    for _ in range(rounds):
+        flon, flat = crs.convert(wlon, wlat, "wgs84", "gcj02")
+        wlon, wlat = wlon - (flon - glon), wlat - (flat - glat)
+    return wlon, wlat
+
+
+def test_fast_inverse_within_a_centimetre_on_a_dense_guangzhou_grid():
+    # 250 x 250 points over Guangzhou's bounding box (plus a margin), given in GCJ-02 and in BD-09.
+    lon, lat = np.meshgrid(np.linspace(112.9, 114.1, 250), np.linspace(22.5, 24.0, 250))
+    lon, lat = lon.ravel(), lat.ravel()
+    # Only where GCJ-02 applies (inside the mainland polygon, on both sides of the shift): Hong Kong passes through.
+    # Points within 2 km of the border are left out (the shift may cross it).
+    keep = np.ones(lon.shape, dtype=bool)
+    for dx in (-0.02, 0.0, 0.02):
+        for dy in (-0.02, 0.0, 0.02):
+            keep &= crs.in_china(lon + dx, lat + dy)
+    lon, lat = lon[keep], lat[keep]
+    assert len(lon) > 50_000
+    ref = _reference_inverse(lon, lat)
+    fast = crs.convert(lon, lat, "gcj02", "wgs84")
+    assert metres(*fast, *ref).max() < 0.01
+    # BD-09: its reference is BD -> GCJ by iterating the exact forward BD transform, then the reference above.
+    glon, glat = lon.copy(), lat.copy()
+    for _ in range(30):
+        blon, blat = crs.convert(glon, glat, "gcj02", "bd09")
+        glon, glat = glon - (blon - lon), glat - (blat - lat)
+    assert metres(*crs.convert(lon, lat, "bd09", "gcj02"), glon, glat).max() < 0.01
+    assert metres(*crs.convert(lon, lat, "bd09", "wgs84"), *_reference_inverse(glon, glat)).max() < 0.01
+
+
+def test_large_batches_match_small_ones():
+    # convert() works in blocks above crs._CHUNK points; the blocks must not change any result.
+    rng = np.random.default_rng(1)
+    lon, lat = rng.uniform(112.9, 114.1, crs._CHUNK * 2 + 7), rng.uniform(22.5, 24.0, crs._CHUNK * 2 + 7)
+    for src, dst in [("gcj02", "wgs84"), ("wgs84", "bd09"), ("bd09", "wgs84")]:
+        big = np.column_stack(crs.convert(lon, lat, src, dst))
+        tail = np.column_stack(crs.convert(lon[-50:], lat[-50:], src, dst))
+        np.testing.assert_array_equal(big[-50:], tail)
+        assert np.isfinite(big).all()
+
+
+def test_in_china_grid_fast_path_matches_the_exact_polygon_test():
+    import shapely
+
+    from gzgeo.crs import _CHINA_LAT, _CHINA_LON, _gcj02_area, in_china
+
+    area = _gcj02_area()
+    rng = np.random.default_rng(7)
+    lon, lat = rng.uniform(70, 140, 50_000), rng.uniform(0, 56, 50_000)
+    # and a dense band along the Shenzhen-Hong Kong border, where cells are crossed by the polygon's edge
+    lon = np.concatenate([lon, rng.uniform(113.8, 114.5, 20_000)])
+    lat = np.concatenate([lat, rng.uniform(22.4, 22.7, 20_000)])
+    box = (lon >= _CHINA_LON[0]) & (lon <= _CHINA_LON[1]) & (lat >= _CHINA_LAT[0]) & (lat <= _CHINA_LAT[1])
+    exact = np.zeros(len(lon), dtype=bool)
+    exact[box] = shapely.contains_xy(area, lon[box], lat[box])
+    assert exact.sum() > 10_000 and (~exact).sum() > 10_000
+    assert np.array_equal(in_china(lon, lat), exact)
+    assert np.array_equal(in_china(lon, lat), exact)  # again, from the classified cells

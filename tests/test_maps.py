@@ -7,6 +7,7 @@ import re
 
 import folium
 import numpy as np
+import pandas as pd
 import pytest
 
 from gzgeo.basemaps import BASEMAPS, add_basemap, get_basemap, point_from_basemap_datum
@@ -16,12 +17,8 @@ from gzgeo.i18n import STRINGS, VALUE_LABELS, t, value_label
 from gzgeo.layers import LEVELS, LOCATION_PRECISIONS, STATUSES
 from gzgeo.maps import category_colors, highlight_layer, layout_map, platform_popup_html, platform_rows
 from gzgeo.offline import STATIC_URL_PREFIX, external_urls
+from gzgeo.pointlayer import platforms_in_html
 from gzgeo.viewstate import ViewState, from_query, to_query
-
-
-def _cluster_data(html: str) -> list[list]:
-    """The data arrays of every FastMarkerCluster in a rendered map."""
-    return [json.loads(m) for m in re.findall(r"var data = (\[.*?\]);\n", html, flags=re.S)]
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +28,8 @@ def default_html(platforms):
 
 def test_standalone_map_is_offline(default_html):
     assert external_urls(default_html) == []
-    assert "L.markerClusterGroup" in default_html and "gzgeo-legend" in default_html
+    assert "gzgeoPlatforms.Layer" in default_html and "gzgeo-legend" in default_html
+    assert "Supercluster" in default_html  # the bundled library, inlined
 
 
 def test_static_mode_links_local_assets(platforms):
@@ -39,19 +37,58 @@ def test_static_mode_links_local_assets(platforms):
         .get_root().render()
     links = re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', html)
     assert links and all(link.startswith(STATIC_URL_PREFIX) for link in links)
-    for plugin in ("leaflet.markercluster", "leaflet_heat", "leaflet.draw", "leaflet-measure", "Control.FullScreen"):
+    for plugin in ("supercluster", "leaflet_heat", "leaflet.draw", "leaflet-measure", "Control.FullScreen"):
         assert any(plugin in link for link in links), plugin
     assert "jquery" not in " ".join(links) and "bootstrap" not in " ".join(links)
 
 
-def test_one_cluster_layer_per_category_with_every_platform(default_html, platforms):
-    data = _cluster_data(default_html)
-    assert len(data) == platforms["category"].nunique()
-    assert sum(len(d) for d in data) == len(platforms)
-    estimates = sum(row[2] for d in data for row in d)
-    assert estimates == int(platforms["location_is_estimate"].sum())
-    ids = {row[3] for d in data for row in d}
-    assert ids == set(platforms["id"])
+def test_one_cluster_layer_per_category_with_every_point_platform(default_html, platforms):
+    all_platforms = platforms
+    # District-only platforms are counted on their district, not drawn as points.
+    platforms = all_platforms[all_platforms["location_precision"] != "district"]
+    layers = platforms_in_html(default_html)
+    assert len(layers) == platforms["category"].nunique()
+    assert sum(len(d) for d in layers) == len(platforms)
+    assert sum(int(d["estimate"].sum()) for d in layers) == int(platforms["location_is_estimate"].sum())
+    names = {n for d in layers for n in d["name_zh"]}
+    assert names == set(platforms["name_zh"])
+    # Every platform keeps its position (to 1e-6 degree) and its category's colour.
+    colors = category_colors()
+    for d in layers:
+        assert d.attrs["color"] == colors[platforms.loc[platforms["name_zh"] == d["name_zh"][0], "category"].iloc[0]]
+    decoded = pd.concat(layers).set_index("name_zh")
+    for _, row in platforms.iterrows():
+        got = decoded.loc[[row["name_zh"]]]
+        assert np.abs(got["lat"] - row.geometry.y).min() < 1e-6 and np.abs(got["lon"] - row.geometry.x).min() < 1e-6
+
+
+def test_district_only_platforms_are_badges_not_points(default_html, platforms):
+    only = platforms[platforms["location_precision"] == "district"]
+    assert len(only) > 0
+    counts = only["district"].value_counts()
+    badges = [int(n) for n in re.findall(r"white-space:nowrap(?:'>|\\u0027\\u003e)(\d+)(?:</div|\\u003c/div)",
+                                         default_html)]
+    # one badge per district plus the legend's total
+    assert sorted(badges) == sorted([*counts.tolist(), len(only)])
+    for district, n in counts.items():
+        assert json.dumps(f"{district} {n}")[1:-1] in default_html  # listed in the legend (JSON-escaped)
+
+
+def test_metro_orientation_layer_is_drawn_offline(default_html):
+    assert json.dumps("地铁（方位参考）")[1:-1] in default_html or "地铁（方位参考）" in default_html
+    assert "官洲站" in default_html
+    assert "HKUST-Trans-Lab/China-Metro-Info" in default_html
+    assert external_urls(default_html) == []
+
+
+def test_popup_links_the_location_source_escaped(platforms):
+    row = platforms[platforms["location_source"].str.contains("https://", regex=False)].iloc[0].copy()
+    popup = platform_popup_html(row, "en")
+    assert '<a href="https://' in popup and 'rel="noopener noreferrer"' in popup
+    row["location_source"] = "<script>alert(1)</script> https://example.org/x?a=1&b=2"
+    popup = platform_popup_html(row, "en")
+    assert "<script>" not in popup and "&lt;script&gt;" in popup
+    assert 'href="https://example.org/x?a=1&amp;b=2"' in popup
 
 
 def test_estimates_drawn_hollow_and_dashed(default_html):
@@ -81,10 +118,12 @@ def test_english_popup_names_the_district_in_english(platforms, districts):
 def test_gcj02_basemap_shifts_every_overlay(platforms, districts):
     wgs = layout_map(platforms=platforms).get_root().render()
     gcj = layout_map(platforms=platforms, basemap="amap_vector").get_root().render()
-    row_w = _cluster_data(wgs)[0][0]
-    row_g = next(r for d in _cluster_data(gcj) for r in d if r[3] == row_w[3])
-    lon, lat = convert(row_w[1], row_w[0], "wgs84", "gcj02")
-    assert row_g[1] == pytest.approx(lon, abs=1e-6) and row_g[0] == pytest.approx(lat, abs=1e-6)
+    layers_w, layers_g = pd.concat(platforms_in_html(wgs)), pd.concat(platforms_in_html(gcj))
+    row_w = layers_w.iloc[0]
+    row_g = layers_g[layers_g["name_zh"] == row_w["name_zh"]].iloc[0]
+    lon, lat = convert(row_w["lon"], row_w["lat"], "wgs84", "gcj02")
+    assert row_g["lon"] == pytest.approx(lon, abs=1e-6) and row_g["lat"] == pytest.approx(lat, abs=1e-6)
+    row_g, row_w = [row_g["lat"], row_g["lon"]], [row_w["lat"], row_w["lon"]]
     shift_m = np.hypot((row_g[1] - row_w[1]) * 102_000, (row_g[0] - row_w[0]) * 111_000)
     assert 300 < shift_m < 900
     # District polygons move too: the first vertex of the first district differs by the GCJ-02 offset.
@@ -174,4 +213,5 @@ def test_labels_complete():
 def test_prepared_platforms_still_map(platforms):
     prepared = prepare_platforms(platforms)
     html = layout_map(platforms=prepared).get_root().render()
-    assert sum(len(d) for d in _cluster_data(html)) == len(platforms)
+    points = platforms[platforms["location_precision"] != "district"]
+    assert sum(len(d) for d in platforms_in_html(html)) == len(points)

@@ -10,35 +10,53 @@ take ``coarsest`` (default ``"zone"``) and drop coarser estimates first
 Area counts keep every platform and report ``n_estimated``.
 """
 
+import importlib
+from typing import TYPE_CHECKING
+
 from ._common import check_layer, located, located_mask, synthetic_points
-from .clustering import cluster_summary, dbscan_clusters, hdbscan_clusters
-from .proximity import (
-    CoverageResult,
-    RegionQuery,
-    along_axis,
-    axis_line,
-    buffers,
-    coverage,
-    distance_matrix,
-    distance_to_layout,
-    distance_to_nearest,
-    nearest_platforms,
-    query_region,
-    rings,
-)
-from .spatialstats import (
-    DensitySurface,
-    density_contours,
-    hot_spots,
-    hot_spots_by_area,
-    kernel_density,
-    mean_centre,
-    median_centre,
-    nearest_neighbour_index,
-    ripley,
-    standard_deviational_ellipse,
-)
-from .stats import count_platforms, layout_shares, layout_statistics, points_in_polygons, target_progress
+
+# Submodules load on first use (PEP 562): proximity and statistics need scipy, clustering sklearn.
+_LAZY: dict[str, str] = {
+    **dict.fromkeys(["cluster_summary", "dbscan_clusters", "hdbscan_clusters"], "clustering"),
+    **dict.fromkeys(["CoverageResult", "RegionQuery", "along_axis", "axis_line", "buffers", "coverage",
+                     "distance_matrix", "distance_to_layout", "distance_to_nearest", "nearest_platforms",
+                     "query_region", "rings"], "proximity"),
+    **dict.fromkeys(["DensitySurface", "density_contours", "hot_spots", "hot_spots_by_area", "kernel_density",
+                     "mean_centre", "median_centre", "nearest_neighbour_index", "ripley",
+                     "standard_deviational_ellipse"], "spatialstats"),
+    **dict.fromkeys(["count_platforms", "layout_shares", "layout_statistics", "points_in_polygons",
+                     "target_progress"], "stats"),
+}
+
+if TYPE_CHECKING:  # static analysers and IDEs see ordinary imports
+    from .clustering import cluster_summary, dbscan_clusters, hdbscan_clusters
+    from .proximity import (
+        CoverageResult,
+        RegionQuery,
+        along_axis,
+        axis_line,
+        buffers,
+        coverage,
+        distance_matrix,
+        distance_to_layout,
+        distance_to_nearest,
+        nearest_platforms,
+        query_region,
+        rings,
+    )
+    from .spatialstats import (
+        DensitySurface,
+        density_contours,
+        hot_spots,
+        hot_spots_by_area,
+        kernel_density,
+        mean_centre,
+        median_centre,
+        nearest_neighbour_index,
+        ripley,
+        standard_deviational_ellipse,
+    )
+    from .stats import count_platforms, layout_shares, layout_statistics, points_in_polygons, target_progress
 
 __all__ = [
     "CoverageResult",
@@ -76,3 +94,16 @@ __all__ = [
     "synthetic_points",
     "target_progress",
 ]
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

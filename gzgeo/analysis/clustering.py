@@ -11,7 +11,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from sklearn.cluster import DBSCAN, HDBSCAN
 
 from ..crs import WGS84
 from ._common import check_layer, documents_coarsest, located, metric_geometry, metric_to_wgs84, metric_xy
@@ -74,6 +73,8 @@ def dbscan_clusters(points: gpd.GeoDataFrame, eps_m: float = 1500.0, min_samples
     points = located(check_layer(points, "points", "Point"), coarsest, "points")
     if eps_m <= 0 or min_samples < 1:
         raise ValueError("eps_m must be positive and min_samples at least 1")
+    from sklearn.cluster import DBSCAN  # sklearn takes ~1 s to import: only when clustering
+
     xy = metric_xy(points)
     labels = _stable_labels(xy, lambda a: DBSCAN(eps=eps_m, min_samples=min_samples,
                                                  algorithm="kd_tree").fit_predict(a))
@@ -116,6 +117,8 @@ def hdbscan_clusters(points: gpd.GeoDataFrame, min_cluster_size: int = 5,
         raise ValueError("HDBSCAN needs at least 2 points")
     if min_cluster_size < 2:
         raise ValueError("min_cluster_size must be at least 2")
+    from sklearn.cluster import HDBSCAN  # sklearn takes ~1 s to import: only when clustering
+
     xy = metric_xy(points)
     probabilities = np.zeros(len(xy))
 

@@ -14,8 +14,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from scipy import ndimage, signal, stats
-from scipy.optimize import minimize
 from scipy.spatial import cKDTree
 
 from ..crs import WGS84
@@ -104,16 +102,41 @@ class DensitySurface:
         xy = metric_xy(pts)
         fx = (xy[:, 0] - self.x_m[0]) / self.cell_m
         fy = (xy[:, 1] - self.y_m[0]) / self.cell_m
+        from scipy import ndimage  # imported when used: scipy's submodules take seconds to import
+
         return ndimage.map_coordinates(self.density_per_km2, [fy, fx], order=1, mode="constant", cval=0.0)
 
 
 @documents_coarsest
+def _fast_len(n: int) -> int:
+    """Smallest 2^a 3^b 5^c >= n: an FFT length numpy transforms quickly."""
+    best = 1 << max(n - 1, 0).bit_length()
+    p5 = 1
+    while p5 < best:
+        p35 = p5
+        while p35 < best:
+            m = p35 * (1 << max(0, (-(-n // p35) - 1).bit_length()))
+            best = min(best, m)
+            p35 *= 3
+        p5 *= 5
+    return best
+
+
+def _fftconvolve_same(a: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    """``scipy.signal.fftconvolve(a, kernel, mode="same")`` with numpy's FFT (scipy.signal takes ~3 s to import)."""
+    full = [a.shape[i] + kernel.shape[i] - 1 for i in range(2)]
+    shape = [_fast_len(n) for n in full]
+    out = np.fft.irfft2(np.fft.rfft2(a, shape) * np.fft.rfft2(kernel, shape), shape)
+    r0, c0 = (kernel.shape[0] - 1) // 2, (kernel.shape[1] - 1) // 2
+    return out[r0:r0 + a.shape[0], c0:c0 + a.shape[1]]
+
+
 def kernel_density(points: gpd.GeoDataFrame, bandwidth_m: float = 2000.0, cell_m: float = 250.0,
                    region=None, weights=None, *, coarsest: str | None = "zone") -> DensitySurface:
     """Gaussian kernel density surface (points per km²) on a regular metric grid.
 
     Points are linearly binned onto the grid and convolved with the Gaussian
-    kernel by FFT (``scipy.signal.fftconvolve``): O(n + grid), so a million
+    kernel by FFT (numpy, as ``scipy.signal.fftconvolve``): O(n + grid), so a million
     points take about a second. The result integrates to the number of
     points (or the total weight).
 
@@ -177,7 +200,7 @@ def kernel_density(points: gpd.GeoDataFrame, bandwidth_m: float = 2000.0, cell_m
     kx = np.exp(-0.5 * (offsets / bandwidth_m) ** 2)
     kernel = np.outer(kx, kx)
     kernel /= kernel.sum() * cell_m * cell_m  # discrete kernel integrates to exactly 1 (per m²)
-    density = signal.fftconvolve(grid, kernel, mode="same")
+    density = _fftconvolve_same(grid, kernel)
     density = np.clip(density, 0.0, None) * 1e6
     return DensitySurface(x_m=x, y_m=y, density_per_km2=density, bandwidth_m=float(bandwidth_m), cell_m=float(cell_m))
 
@@ -308,6 +331,8 @@ def median_centre(points: gpd.GeoDataFrame, weights=None, tol_m: float = 1e-3, *
             break
         centre = new
     # Polish with a general optimiser: Weiszfeld can stall next to a data point.
+    from scipy.optimize import minimize  # imported when used (~1 s)
+
     res = minimize(lambda c: np.sum(w * np.hypot(xy[:, 0] - c[0], xy[:, 1] - c[1])), centre,
                    method="Nelder-Mead", options={"xatol": tol_m, "fatol": 1e-9, "maxiter": 2000})
     if res.fun < np.sum(w * np.hypot(*(xy - centre).T)):
@@ -438,6 +463,8 @@ def nearest_neighbour_index(points: gpd.GeoDataFrame, region=None, area_km2: flo
     expected = 0.5 * np.sqrt(area / n)
     se = 0.26136 * np.sqrt(area / n**2)
     z = (observed - expected) / se
+    from scipy import stats  # imported when used (~1.5 s)
+
     p = 2 * stats.norm.sf(abs(z))
     pattern = "random" if p >= 0.05 else ("clustered" if z < 0 else "dispersed")
     return pd.DataFrame([{"n": n, "area_km2": area / 1e6, "observed_mean_dist_m": observed,
@@ -509,6 +536,8 @@ def _gi_star(values: np.ndarray, neighbour_sum: np.ndarray, cardinality: np.ndar
     with np.errstate(invalid="ignore", divide="ignore"):
         z = (neighbour_sum - mean * cardinality) / denom
     z = np.where(denom > 0, z, 0.0)
+    from scipy import stats  # imported when used (~1.5 s)
+
     return z, 2 * stats.norm.sf(np.abs(z))
 
 
@@ -584,6 +613,8 @@ def hot_spots(points: gpd.GeoDataFrame, cell_m: float = 1000.0, region=None, nei
     reach = int(np.floor(band / cell_m))
     offs = np.arange(-reach, reach + 1) * cell_m
     kernel = (np.hypot(*np.meshgrid(offs, offs)) <= band + 1e-9).astype(float)
+    from scipy import ndimage  # imported when used
+
     neighbour_sum = ndimage.convolve(counts, kernel, mode="constant", cval=0.0)
     cardinality = ndimage.convolve(valid.astype(float), kernel, mode="constant", cval=0.0)
     z, p = _gi_star(counts[valid], neighbour_sum[valid], cardinality[valid])

@@ -16,7 +16,7 @@ from hostile_data import PAYLOADS, poison_every_text
 from shapely.geometry import Point
 
 import gzgeo
-from gzgeo.browser import find_chromium, launch_chromium
+from gzgeo.browser import COUNT_MARKERS_JS, find_chromium, launch_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -56,6 +56,14 @@ OPEN_ALL = """() => {
         show(p, layer);
     }
     maps.forEach(m => m.eachLayer(l => visit(l, null, null)));
+    // gzgeo's platform layers draw only what is in view: build every platform's tooltip and popup.
+    maps.forEach(m => m.eachLayer(l => {
+        if (!l.gzgeoPlatforms || !l._data) return;
+        for (let i = l.options.start; i < l.options.end; i++) {
+            show({_content: gzgeoPlatforms.tooltip(l._data, i)}, l);
+            show({_content: gzgeoPlatforms.popup(l._data, i)}, l);
+        }
+    }));
     return {opened: n, failures: failures.slice(0, 3), text: sink.textContent};
 }"""
 
@@ -88,6 +96,7 @@ def test_markup_in_every_text_field_never_executes(browser, hostile_home, tmp_pa
     page.on("dialog", lambda d: (errors.append("dialog: " + d.message), d.dismiss()))
     page.goto(path.as_uri())
     page.wait_for_function("Object.keys(window).some(k => k.startsWith('map_'))", timeout=30_000)
+    page.wait_for_function(f"({COUNT_MARKERS_JS})() >= 0", timeout=30_000)  # platform data decoded
     result = page.evaluate(OPEN_ALL)
     assert not result["failures"], result["failures"]
     page.mouse.move(400, 300)

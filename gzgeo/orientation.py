@@ -1,0 +1,235 @@
+"""Orientation layers and district counts for the maps.
+
+With no basemap the map has no streets: the metro lines and stations (an offline
+layer, ``metro_lines`` / ``metro_stations``) let a planner find their way.
+Platforms known only to their district are not points: they are shown as one
+count badge per district, never as a pile of markers on a representative point.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urlsplit
+
+import folium
+import geopandas as gpd
+import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
+from jinja2.utils import htmlsafe_json_dumps
+
+from .crs import convert, convert_frame
+from .i18n import DEFAULT_LANGUAGE, t
+from .layers import load
+
+__all__ = ["METRO_COLOR", "linked_source", "district_only", "district_counts", "add_metro_layer", "add_district_badges",
+           "draw_metro", "draw_district_badges", "badge_html"]
+
+METRO_COLOR = "#5a6b7b"
+_BADGE_COLOR = "#444444"
+_MAX_NAMES = 40  # names listed in one badge popup; the rest are counted
+
+
+_URL = re.compile(r"https?://[^\s;,|()<>\"'，；]+")
+
+
+def linked_source(text: str) -> str:
+    """A location source as safe HTML: every http(s) URL becomes a link named by its host, the rest is escaped.
+
+    Examples
+    --------
+    >>> html_text = linked_source("seed 003 一(一)1; https://example.org/a?b=1&c=<x>")
+    >>> html_text.startswith('seed 003 一(一)1; <a href="https://example.org/a?b=1&amp;c=" target="_blank"')
+    True
+    >>> html_text.endswith('>example.org</a>&lt;x&gt;')
+    True
+    """
+    out, last = [], 0
+    for match in _URL.finditer(text or ""):
+        url = match.group(0)
+        host = urlsplit(url).hostname or url
+        out.append(html.escape(text[last:match.start()]))
+        out.append(f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">'
+                   f"{html.escape(host)}</a>")
+        last = match.end()
+    out.append(html.escape((text or "")[last:]))
+    return "".join(out)
+
+
+def district_only(platforms: pd.DataFrame) -> pd.Series:
+    """Boolean mask of the platforms located only to their district.
+
+    Examples
+    --------
+    >>> import gzgeo
+    >>> p = gzgeo.load("platforms")
+    >>> int(district_only(p).sum()) == int((p["location_precision"] == "district").sum())
+    True
+    """
+    if "location_precision" not in platforms:
+        return pd.Series(False, index=platforms.index)
+    return platforms["location_precision"].astype(str).eq("district")
+
+
+def district_counts(platforms: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """One row per district with platforms located only to it: ``district``, ``n``, ``names`` and the badge point.
+
+    The badge point is the district's representative point (where the static maps write its name), WGS-84:
+    a count, not a location, so it need not avoid the planning zones.
+
+    Examples
+    --------
+    >>> import gzgeo
+    >>> counts = district_counts(gzgeo.load("platforms"))
+    >>> int(counts["n"].sum()) == int((gzgeo.load("platforms")["location_precision"] == "district").sum())
+    True
+    """
+    only = platforms[district_only(platforms)]
+    try:
+        districts = load("districts")
+        points = districts.geometry.representative_point()
+        if platforms.crs is not None:
+            points = points.to_crs(platforms.crs)
+        anchor = dict(zip(districts["name_zh"], points, strict=True))
+    except FileNotFoundError:
+        anchor = {}
+    rows = []
+    for district, group in only.groupby("district", sort=True):
+        geoms = group.geometry[group.geometry.notna() & ~group.geometry.is_empty]
+        point = anchor.get(district, geoms.iloc[0] if len(geoms) else None)
+        if point is None:
+            continue
+        rows.append({"district": district, "n": len(group), "names": list(group["name_zh"].astype(str)),
+                     "geometry": point})
+    return gpd.GeoDataFrame(rows, columns=["district", "n", "names", "geometry"], geometry="geometry",
+                            crs=platforms.crs or 4326)
+
+
+def badge_html(n: int) -> str:
+    """The badge's HTML: a dark rounded box with the count (an int, so nothing to escape)."""
+    return (f"<div style='display:inline-block;background:{_BADGE_COLOR};color:#fff;border:2px solid #fff;"
+            f"border-radius:10px;padding:1px 6px;font:bold 12px sans-serif;box-shadow:0 0 3px rgba(0,0,0,.5);"
+            f"white-space:nowrap'>"
+            f"{int(n)}</div>")
+
+
+class _Badges(MacroElement):
+    """Count badges as Leaflet markers with a DivIcon, tooltip and popup, built from one JSON array.
+
+    folium.Popup needs jQuery (``$``), which gzgeo's maps do not load; this element needs only Leaflet.
+    Every string in ``rows`` is HTML already escaped, and the array is serialised as in Jinja's ``tojson``.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var rows = {{ this.rows_json }};
+            for (var i = 0; i < rows.length; i++) {
+                var r = rows[i];
+                L.marker([r[0], r[1]], {icon: L.divIcon({html: r[2], className: "gzgeo-district-badge",
+                                                         iconSize: [34, 20], iconAnchor: [17, 10]})})
+                    .bindTooltip(r[3]).bindPopup(r[4], {maxWidth: 360})
+                    .addTo({{ this._parent.get_name() }});
+            }
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, rows: list[list[object]]):
+        super().__init__()
+        self._name = "DistrictBadges"
+        self.rows_json = htmlsafe_json_dumps(rows, separators=(",", ":"), ensure_ascii=False)
+
+
+def add_district_badges(fmap: folium.Map, platforms: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE,
+                        datum: str = "wgs84", show: bool = True) -> gpd.GeoDataFrame:
+    """Add a layer of per-district count badges for the district-only platforms; returns the counts."""
+    from .maps import _district_name
+
+    counts = district_counts(platforms)
+    group = folium.FeatureGroup(name=html.escape(t("layer_district_counts", lang)), show=show)
+    rows = []
+    for row in counts.itertuples():
+        x, y = row.geometry.x, row.geometry.y
+        if datum != "wgs84":
+            x, y = convert(x, y, "wgs84", datum)
+        names = [html.escape(n) for n in row.names[:_MAX_NAMES]]
+        more = row.n - len(names)
+        district = _district_name(row.district, lang)
+        title = html.escape(t("district_only_popup", lang).format(district=district, n=row.n))
+        body = "<br>".join(names) + (f"<br>… +{more}" if more > 0 else "")
+        rows.append([round(float(y), 6), round(float(x), 6), badge_html(row.n), title,
+                     f"<div class='gzgeo-popup'><b>{title}</b><br>{body}</div>"])
+    _Badges(rows).add_to(group)
+    group.add_to(fmap)
+    return counts
+
+
+def add_metro_layer(fmap: folium.Map, lang: str = DEFAULT_LANGUAGE, datum: str = "wgs84",
+                    show: bool = True) -> folium.FeatureGroup | None:
+    """Add the metro lines (thin polylines) and stations (small dots) as one toggleable layer.
+
+    Returns None when the metro layers are not installed.
+    """
+    try:
+        lines, stations = load("metro_lines"), load("metro_stations")
+    except FileNotFoundError:
+        return None
+    if datum != "wgs84":
+        lines, stations = convert_frame(lines, "wgs84", datum), convert_frame(stations, "wgs84", datum)
+    group = folium.FeatureGroup(name=html.escape(t("layer_metro", lang)), show=show)
+    lines = lines[["name_zh", "name_en", "geometry"]].copy()
+    for col in ("name_zh", "name_en"):
+        lines[col] = lines[col].astype(str).map(html.escape)
+    folium.GeoJson(lines, style_function=lambda _f: {"color": METRO_COLOR, "weight": 2, "opacity": 0.7},
+                   tooltip=folium.GeoJsonTooltip(fields=["name_zh", "name_en"], labels=False)).add_to(group)
+    for name, point in zip(stations["name_zh"], stations.geometry, strict=True):
+        folium.CircleMarker((point.y, point.x), radius=2.5, color=METRO_COLOR, weight=1, fill=True,
+                            fill_color="#ffffff", fill_opacity=1.0, tooltip=html.escape(f"{name}站")).add_to(group)
+    group.add_to(fmap)
+    return group
+
+
+def draw_metro(ax, handles: list | None = None) -> None:
+    """Draw the metro lines and stations on a matplotlib axis in EPSG:4547 (static maps)."""
+    from .crs import GUANGZHOU_METRIC_CRS
+
+    try:
+        lines, stations = load("metro_lines"), load("metro_stations")
+    except FileNotFoundError:
+        return
+    lines.to_crs(GUANGZHOU_METRIC_CRS).plot(ax=ax, color=METRO_COLOR, linewidth=0.9, alpha=0.6, zorder=2.5)
+    st = stations.to_crs(GUANGZHOU_METRIC_CRS)
+    ax.scatter(st.geometry.x, st.geometry.y, s=5, facecolors="white", edgecolors=METRO_COLOR, linewidths=0.6,
+               zorder=2.6)
+    if handles is not None:
+        from matplotlib.lines import Line2D
+
+        handles.append(Line2D([], [], color=METRO_COLOR, linewidth=1.2, marker="o", markersize=3,
+                              markerfacecolor="white", label="地铁线路与车站 metro (orientation)"))
+
+
+def draw_district_badges(ax, platforms: gpd.GeoDataFrame, handles: list | None = None) -> int:
+    """Draw one count badge per district for the district-only platforms (static maps, EPSG:4547 axis).
+
+    Returns the number of platforms counted.
+    """
+    from .crs import GUANGZHOU_METRIC_CRS
+
+    counts = district_counts(platforms)
+    if counts.empty:
+        return 0
+    metric = counts.to_crs(GUANGZHOU_METRIC_CRS)
+    for row in metric.itertuples():
+        # Offset below the point, where the district's name label sits.
+        ax.annotate(str(int(row.n)), (row.geometry.x, row.geometry.y), xytext=(0, -14), textcoords="offset points",
+                    ha="center", va="center", fontsize=9, fontweight="bold", color="white", zorder=15,
+                    annotation_clip=True,
+                bbox={"boxstyle": "round,pad=0.3", "facecolor": _BADGE_COLOR, "edgecolor": "white"})
+    if handles is not None:
+        from matplotlib.patches import Patch
+
+        handles.append(Patch(facecolor=_BADGE_COLOR, edgecolor="white",
+                             label=f"仅知所在区（计数）district-only ({int(counts['n'].sum())})"))
+    return int(counts["n"].sum())

@@ -1,0 +1,195 @@
+/* gzgeo platform layer: compact typed arrays in, supercluster index per category, canvas circles out.
+ *
+ * The payload is two gzip'ed, base64'ed blobs made by gzgeo.pointlayer:
+ *   binary: int32 lat (microdegrees, delta-coded) and int32 lon (microdegrees) as four byte planes, a Uint8
+ *           estimate flag, then one Uint8 code array per dictionary-coded popup field;
+ *   table:  JSON {n, fields: [[label, kind, key]...], dicts: {key: [values]}, strings: {key: [values]},
+ *           estimate: word, sep: source separator}.
+ * No data string is ever parsed as HTML: tooltips and popups are DOM nodes filled with textContent.
+ * Needs Leaflet, Supercluster and DecompressionStream (Chromium 80, Firefox 113, Safari 16.4).
+ */
+(function () {
+    if (window.gzgeoPlatforms) return;
+
+    function inflate(b64) {
+        var bin = atob(b64), bytes = new Uint8Array(bin.length);
+        for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+        var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+        return new Response(stream).arrayBuffer();
+    }
+
+    function decode(binary, table) {
+        return Promise.all([inflate(binary), inflate(table)]).then(function (parts) {
+            var meta = JSON.parse(new TextDecoder().decode(parts[1])), n = meta.n, buf = parts[0];
+            // 2n int32 values (lat deltas, then lon) as four byte planes, lowest byte first.
+            var bytes = new Uint8Array(buf, 0, 8 * n), m = 2 * n;
+            var lat = new Float64Array(n), lon = new Float64Array(n), acc = 0;
+            function int(k) {
+                return bytes[k] | (bytes[m + k] << 8) | (bytes[2 * m + k] << 16) | (bytes[3 * m + k] << 24);
+            }
+            for (var i = 0; i < n; i++) {
+                acc += int(i);
+                lat[i] = acc / 1e6;
+                lon[i] = int(n + i) / 1e6;
+            }
+            var offset = 8 * n, codes = {};
+            var est = new Uint8Array(buf, offset, n);
+            offset += n;
+            meta.coded.forEach(function (key) {
+                codes[key] = new Uint8Array(buf, offset, n);
+                offset += n;
+            });
+            return {n: n, lat: lat, lon: lon, est: est, codes: codes, meta: meta};
+        });
+    }
+
+    function value(data, field, i) {
+        var kind = field[1], key = field[2];
+        if (kind === "code") return data.meta.dicts[key][data.codes[key][i]];
+        return data.meta.strings[key][i];
+    }
+
+    function el(tag, text, cls) {
+        var node = document.createElement(tag);
+        if (text !== undefined) node.textContent = text;
+        if (cls) node.className = cls;
+        return node;
+    }
+
+    // A location source may cite web pages: each http(s) URL becomes a link named by its host, built as DOM
+    // nodes (the href is only ever an http(s) URL, never script), the rest stays text.
+    var URL_RE = /https?:\/\/[^\s;,|()<>"'\uff0c\uff1b]+/g;
+
+    function linkify(td, text) {
+        var last = 0, match;
+        URL_RE.lastIndex = 0;
+        while ((match = URL_RE.exec(text)) !== null) {
+            td.appendChild(document.createTextNode(text.slice(last, match.index)));
+            var a = el("a");
+            a.href = match[0];
+            a.target = "_blank";
+            a.rel = "noopener noreferrer";
+            try { a.textContent = new URL(match[0]).hostname || match[0]; } catch (e) { a.textContent = match[0]; }
+            td.appendChild(a);
+            last = match.index + match[0].length;
+        }
+        td.appendChild(document.createTextNode(text.slice(last)));
+    }
+
+    function tooltip(data, i) {
+        var zh = data.meta.strings.name_zh[i], en = data.meta.strings.name_en[i];
+        return el("span", zh + (en ? " · " + en : ""));
+    }
+
+    function popup(data, i) {
+        var box = el("div", undefined, "gzgeo-popup"), rows = el("table");
+        box.appendChild(el("b", data.meta.strings.name_zh[i]));
+        box.appendChild(el("br"));
+        box.appendChild(el("i", data.meta.strings.name_en[i]));
+        data.meta.fields.forEach(function (field) {
+            var tr = el("tr"), td = el("td"), text = value(data, field, i);
+            tr.appendChild(el("th", field[0]));
+            if (field[2] === "location_precision" && data.est[i]) {
+                td.appendChild(el("b", text + " — " + data.meta.estimate, "gzgeo-estimate"));
+            } else if (field[2] === "location_source") {
+                linkify(td, text);
+            } else if (field[2] === "sources") {
+                text.split(data.meta.sep).forEach(function (line, k) {
+                    if (k) td.appendChild(el("br"));
+                    td.appendChild(document.createTextNode(line));
+                });
+            } else {
+                td.textContent = text;
+            }
+            tr.appendChild(td);
+            rows.appendChild(tr);
+        });
+        box.appendChild(rows);
+        return box;
+    }
+
+    function clusterIcon(n, color) {
+        var size = n < 10 ? 26 : (n < 100 ? 32 : (n < 1000 ? 38 : 44));
+        var div = el("div", String(n));
+        div.style.cssText = "width:" + size + "px;height:" + size + "px;line-height:" + size + "px;background:"
+            + color + ";border:2px solid #fff;border-radius:50%;color:#fff;font:bold 12px sans-serif;"
+            + "text-align:center;box-shadow:0 0 3px rgba(0,0,0,.5)";
+        return L.divIcon({html: div, className: "gzgeo-cluster", iconSize: L.point(size, size)});
+    }
+
+    var Layer = L.Layer.extend({
+        // options: start, end (rows of this category), color (#rrggbb, checked by gzgeo), maxZoom (last
+        // clustered zoom), radius (cluster radius, px)
+        initialize: function (dataPromise, options) {
+            L.setOptions(this, options);
+            this.gzgeoPlatforms = true;
+            this._ready = false;
+            this._drawn = {clusters: 0, clustered: 0, points: 0};
+            var self = this;
+            this._loaded = dataPromise.then(function (data) {
+                var features = new Array(options.end - options.start);
+                for (var i = options.start; i < options.end; i++) {
+                    // supercluster keeps only the geometry, properties and id of its input: the id is the row.
+                    features[i - options.start] = {type: "Feature", id: i, properties: null,
+                        geometry: {type: "Point", coordinates: [data.lon[i], data.lat[i]]}};
+                }
+                self._data = data;
+                self._index = new Supercluster({radius: options.radius, extent: 256, maxZoom: options.maxZoom,
+                                                minPoints: 2}).load(features);
+                self._ready = true;
+                if (self._map) self._redraw();
+                return self;
+            });
+        },
+        // Platforms in this layer (clustered or not, in view or not), or -1 while the data are decoded.
+        size: function () { return this._ready ? this.options.end - this.options.start : -1; },
+        // What the last redraw put on the map: cluster icons, the platforms inside them, single markers.
+        drawn: function () { return this._drawn; },
+        onAdd: function (map) {
+            this._group = L.layerGroup().addTo(map);
+            map.on("moveend", this._redraw, this);
+            if (this._ready) this._redraw();
+        },
+        onRemove: function (map) {
+            map.off("moveend", this._redraw, this);
+            map.removeLayer(this._group);
+            this._group = null;
+        },
+        _redraw: function () {
+            if (!this._ready || !this._map || !this._group) return;
+            var map = this._map, b = map.getBounds().pad(0.25), zoom = Math.floor(map.getZoom());
+            var west = Math.max(-180, b.getWest()), east = Math.min(180, b.getEast());
+            var items = this._index.getClusters([west, Math.max(-85, b.getSouth()), east, Math.min(85, b.getNorth())],
+                                                zoom);
+            var color = this.options.color, data = this._data, index = this._index, group = this._group;
+            var drawn = {clusters: 0, clustered: 0, points: 0};
+            group.clearLayers();
+            for (var k = 0; k < items.length; k++) {
+                var item = items[k], ll = [item.geometry.coordinates[1], item.geometry.coordinates[0]];
+                if (item.properties && item.properties.cluster) {
+                    var marker = L.marker(ll, {icon: clusterIcon(item.properties.point_count, color)});
+                    marker.on("click", (function (id, at) {
+                        return function () { map.setView(at, Math.min(index.getClusterExpansionZoom(id), map.getMaxZoom())); };
+                    })(item.properties.cluster_id, ll));
+                    group.addLayer(marker);
+                    drawn.clusters += 1;
+                    drawn.clustered += item.properties.point_count;
+                } else {
+                    var i = item.id, est = data.est[i] === 1;
+                    ll = [data.lat[i], data.lon[i]];
+                    var circle = L.circleMarker(ll, {
+                        radius: est ? 9 : 6, color: color, weight: 2, fill: true, fillColor: color,
+                        fillOpacity: est ? 0.06 : 0.85, dashArray: est ? "4 3" : null, gzgeoIndex: i});
+                    circle.bindTooltip(tooltip(data, i));
+                    circle.bindPopup((function (row) { return function () { return popup(data, row); }; })(i),
+                                     {maxWidth: 380});
+                    group.addLayer(circle);
+                    drawn.points += 1;
+                }
+            }
+            this._drawn = drawn;
+        }
+    });
+
+    window.gzgeoPlatforms = {decode: decode, Layer: Layer, popup: popup, tooltip: tooltip};
+})();

@@ -1,0 +1,209 @@
+"""The platform point layer: payload encoding, escaping, and what the browser draws (standalone HTML)."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import Point
+
+from gzgeo.browser import COUNT_MARKERS_JS, DRAWN_MARKERS_JS, find_chromium, launch_chromium
+from gzgeo.filters import synthetic_platforms
+from gzgeo.i18n import t, value_label
+from gzgeo.maps import layout_map
+from gzgeo.pointlayer import (
+    add_platform_layers,
+    decode_payload,
+    platform_payload,
+    platform_popup_html,
+    platforms_in_html,
+    safe_color,
+)
+
+HOSTILE = '</script><img src=x onerror="window.pwned=1">"\'&'
+
+
+def _hostile_platforms() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"id": ["h1", "h2"], "name_zh": [HOSTILE, "正常平台"], "name_en": ["<b>bold</b>", "Plain"],
+         "category": ["national_lab", "national_lab"], "level": ["national", "provincial"],
+         "status": ["operating", "operating"], "district": ["黄埔区", "天河区"], "address": [HOSTILE, ""],
+         "location_precision": ["site", "zone"], "location_is_estimate": [False, True],
+         "source_file": ["a.pdf", "b.pdf"], "source_clause": ["§1", ""], "sources": ["c.pdf|a.pdf §1", ""]},
+        geometry=[Point(113.45, 23.16), Point(113.36, 23.13)], crs=4326)
+
+
+def test_payload_round_trips_every_popup_field(platforms):
+    payload, groups = platform_payload(platforms, "en")
+    decoded = decode_payload(payload["binary"], payload["table"])
+    assert len(decoded) == len(platforms) == groups[-1][2]
+    assert [g[1] for g in groups[1:]] == [g[2] for g in groups[:-1]]  # contiguous category ranges
+    by_name = platforms.set_index("name_zh")
+    for _, row in decoded.iterrows():
+        src = by_name.loc[row["name_zh"]]
+        src = src.iloc[0] if isinstance(src, pd.DataFrame) else src
+        assert abs(row["lat"] - src.geometry.y) < 1e-6 and abs(row["lon"] - src.geometry.x) < 1e-6
+        assert row["estimate"] == bool(src["location_is_estimate"])
+        assert row["category"] == value_label("category", src["category"], "en")
+        assert row["level"] == value_label("level", src["level"], "en")
+        # The server-side popup (escaped HTML) shows the same values the browser fills in as text.
+        popup = platform_popup_html(src, "en")
+        for field in ("category", "level", "status", "district", "address"):
+            assert f"<td>{html.escape(row[field])}</td>" in popup
+        assert html.escape(row["sources"].split("\n")[0]) in popup
+    assert decoded.attrs["labels"]["sources"] == t("sources", "en")
+
+
+def test_hostile_strings_never_reach_the_page_as_markup():
+    page = layout_map(platforms=_hostile_platforms()).get_root().render()
+    assert "onerror" not in page and "<b>bold</b>" not in page
+    decoded = pd.concat(platforms_in_html(page))
+    assert HOSTILE in set(decoded["name_zh"]) and HOSTILE in set(decoded["address"])
+    assert "c.pdf" in decoded.loc[decoded["name_zh"] == HOSTILE, "sources"].iloc[0]
+
+
+def test_colours_are_validated():
+    assert safe_color("#A1b2C3") == "#A1b2C3"
+    for bad in ("red", "#12345", "#1234567", "#12345g", "#fff;background:url(//x)", None, 3):
+        assert safe_color(bad) == "#333333"
+    import folium
+
+    m = folium.Map(tiles=None)
+    layers = add_platform_layers(m, _hostile_platforms(), colors={"national_lab": "red;x:expression(1)"})
+    assert layers[0].js_options["color"] == "#333333"
+    assert "expression" not in m.get_root().render()
+
+
+def test_many_distinct_values_travel_as_strings():
+    fake = synthetic_platforms(600, seed=3)
+    fake["address"] = [f"路 {i} 号" for i in range(len(fake))]  # > 255 distinct: not a 1-byte code
+    payload, _ = platform_payload(fake, "zh")
+    decoded = decode_payload(payload["binary"], payload["table"])
+    assert sorted(decoded["address"]) == sorted(fake["address"])
+
+
+def test_datum_shift_and_empty_geometries():
+    g = _hostile_platforms()
+    g.loc[len(g)] = {**g.iloc[0].to_dict(), "name_zh": "无位置", "geometry": None}
+    g = gpd.GeoDataFrame(g, geometry="geometry", crs=4326)
+    payload, groups = platform_payload(g, "zh", datum="gcj02")
+    decoded = decode_payload(payload["binary"], payload["table"])
+    assert len(decoded) == 2 and "无位置" not in set(decoded["name_zh"])
+    shift = decoded.loc[decoded["name_zh"] == "正常平台", "lon"].iloc[0] - 113.36
+    assert 0.004 < shift < 0.007  # GCJ-02 is ~550 m east of WGS-84 here
+
+
+# --- in the browser -----------------------------------------------------------------------------------------
+
+browser_only = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if find_chromium() is None:
+        if os.environ.get("CI"):
+            raise RuntimeError("CI is set but Chromium is missing: apt-get install chromium")
+        pytest.skip("Chromium not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = launch_chromium(p)
+        yield browser
+        browser.close()
+
+
+def _open(chromium, tmp_path, platforms, **kwargs):
+    path = tmp_path / "map.html"
+    path.write_text(layout_map(platforms=platforms, **kwargs).get_root().render(), encoding="utf-8")
+    page = chromium.new_page(viewport={"width": 1200, "height": 900})
+    page.errors = []  # type: ignore[attr-defined]
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.goto(path.as_uri())
+    page.wait_for_function(f"({COUNT_MARKERS_JS})() >= 0", timeout=60_000)
+    return page
+
+
+_MAP = "Object.values(window).find(v => v instanceof L.Map)"
+
+
+@browser_only
+def test_cluster_counts_add_up_and_every_point_is_a_marker_at_high_zoom(chromium, tmp_path):
+    fake = synthetic_platforms(5000, seed=2)
+    fake = fake[fake["location_precision"] != "district"]  # district-only ones are badges, not points
+    assert len(fake) > 4000
+    page = _open(chromium, tmp_path, fake)
+    assert page.evaluate(COUNT_MARKERS_JS) == len(fake)
+    drawn = page.evaluate(DRAWN_MARKERS_JS)
+    # The whole city is in view at the start: badges and single markers together count every platform.
+    assert drawn["clustered"] + drawn["points"] == len(fake)
+    assert drawn["clusters"] > 0 and page.locator(".gzgeo-cluster").count() == drawn["clusters"]
+    badge_total = sum(int(x) for x in page.locator(".gzgeo-cluster").all_inner_texts())
+    assert badge_total == drawn["clustered"]
+    # At zoom 16 nothing is clustered: every platform inside the view is one marker.
+    lat, lon = float(fake.geometry.y.iloc[0]), float(fake.geometry.x.iloc[0])
+    page.evaluate(f"void {_MAP}.setView([{lat}, {lon}], 16, {{animate: false}})")
+    page.wait_for_timeout(300)
+    drawn = page.evaluate(DRAWN_MARKERS_JS)
+    bounds = page.evaluate(f"(() => {{ const b = {_MAP}.getBounds().pad(0.25); "
+                           "return [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]; })()")
+    x, y = fake.geometry.x.to_numpy(), fake.geometry.y.to_numpy()
+    inside = int(((y >= bounds[0]) & (y <= bounds[2]) & (x >= bounds[1]) & (x <= bounds[3])).sum())
+    assert drawn["clusters"] == 0 and drawn["points"] == inside >= 1
+    assert page.errors == []
+    page.close()
+
+
+@browser_only
+def test_popup_tooltip_and_estimate_symbol_in_the_browser(chromium, tmp_path):
+    page = _open(chromium, tmp_path, _hostile_platforms(), lang="en", zoom=16, center=(23.16, 113.45))
+    assert page.evaluate(DRAWN_MARKERS_JS)["points"] >= 1
+    # Open the hostile platform's popup: its name shows as text, no element is injected.
+    opened = page.evaluate(f"""(() => {{
+        let done = false;
+        {_MAP}.eachLayer(l => {{ if (!done && l.options && l.options.gzgeoIndex !== undefined && l.getPopup()) {{
+            l.openPopup(); done = true; }} }});
+        return done; }})()""")
+    assert opened
+    popup = page.locator(".gzgeo-popup")
+    text = popup.inner_text()
+    assert HOSTILE in text and "<b>bold</b>" in text
+    assert "National" in text and "Huangpu" in text and "c.pdf" in text and "a.pdf §1" in text
+    assert popup.locator("img").count() == 0 and page.evaluate("window.pwned === undefined")
+    # Precise platforms are filled, estimates hollow and dashed.
+    styles = page.evaluate(f"""(() => {{ const out = [];
+        {_MAP}.eachLayer(l => {{ if (l.options && l.options.gzgeoIndex !== undefined)
+            out.push([l.options.fillOpacity, l.options.dashArray]); }});
+        return out; }})()""")
+    page.evaluate(f"void {_MAP}.setView([23.13, 113.36], 16, {{animate: false}})")
+    page.wait_for_timeout(300)
+    styles += page.evaluate(f"""(() => {{ const out = [];
+        {_MAP}.eachLayer(l => {{ if (l.options && l.options.gzgeoIndex !== undefined)
+            out.push([l.options.fillOpacity, l.options.dashArray]); }});
+        return out; }})()""")
+    assert [0.85, None] in styles and [0.06, "4 3"] in styles
+    page.evaluate(f"""(() => {{ {_MAP}.eachLayer(l => {{ if (l.options && l.options.gzgeoIndex !== undefined)
+        l.openPopup(); }}); }})()""")
+    estimate = page.locator(".gzgeo-popup .gzgeo-estimate").inner_text()
+    assert t("estimate", "en") in estimate
+    assert page.errors == []
+    page.close()
+
+
+@browser_only
+def test_category_toggle_hides_its_platforms(chromium, tmp_path, platforms):
+    platforms = platforms[platforms["location_precision"] != "district"]  # district-only ones are badges
+    page = _open(chromium, tmp_path, platforms)
+    total = page.evaluate(COUNT_MARKERS_JS)
+    assert total == len(platforms)
+    first = page.locator(".leaflet-control-layers-overlays label").filter(has_text=re.compile(r"\(\d+\)$")).first
+    count = int(re.search(r"\((\d+)\)$", first.inner_text().strip()).group(1))
+    page.locator(".leaflet-control-layers").hover()
+    first.locator("input").uncheck()
+    page.wait_for_timeout(200)
+    assert page.evaluate(COUNT_MARKERS_JS) == total - count
+    assert np.isclose(page.evaluate(DRAWN_MARKERS_JS)["size"], total - count)
+    page.close()
