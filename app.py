@@ -20,6 +20,7 @@ from streamlit_folium import st_folium
 
 import gzgeo
 from gzgeo import analysis
+from gzgeo.app_auth import sign_in_sidebar
 from gzgeo.basemaps import BASEMAPS, get_basemap, point_from_basemap_datum, point_to_basemap_datum
 from gzgeo.crs import convert_geometry
 from gzgeo.filters import (
@@ -588,6 +589,7 @@ def main() -> None:
     st.sidebar.radio(t("language", st.session_state["lang"]), list(LANGUAGES), key="lang", horizontal=True,
                      format_func={"zh": "中文", "en": "English"}.get)
     lang = st.session_state["lang"]
+    sign_in_sidebar(lang)  # viewing needs none; the workspace panel asks for a signed-in editor (gzgeo.auth)
     synthetic = int(st.session_state.get("synthetic", 0))
     platforms_all = _platforms(synthetic)
     _sidebar(platforms_all, lang)

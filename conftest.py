@@ -9,4 +9,7 @@ import os
 import tempfile
 from pathlib import Path
 
-os.environ["GZGEO_WORKSPACE"] = str(Path(tempfile.mkdtemp(prefix="gzgeo-ws-")) / "workspace.gpkg")
+_HOME = Path(tempfile.mkdtemp(prefix="gzgeo-ws-"))
+os.environ["GZGEO_WORKSPACE"] = str(_HOME / "workspace.gpkg")
+# Nor the real user file: no one can sign in unless a test makes users (tests/authhelp.py).
+os.environ["GZGEO_USERS"] = str(_HOME / "users.json")

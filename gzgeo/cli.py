@@ -377,6 +377,10 @@ def build_parser() -> argparse.ArgumentParser:
     from .workspace.cli import add_commands
 
     add_commands(sub)  # import, workspace log|undo|path
+
+    from .auth_cli import add_commands as add_user_commands
+
+    add_user_commands(sub)  # users add|remove|list
     return parser
 
 

@@ -130,6 +130,22 @@ STRINGS: dict[str, tuple[str, str]] = {
     "precisely_located": ("{n}/{total} 个所示平台位置精确到地点或园区",
                           "{n} of {total} shown platforms located to a site or campus"),
     "location_source": ("位置来源", "Location source"),
+    # sign-in (gzgeo.app_auth)
+    "signin_header": ("编辑登录", "Sign in to edit"),
+    "signin_user": ("用户名", "User name"),
+    "signin_password": ("密码", "Password"),
+    "signin_button": ("登录", "Sign in"),
+    "signin_oidc": ("使用单位账号登录", "Sign in with your organisation"),
+    "signout": ("退出登录", "Sign out"),
+    "signed_in_as": ("已登录：{name}（{role}）", "Signed in: {name} ({role})"),
+    "signin_failed": ("用户名或密码错误。", "Wrong user name or password."),
+    "signin_throttled": ("登录失败次数过多，请 {s} 秒后再试。", "Too many failed sign-ins; try again in {s} s."),
+    "session_expired": ("登录已过期，请重新登录。", "Your session expired; please sign in again."),
+    "no_users": ("尚未设置编辑用户（gzgeo users add）；地图为只读。",
+                 "No editors set up yet (gzgeo users add); the map is read-only."),
+    "read_only_note": ("浏览无需登录；导入、地理编码、修正和撤销需要编辑权限。",
+                       "Viewing needs no sign-in; importing, geocoding, correcting and undoing need an editor."),
+    "edit_refused": ("无编辑权限，操作被拒绝。", "Not allowed to edit: the action was refused."),
 }
 
 #: Labels of coded data values: (field, value) -> (中文, English).
@@ -146,6 +162,9 @@ VALUE_LABELS: dict[tuple[str, str], tuple[str, str]] = {
     ("location_precision", "zone"): ("片区（估计）", "Zone (estimate)"),
     ("location_precision", "district"): ("行政区（估计）", "District (estimate)"),
     ("basemap", "none"): ("无底图（离线）", "None (offline)"),
+    ("role", "viewer"): ("查看者", "Viewer"),
+    ("role", "editor"): ("编辑者", "Editor"),
+    ("role", "admin"): ("管理员", "Admin"),
 }
 
 # The plan timeline and "what changed" view (gzgeo.planmap, the app's plan panel).

@@ -76,3 +76,16 @@ def writable_home(tmp_path, monkeypatch):
     _load_cached.cache_clear()
     yield tmp_path
     _load_cached.cache_clear()
+
+
+@pytest.fixture()
+def users(tmp_path, monkeypatch):
+    """A user file with an editor (alice), an admin (root) and a viewer (vera), made the active one (GZGEO_USERS)."""
+    from authhelp import make_users
+
+    from gzgeo import app_auth
+
+    store = make_users(tmp_path / "users.json")
+    monkeypatch.setenv("GZGEO_USERS", str(store.path))
+    app_auth._throttle.clear()  # sign-in failures of earlier tests are forgotten: throttling never leaks
+    return store

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from authhelp import make_users, sign_in_browser
 from test_browser import ARTIFACTS, MAP_IFRAME, ROOT, _map_frame, browser, page  # noqa: F401
 
 import gzgeo
@@ -27,14 +28,17 @@ def workspace_file(tmp_path_factory):
 @pytest.fixture(scope="module")
 def server(workspace_file):
     ARTIFACTS.mkdir(exist_ok=True)
+    users = make_users(workspace_file.parent / "users.json")
     with serve_app(ROOT / "app.py", ARTIFACTS / "streamlit-browser-workspace.log",
-                   env={"GZGEO_SYNTHETIC_PLATFORMS": "0", "GZGEO_WORKSPACE": str(workspace_file)}) as base:
+                   env={"GZGEO_SYNTHETIC_PLATFORMS": "0", "GZGEO_WORKSPACE": str(workspace_file),
+                        "GZGEO_USERS": str(users.path)}) as base:
         yield base
 
 
 def _open_panel(web, server):
     web.goto(server)
     _map_frame(web, timeout_ms=90_000)
+    sign_in_browser(web, "alice")  # editing needs a signed-in editor
     web.get_by_text("编辑与导入", exact=True).click()
     web.get_by_text("导入名单").wait_for(timeout=30_000)
 
@@ -85,7 +89,7 @@ def test_import_gbk_gcj02_preview_accept(page, server, workspace_file, tmp_path)
 
     ws = open_workspace(workspace_file)
     log = ws.log()
-    assert len(log) == 4 and set(log["action"]) == {"import"}
+    assert len(log) == 4 and set(log["action"]) == {"import"} and set(log["actor"]) == {"alice"}
     states = {s["props"]["name_zh"]: (s["lon"], s["lat"]) for s in ws.overlay().values()}
     for name, _, lon, lat in TRUTH:
         assert abs(states[name][0] - lon) < 1e-7 and abs(states[name][1] - lat) < 1e-7  # ≈1 cm
@@ -117,5 +121,6 @@ def test_correct_location_by_clicking_the_map(page, server, workspace_file):  # 
     page.get_by_text("已保存（批次").wait_for(timeout=60_000)
     log = open_workspace(workspace_file).log()
     assert log.iloc[0]["action"] == "correct" and log.iloc[0]["source"] == "实地核实"
+    assert log.iloc[0]["actor"] == "alice"
     assert abs(log.iloc[0]["after"]["lon"] - clicked_lon) < 1e-6
     assert page.errors == []

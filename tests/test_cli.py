@@ -19,10 +19,10 @@ from gzgeo.export import select_platforms
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def gz(*args: str) -> subprocess.CompletedProcess:
+def gz(*args: str, input_text: str | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     return subprocess.run([sys.executable, "-m", "gzgeo.cli", *args], capture_output=True, text=True, env=env,
-                          cwd=ROOT, timeout=180)
+                          cwd=ROOT, timeout=180, input=input_text)
 
 
 @pytest.mark.parametrize("args", [[], ["layers"], ["validate"], ["query"], ["query", "near-axis"],

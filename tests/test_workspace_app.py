@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+from authhelp import sign_in
 from streamlit.testing.v1 import AppTest
 
 import gzgeo
@@ -23,8 +24,8 @@ def _lab_on_main_map(at: AppTest) -> tuple[float, float, int]:
     return float(found[0][0]), float(found[0][1]), int(found[0][2])
 
 
-def test_correct_location_shows_at_once_and_undo(workspace_url):
-    at = AppTest.from_file(APP, default_timeout=180)
+def test_correct_location_shows_at_once_and_undo(workspace_url, users):
+    at = sign_in(AppTest.from_file(APP, default_timeout=180), "alice")
     at.session_state["panel"] = "tab_workspace"
     at.run()
     assert not at.exception, [e.message for e in at.exception]
@@ -43,6 +44,7 @@ def test_correct_location_shows_at_once_and_undo(workspace_url):
     assert _lab_on_main_map(at) == (23.0712, 113.3702, 0)
     log = at.dataframe[-1].value
     assert list(log["feature_id"]) == [LAB] and log["source"].iloc[0] == "实地核实 2026-11"
+    assert list(log["actor"]) == ["alice"]  # the signed-in editor, not the server's OS user
 
     at.button(key="ws_undo_btn").click().run()
     assert not at.exception, [e.message for e in at.exception]
@@ -51,8 +53,8 @@ def test_correct_location_shows_at_once_and_undo(workspace_url):
     assert _lab_on_main_map(at)[2] == 1
 
 
-def test_correction_without_source_is_refused(workspace_url):
-    at = AppTest.from_file(APP, default_timeout=180)
+def test_correction_without_source_is_refused(workspace_url, users):
+    at = sign_in(AppTest.from_file(APP, default_timeout=180), "alice")
     at.session_state["panel"] = "tab_workspace"
     at.run()
     at.selectbox(key="ws_pid").set_value(LAB).run()

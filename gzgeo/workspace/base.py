@@ -20,9 +20,11 @@ from typing import Any
 
 import pandas as pd
 
+from ..auth import Identity, PermissionDenied, may_undo
+from ..auth import require_editor as require_signed_in_editor
 from ..layers import LOCATION_PRECISIONS
 
-__all__ = ["Workspace", "Tx", "EditConflict", "PermissionDenied", "current_actor", "merge_state"]
+__all__ = ["Workspace", "Tx", "EditConflict", "PermissionDenied", "current_actor", "actor_name", "merge_state"]
 
 #: Fields of a platform a workspace may set (the bundled columns a planner edits or an import brings).
 EDITABLE_FIELDS: tuple[str, ...] = (
@@ -38,10 +40,6 @@ class EditConflict(RuntimeError):
     """An undo would overwrite a later change to the same feature."""
 
 
-class PermissionDenied(PermissionError):
-    """The actor may not edit this workspace (raised by :meth:`Workspace.require_editor`)."""
-
-
 def current_actor() -> str:
     """Who is editing, for the edit log: the OS user (the CLI's and the library's default).
 
@@ -54,6 +52,17 @@ def current_actor() -> str:
         return getpass.getuser()
     except Exception:  # no user name in the environment (some containers)
         return "unknown"
+
+
+def actor_name(actor: str | Identity) -> str:
+    """The name the edit log records for ``actor`` (a signed-in :class:`~gzgeo.auth.Identity` or a plain name).
+
+    Examples
+    --------
+    >>> actor_name(Identity("alice", "editor", "local")), actor_name("planner")
+    ('alice', 'planner')
+    """
+    return actor.name if isinstance(actor, Identity) else str(actor)
 
 
 def _now() -> str:
@@ -159,16 +168,44 @@ class Workspace(ABC):
         """Release the connection (the workspace stays usable: it reconnects)."""
 
     # -- authorisation hook ------------------------------------------------------------------
-    def require_editor(self, actor: str) -> None:
-        """Raise :class:`PermissionDenied` unless ``actor`` may edit. Everyone may, for now.
+    def require_editor(self, actor: str | Identity) -> None:
+        """Raise :class:`~gzgeo.auth.PermissionDenied` unless ``actor`` may edit this workspace.
 
-        Sign-in and roles (viewer/editor/admin) replace this one method.
+        ``actor`` is the app's signed-in :class:`~gzgeo.auth.Identity` (only
+        ``editor`` and ``admin`` may edit) or, from the command line and the
+        library, a plain name (the operating-system user by default), whose
+        right to edit is the right to write the GeoPackage file or, on
+        PostGIS, the database role's grants (:meth:`check_write_access`).
         """
-        if not actor or not str(actor).strip():
+        if isinstance(actor, Identity):
+            require_signed_in_editor(actor)
+        elif not actor or not str(actor).strip():
             raise PermissionDenied("an edit needs an actor (who makes it)")
+        self.check_write_access()
+
+    def require_undo(self, actor: str | Identity, batch_actor: str) -> None:
+        """Raise :class:`~gzgeo.auth.PermissionDenied` unless ``actor`` may undo ``batch_actor``'s edit.
+
+        A signed-in editor may undo their own edits, an admin anyone's; a
+        plain name (command line) may undo any edit it can write.
+        """
+        if isinstance(actor, Identity) and not may_undo(actor, batch_actor):
+            raise PermissionDenied(f"{actor.name} may undo only their own edits (this one is {batch_actor}'s); "
+                                   "an admin may undo anyone's")
+
+    def check_write_access(self) -> None:  # noqa: B027 - a GeoPackage is writable if its file is
+        """Raise :class:`~gzgeo.auth.PermissionDenied` if the backend refuses writes (PostGIS: the role's grants)."""
+
+    def can_write(self) -> bool:
+        """Whether the backend lets this connection write (the app hides editing when it does not)."""
+        try:
+            self.check_write_access()
+        except PermissionDenied:
+            return False
+        return True
 
     # -- the one write API -------------------------------------------------------------------
-    def write(self, changes: Mapping[str, Mapping] | Iterable[tuple[str, Mapping]], *, actor: str,
+    def write(self, changes: Mapping[str, Mapping] | Iterable[tuple[str, Mapping]], *, actor: str | Identity,
               action: str, source: str = "", note: str = "") -> str:
         """Apply ``changes`` (feature id -> patch, see :func:`merge_state`) in one transaction.
 
@@ -176,8 +213,9 @@ class Workspace(ABC):
         ----------
         changes : mapping or iterable of (id, patch)
             What to change. A patch's ``lon``/``lat`` are WGS-84 degrees.
-        actor : str
-            Who makes the change (recorded in the edit log).
+        actor : str or gzgeo.auth.Identity
+            Who makes the change (its name is recorded in the edit log);
+            checked by :meth:`require_editor`.
         action : str
             ``import``, ``add``, ``correct``, ``delete`` (free text; shown in the log).
         source : str
@@ -191,6 +229,7 @@ class Workspace(ABC):
             The batch id: :meth:`undo` takes it.
         """
         self.require_editor(actor)
+        actor = actor_name(actor)
         items = list(changes.items()) if isinstance(changes, Mapping) else list(changes)
         if not items:
             raise ValueError("nothing to write")
@@ -209,7 +248,7 @@ class Workspace(ABC):
         return batch
 
     def correct_location(self, platform_id: str, lon: float, lat: float, *, precision: str, source: str,
-                         actor: str | None = None, datum: str = "wgs84", note: str = "") -> str:
+                         actor: str | Identity | None = None, datum: str = "wgs84", note: str = "") -> str:
         """Move a platform to where it really is.
 
         Parameters
@@ -243,7 +282,7 @@ class Workspace(ABC):
         return self.write({platform_id: {"props": props, "lon": lon, "lat": lat}}, actor=actor or current_actor(),
                           action="correct", source=source, note=note)
 
-    def undo(self, *, actor: str | None = None, batch: str | None = None) -> str:
+    def undo(self, *, actor: str | Identity | None = None, batch: str | None = None) -> str:
         """Undo a batch (the latest one not yet undone by default) in one transaction.
 
         Raises
@@ -258,8 +297,9 @@ class Workspace(ABC):
         str
             The batch id that was undone.
         """
-        actor = actor or current_actor()
-        self.require_editor(actor)
+        who = actor or current_actor()
+        self.require_editor(who)
+        actor = actor_name(who)
         undo_batch, at = uuid.uuid4().hex[:12], _now()
         with self._write_tx() as tx:
             target = batch or tx.last_batch()
@@ -272,6 +312,7 @@ class Workspace(ABC):
                 raise LookupError(f"batch {target} is already undone")
             if entries[0]["action"] == "undo":
                 raise LookupError(f"batch {target} is an undo; it cannot itself be undone")
+            self.require_undo(who, entries[0]["actor"])
             for entry in reversed(entries):
                 current = tx.get(entry["feature_id"])
                 if current != entry["after"]:
@@ -301,7 +342,7 @@ class Workspace(ABC):
         frame = frame.sort_values("seq", ascending=False).reset_index(drop=True)
         return frame.head(limit) if limit else frame
 
-    def add_platforms(self, records: Iterable[Mapping], *, actor: str | None = None, source: str,
+    def add_platforms(self, records: Iterable[Mapping], *, actor: str | Identity | None = None, source: str,
                       action: str = "import", note: str = "") -> str:
         """Add or update platforms from records with ``id``, editable fields and ``lon``/``lat`` (WGS-84)."""
         changes = []

@@ -19,7 +19,7 @@ from .._io import atomic_write_bytes
 from ..i18n import STRINGS, t, value_label
 from ..layers import data_home, load
 from ..safe import escape_html
-from . import active_workspace, current_actor, open_workspace
+from . import active_workspace, open_workspace
 
 __all__ = ["workspace_panel", "workspace_version", "WS_STRINGS", "MAX_UPLOAD_BYTES", "MAX_ROWS"]
 
@@ -67,6 +67,7 @@ WS_STRINGS: dict[str, tuple[str, str]] = {
     "ws_failed": ("操作失败", "Failed"),
     "ws_candidate": ("候选位置", "Candidates"),
     "ws_row": ("第几行", "row"),
+    "ws_read_only_db": ("数据库角色没有写入权限：工作区只读。", "The database role has no write grant: read-only."),
 }
 STRINGS.update({k: v for k, v in WS_STRINGS.items() if k not in STRINGS})
 
@@ -82,9 +83,12 @@ def workspace_version() -> str:
         ws.close()
 
 
-def _actor(st) -> str:
-    # Sign-in (issue 14) will put the signed-in user here; until then the server's OS user.
-    return st.session_state.get("user") or current_actor()
+def _actor(st):
+    # Re-checked at the moment of the edit (expiry, role in the user file), not only when the button was drawn;
+    # the workspace's require_editor refuses anyone but a signed-in editor.
+    from ..app_auth import current_identity
+
+    return current_identity()
 
 
 def _save_upload(st, upload) -> Path:
@@ -302,10 +306,10 @@ def _correct_section(st, st_folium, lang: str, basemap: str, platforms: gpd.GeoD
         st.rerun()
 
 
-def _log_section(st, lang: str) -> None:
+def _log_section(st, lang: str, can_edit: bool) -> None:
     st.subheader(t("ws_log", lang))
     ws = active_workspace()
-    if st.button(t("ws_undo", lang), key="ws_undo_btn", disabled=ws is None):
+    if can_edit and st.button(t("ws_undo", lang), key="ws_undo_btn", disabled=ws is None):
         try:
             batch = ws.undo(actor=_actor(st))
         except Exception as error:
@@ -332,8 +336,19 @@ def workspace_panel(lang: str, basemap: str, platforms: gpd.GeoDataFrame) -> Non
     message = st.session_state.pop("ws_message", None)
     if message:
         st.success(message)
-    _import_section(st, st_folium, lang, basemap)
-    st.divider()
-    _correct_section(st, st_folium, lang, basemap, platforms)
-    st.divider()
-    _log_section(st, lang)
+    # Importing, geocoding, correcting and undoing are drawn only for a signed-in editor whose workspace
+    # accepts writes (on PostGIS: the database role's grants); the workspace refuses everyone else anyway.
+    can_edit = _actor(st).can_edit
+    if can_edit:
+        ws = active_workspace()
+        if ws is not None and not ws.can_write():
+            st.warning(t("ws_read_only_db", lang))
+            can_edit = False
+    else:
+        st.info(t("read_only_note", lang))
+    if can_edit:
+        _import_section(st, st_folium, lang, basemap)
+        st.divider()
+        _correct_section(st, st_folium, lang, basemap, platforms)
+        st.divider()
+    _log_section(st, lang, can_edit)

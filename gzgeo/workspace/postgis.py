@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from ..auth import PermissionDenied
 from .base import LOG_COLUMNS, Tx, Workspace
 
 __all__ = ["PostGISWorkspace"]
@@ -111,6 +112,13 @@ class PostGISWorkspace(Workspace):
     def __init__(self, url: str, connect_timeout_s: int = 10) -> None:
         self.url = url
         self.connect_timeout_s = connect_timeout_s
+        with self._connect() as con, con.cursor() as cur:
+            # Created already (by the owner): a read-only role must be able to open it without CREATE rights.
+            cur.execute("SELECT to_regclass('gzgeo.edit_log') IS NOT NULL AND "
+                        "to_regclass('gzgeo.platform_edits') IS NOT NULL AND "
+                        "to_regclass('gzgeo.geocode_cache') IS NOT NULL")
+            if cur.fetchone()[0]:
+                return
         with self._connect() as con, con.transaction(), con.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))  # two first users create the schema once
             cur.execute("SELECT 1 FROM pg_extension WHERE extname = 'postgis'")
@@ -123,9 +131,27 @@ class PostGISWorkspace(Workspace):
 
     @contextmanager
     def _write_tx(self) -> Iterator[Tx]:
-        with self._connect() as con, con.transaction(), con.cursor() as cur:
-            cur.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
-            yield _PgTx(cur)
+        psycopg = _psycopg()
+        try:
+            with self._connect() as con, con.transaction(), con.cursor() as cur:
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
+                yield _PgTx(cur)
+        except psycopg.errors.InsufficientPrivilege as error:
+            # The database has the last word: whatever the app decided, a role without grants cannot edit.
+            raise PermissionDenied(f"the database refused the edit: {error.diag.message_primary}") from error
+
+    def check_write_access(self) -> None:
+        """Raise :class:`~gzgeo.auth.PermissionDenied` unless the connection's role may write the workspace tables."""
+        with self._connect() as con, con.cursor() as cur:
+            # has_table_privilege('t', 'A, B') is true if ANY is held: every one is asked for on its own.
+            cur.execute("SELECT current_user, " + " AND ".join(
+                f"has_table_privilege('gzgeo.{table}', '{privilege}')"
+                for table, privileges in (("platform_edits", ("INSERT", "UPDATE", "DELETE")),
+                                          ("edit_log", ("INSERT", "UPDATE")))
+                for privilege in privileges))
+            role, allowed = cur.fetchone()
+        if not allowed:
+            raise PermissionDenied(f"database role {role!r} has no write grant on the gzgeo workspace tables")
 
     def _overlay_rows(self) -> list[tuple[str, dict]]:
         with self._connect() as con, con.cursor() as cur:
