@@ -37,6 +37,8 @@ from gzgeo.i18n import LANGUAGES, t, value_label
 from gzgeo.layers import LEVELS, STATUSES
 from gzgeo.maps import highlight_layer, layout_map
 from gzgeo.offline import write_static_assets
+from gzgeo.planmap import CURRENT, add_plan_overlays, plan_stage_label
+from gzgeo.plans import PLAN_STAGES
 from gzgeo.viewstate import OVERLAYS, ViewState, from_query, to_query, unknown_values
 from gzgeo.workspace.panel import workspace_panel, workspace_version
 
@@ -214,6 +216,8 @@ def _sidebar(platforms: gpd.GeoDataFrame, lang: str) -> None:
     sb.header(t("map", lang))
     sb.multiselect(t("layers", lang), list(OVERLAYS), key="layers", format_func=lambda v: t(f"layer_{v}", lang),
                    placeholder=t("choose", lang))
+    sb.select_slider(t("plan_stage", lang), [CURRENT, *(s.key for s in PLAN_STAGES)], key="plan_stage",
+                     format_func=lambda k: plan_stage_label(k, lang), help=t("plan_stage_help", lang))
     sb.selectbox(t("basemap", lang), list(BASEMAPS), key="basemap", format_func=lambda b: BASEMAPS[b].label(lang))
     base = get_basemap(st.session_state["basemap"])
     if base.needs_key:
@@ -243,19 +247,25 @@ def _write_query(view: ViewState) -> None:
 def _build_map(view: ViewState, hulls, band, key: str) -> object:
     """The folium map, rebuilt only when what it shows changes (kept per session)."""
     memo = st.session_state.get("_map_memo")
+    stage, changes = st.session_state.get("plan_stage", CURRENT), _plan_changes_shown()
     signature = (view.lang, view.basemap, view.layers, view.filter, view.synthetic, key, workspace_version(),
-                 st.session_state.get("tianditu_key", ""), st.session_state["map_origin"])
+                 st.session_state.get("tianditu_key", ""), st.session_state["map_origin"], stage, changes)
     if memo is not None and memo[0] == signature:
         # st_folium renames the map's elements as it renders: hand it a copy, keep the original pristine.
         return copy.deepcopy(memo[1])
     origin_center, origin_zoom = st.session_state["map_origin"]
     # Hulls exist only when asked for (layer on, or the clusters panel with "show hulls"): then show them.
     layers = tuple(view.layers) + (("hulls",) if hulls is not None and "hulls" not in view.layers else ())
+    platforms = _filtered(view.synthetic, view.filter)
+    # A plan stage replaces the current-data platform layers: the map shows only what that plan named.
+    shown = platforms if stage == CURRENT else platforms.iloc[:0]
     fmap = layout_map(
-        layers=layers, platforms=_filtered(view.synthetic, view.filter), offline="static", lang=view.lang,
+        layers=layers, platforms=shown, offline="static", lang=view.lang,
         basemap=view.basemap, tianditu_key=st.session_state.get("tianditu_key") or None,
         center=origin_center, zoom=origin_zoom, hulls=hulls, rings=band, draw=True,
     )
+    add_plan_overlays(fmap, stage, changes, platforms=platforms, lang=view.lang,
+                      basemap=view.basemap, tianditu_key=st.session_state.get("tianditu_key") or None)
     st.session_state["_map_memo"] = (signature, fmap)
     return copy.deepcopy(fmap)
 
@@ -469,6 +479,63 @@ def _stats_tab(view: ViewState, platforms: gpd.GeoDataFrame) -> None:
             st.dataframe(progress, hide_index=True)
 
 
+def _plan_changes_shown() -> tuple[str, str] | None:
+    """The two plans whose changes are ringed on the map: only while the plan panel asks for it."""
+    a, b = st.session_state.get("plan_a"), st.session_state.get("plan_b")
+    if st.session_state.get("panel") != "tab_plans" or not st.session_state.get("plan_show") or not a or a == b:
+        return None
+    return (a, b)
+
+
+def _plans_tab(view: ViewState, platforms: gpd.GeoDataFrame) -> None:
+    from gzgeo.plans import plan_documents
+
+    lang = view.lang
+    stage = st.session_state.get("plan_stage", CURRENT)
+    if stage != CURRENT:
+        snapshot = gzgeo.plan_snapshot(stage)
+        shown = platforms[platforms["id"].isin(snapshot.index)]
+        st.metric(f"{t('plan_named_count', lang)} · {plan_stage_label(stage, lang)}",
+                  f"{len(shown)} / {len(snapshot)}")
+        table = snapshot.join(shown.set_index("id")[["name_zh", "name_en", "status"]], how="inner")
+        table["status_class"] = table["status_class"].map(lambda v: value_label("plan_status", v, lang))
+        table["status"] = table["status"].map(lambda v: value_label("status", v, lang))
+        st.dataframe(table.reset_index()[["name_zh", "name_en", "status_phrase", "status_class", "clause", "quote",
+                                          "status"]].rename(columns={"status_phrase": t("plan_phrase", lang),
+                                                                     "clause": t("plan_clause", lang),
+                                                                     "status": t("plan_checked_status", lang)}),
+                     hide_index=True)
+        st.caption(t("plan_wording_note", lang))
+    docs = plan_documents()
+    titles = dict(zip(docs["document"], docs["title_en" if lang == "en" else "title_zh"], strict=True))
+    dates = dict(zip(docs["document"], docs["date"].astype(str), strict=True))
+    options = list(docs["document"])
+    left, right = st.columns(2)
+    left.selectbox(t("plan_from", lang), options, key="plan_a", format_func=lambda d: f"{dates[d][:7]} {titles[d]}")
+    right.selectbox(t("plan_to", lang), options, key="plan_b", format_func=lambda d: f"{dates[d][:7]} {titles[d]}")
+    st.toggle(t("plan_highlight", lang), key="plan_show")
+    a, b = st.session_state["plan_a"], st.session_state["plan_b"]
+    if a == b:
+        st.info(t("plan_same", lang))
+        return
+    changes = gzgeo.plan_changes(a, b)
+    counts = changes["change"].value_counts()
+    st.caption(t("plan_change_counts", lang).format(**{k: int(counts.get(k, 0)) for k in
+                                                      ("added", "status_changed", "no_longer_named")}))
+    if (docs.set_index("document").loc[b, "doc_type"] == "press report"
+            and counts.get("no_longer_named", 0)):
+        st.warning(t("plan_press_caveat", lang))
+    names_en = gzgeo.load("platforms").set_index("id")["name_en"]
+    shown = changes.assign(
+        name_en=changes["platform_id"].map(names_en),
+        change=changes["change"].map(lambda v: value_label("plan_change", v, lang)),
+        status_a=changes["status_a"].map(lambda v: value_label("plan_status", v, lang) if v else ""),
+        status_b=changes["status_b"].map(lambda v: value_label("plan_status", v, lang) if v else ""),
+    )
+    st.dataframe(shown[["name_zh", "name_en", "change", "phrase_a", "status_a", "phrase_b", "status_b", "quote_b",
+                        "caveat"]], hide_index=True)
+
+
 def _export_tab(view: ViewState, platforms: gpd.GeoDataFrame) -> None:
     from gzgeo.export import EXPORT_FORMATS, export_bytes
     from gzgeo.snapshot import snapshot_png
@@ -516,7 +583,8 @@ def main() -> None:
     _serve_assets()
     _init_session()
     for key, default in (("corridor_m", 2000), ("cl_method", "DBSCAN"), ("cl_eps", 1500), ("cl_min", 3),
-                         ("cl_show", True)):
+                         ("cl_show", True), ("plan_stage", CURRENT), ("plan_a", "000"), ("plan_b", "002"),
+                         ("plan_show", True)):
         st.session_state.setdefault(key, default)
     st.sidebar.radio(t("language", st.session_state["lang"]), list(LANGUAGES), key="lang", horizontal=True,
                      format_func={"zh": "中文", "en": "English"}.get)
@@ -537,7 +605,7 @@ def main() -> None:
     precise = int(platforms["location_precision"].isin(PRECISE).sum()) if "location_precision" in platforms else 0
     st.caption(t("precisely_located", lang).format(n=precise, total=len(platforms)))
 
-    panels = ("tab_table", "tab_proximity", "tab_clusters", "tab_stats", "tab_export", "tab_workspace")
+    panels = ("tab_table", "tab_proximity", "tab_clusters", "tab_stats", "tab_plans", "tab_export", "tab_workspace")
     st.session_state.setdefault("panel", panels[0])
     # Only clustering shown on the map or in its panel is computed: it is the costliest step of a filter change.
     wants_clusters = "hulls" in view.layers or st.session_state["panel"] == "tab_clusters"
@@ -570,6 +638,8 @@ def main() -> None:
         _clusters_tab(view, summary, labelled)
     elif panel == "tab_stats":
         _stats_tab(view, platforms)
+    elif panel == "tab_plans":
+        _plans_tab(view, platforms)
     elif panel == "tab_workspace":
         workspace_panel(lang, view.basemap, platforms_all)
     else:

@@ -47,6 +47,8 @@ _LAZY: dict[str, str] = {
     "precision_counts": "geocoding",
     "import_platforms": "io",
     "open_workspace": "workspace",
+    **dict.fromkeys(["PLAN_STAGES", "plan_changes", "plan_documents", "plan_history", "plan_snapshot"], "plans"),
+    "plan_small_multiples": "plancarto",
     **dict.fromkeys(["save_snapshot", "snapshot_png"], "snapshot"),
 }
 
@@ -95,6 +97,8 @@ if TYPE_CHECKING:  # static analysers and IDEs see ordinary imports
     from .maps import layout_map
     from .offline import localize
     from .orientation import district_counts
+    from .plancarto import plan_small_multiples
+    from .plans import PLAN_STAGES, plan_changes, plan_documents, plan_history, plan_snapshot
     from .snapshot import save_snapshot, snapshot_png
     from .workspace import open_workspace
 
@@ -117,6 +121,8 @@ __all__ = [
     "nearest_platforms",
     "points_in_polygons", "query_region", "rings", "ripley", "standard_deviational_ellipse", "synthetic_points",
     "target_progress",
+    # plan evolution
+    "PLAN_STAGES", "plan_documents", "plan_history", "plan_snapshot", "plan_changes", "plan_small_multiples",
     # maps and exports
     "layout_map", "district_counts", "localize", "PRESETS", "static_map", "save_static_map", "build_deck", "save_deck",
     "snapshot_png", "save_snapshot", "export_bytes", "write_csv", "write_geojson", "write_geopackage", "write_html",

@@ -13,7 +13,8 @@ Presets (see :data:`PRESETS`):
 - ``huangpu_123``: Huangpu's "123" layout (axis, two cores, three nodes);
 - ``zone``: one zone (``zone=`` id or name) with the platforms in it;
 - ``density``: kernel density of platforms (clusters) over the city;
-- ``axis``: the 创新大道 corridor with the platforms near it.
+- ``axis``: the 创新大道 corridor with the platforms near it;
+- ``plan_stages``: small multiples, one panel per plan stage (:mod:`gzgeo.plancarto`).
 
 Platforms known only to their zone or district (``location_is_estimate``)
 are drawn as hollow markers. Any selection of ``gzgeo.load("platforms")`` can
@@ -78,6 +79,7 @@ PRESETS: dict[str, str] = {
     "zone": "{name_zh} · {name_en}",
     "density": "创新平台集聚与密度 · Platform clusters and density",
     "axis": "创新大道科技创新轴 · The 创新大道 innovation axis corridor",
+    "plan_stages": "规划演变：各版规划点名的平台 · How the layout moved, plan by plan",
 }
 #: CJK fonts tried in order (Debian ``fonts-noto-cjk``, ``fonts-wqy-microhei``, Windows, macOS).
 CJK_FONT_CANDIDATES: tuple[str, ...] = (
@@ -626,7 +628,7 @@ def static_map(
 
     Parameters
     ----------
-    preset : {"overview", "huangpu_123", "zone", "density", "axis"}
+    preset : {"overview", "huangpu_123", "zone", "density", "axis", "plan_stages"}
         Which map (see :data:`PRESETS`).
     platforms : GeoDataFrame, optional
         Platforms to draw: any selection of ``gzgeo.load("platforms")``
@@ -687,6 +689,11 @@ def static_map(
     """
     if preset not in PRESETS:
         raise ValueError(f"unknown preset {preset!r}; valid: {', '.join(PRESETS)}")
+    if preset == "plan_stages":  # a figure of five panels: its own layout, same furniture
+        from .plancarto import plan_small_multiples
+
+        return plan_small_multiples(platforms, title=title, subtitle=subtitle, review_number=review_number,
+                                    slide_size=slide_size)
     selection = load("platforms") if platforms is None else platforms
     selection_m = _metric(selection)
     notes: list[str] = []
@@ -817,11 +824,7 @@ def static_map(
         fig.gzgeo_callouts = list(numbered["id"]) if "id" in numbered else []
         ax.gzgeo_notes = notes
         if slide:
-            for text in fig.findobj(matplotlib.text.Text):
-                # the image is placed at the size it was drawn: points here are points on the slide
-                if text.get_text() and text.get_fontsize() < SLIDE_MIN_FONT_PT:
-                    text.set_fontsize(SLIDE_MIN_FONT_PT)
-            _pin_fonts(fig)
+            _slide_fonts(fig)
             return fig
 
         fig.text(0.015, 0.955, title or default_title, fontsize=24, fontweight="bold", va="center", ha="left")
@@ -839,6 +842,17 @@ def static_map(
                  color="#333333", wrap=False, linespacing=1.35)
         _pin_fonts(fig)
     return fig
+
+
+def _slide_fonts(fig: Figure) -> None:
+    """Raise every text to :data:`SLIDE_MIN_FONT_PT` and pin the fonts (call inside :func:`cjk_rc`).
+
+    A slide map is placed at the size it was drawn: points in the figure are points on the slide.
+    """
+    for text in fig.findobj(matplotlib.text.Text):
+        if text.get_text() and text.get_fontsize() < SLIDE_MIN_FONT_PT:
+            text.set_fontsize(SLIDE_MIN_FONT_PT)
+    _pin_fonts(fig)
 
 
 def _pin_fonts(fig: Figure) -> None:

@@ -344,7 +344,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_filters(p)
     maps = p.add_argument_group("maps (png/svg/pdf) and deck (pptx)")
     maps.add_argument("--preset", default="overview",
-                      choices=("overview", "huangpu_123", "zone", "density", "axis"), help="map preset")
+                      choices=("overview", "huangpu_123", "zone", "density", "axis", "plan_stages"),
+                      help="map preset (plan_stages: one panel per plan, 2018 → 2025)")
     maps.add_argument("--map-zone", metavar="ID_OR_NAME", help="zone drawn by --preset zone")
     maps.add_argument("--title", help="map or deck title")
     maps.add_argument("--review-number", metavar="TEXT", help="审图号 (map-review number) printed on maps")
@@ -353,7 +354,7 @@ def build_parser() -> argparse.ArgumentParser:
     maps.add_argument("--slides", metavar="LIST",
                       help="pptx: slides in order, e.g. overview,huangpu_123,zone:南沙科学城,sources "
                            "(title, overview, huangpu_123, density, axis, zones, zone:ID_OR_NAME, statistics, "
-                           "targets, sources; default all)")
+                           "targets, plan_stages, plan_changes, sources; default all)")
     maps.add_argument("--template", metavar="FILE.potx", help="pptx: use this template's slide master")
     data = p.add_argument_group("data (csv/geojson)")
     data.add_argument("--gcj02", action="store_true", help="csv: add lon_gcj02/lat_gcj02 columns")

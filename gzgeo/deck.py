@@ -6,7 +6,8 @@ each map drawn for the slide's content area so that it is placed at the size
 it was drawn and every text in it is at least 12 pt on the slide; for each
 一区三城 zone a map with numbered callouts, a key table (name, category,
 location precision) and a slide of its targets and mapped counts; statistics;
-targets; sources. Every slide has one title and speaker notes with the
+targets; the plan timeline (``plan_stages`` small multiples and ``plan_changes``,
+"how the layout moved", :mod:`gzgeo.plandeck`); sources. Every slide has one title and speaker notes with the
 sources and location-precision caveats; every map slide has the 审图号 field.
 
 Text is laid out with the font's own metrics (Noto Sans CJK SC through PIL)
@@ -57,7 +58,8 @@ __all__ = ["DECK_PRESETS", "DECK_SLIDES", "EAST_ASIAN_FONT", "build_deck", "save
 #: Map presets that can be slides of their own (zone maps come with ``zones`` / ``zone:NAME``).
 DECK_PRESETS: tuple[str, ...] = ("overview", "huangpu_123", "density", "axis")
 #: Slides of the default deck, in order (``zones`` = every top-level zone; see :func:`parse_slides`).
-DECK_SLIDES: tuple[str, ...] = ("title", *DECK_PRESETS, "zones", "statistics", "targets", "sources")
+DECK_SLIDES: tuple[str, ...] = ("title", *DECK_PRESETS, "zones", "statistics", "targets", "plan_stages", "plan_changes",
+                                "sources")
 #: East Asian typeface written into every run (``a:ea``); Latin text uses the same font.
 EAST_ASIAN_FONT = "Noto Sans CJK SC"
 _SLIDE_W, _SLIDE_H = Inches(13.333), Inches(7.5)
@@ -79,6 +81,8 @@ _CAPTIONS = {
     "density": "平台高斯核密度（EPSG:4547 计算），显示平台集聚区；仅计已定位到功能区或更精细的平台。",
     "axis": "创新大道两侧走廊内的平台，按距轴线距离选取。",
 }
+_PLAN_CAPTION = ("2018 → 2021.04 → 2021.12 → 2022 → 2025：每版规划点名的平台，颜色与填充为规划原文的状态表述"
+                 "（筹建、建设、运行/获批、提升）；2025 为两份“十四五”规划的合并。")
 _PRECISION_LABELS = {"site": "场址 site", "campus_or_park": "园区/校区 campus",
                      "zone": "功能区·估计 zone, est.", "district": "行政区·估计 district, est."}
 
@@ -546,7 +550,7 @@ def parse_slides(spec: str | Iterable[str]) -> list[str]:
 
     Names: ``title``, the map presets of :data:`DECK_PRESETS`, ``zones``
     (every top-level zone), ``zone:ID_OR_NAME`` (one zone, by id, ``name_zh``
-    or ``name_en``), ``statistics``, ``targets``, ``sources``.
+    or ``name_en``), ``statistics``, ``targets``, ``plan_stages``, ``plan_changes``, ``sources``.
 
     Returns
     -------
@@ -683,6 +687,13 @@ def build_deck(
                 _huangpu_key(prs, layout, selection, numbered, caveat, sources)
         elif name.startswith("zone:"):
             _zone_slides(prs, layout, zones.loc[name[5:]], selection, review, dpi, sources)
+        elif name == "plan_stages":
+            _map_slide(prs, layout, PRESETS[name], review, "\n".join([_PLAN_CAPTION, caveat, sources]), dpi,
+                       preset=name, platforms=selection)
+        elif name == "plan_changes":
+            from .plandeck import plan_changes_slides  # imports this module: loaded on demand
+
+            plan_changes_slides(prs, layout, "\n".join([caveat, sources]))
         else:
             stats = stats or deck_statistics(selection)
             if name == "statistics":

@@ -167,6 +167,51 @@ VALUE_LABELS: dict[tuple[str, str], tuple[str, str]] = {
     ("role", "admin"): ("管理员", "Admin"),
 }
 
+# The plan timeline and "what changed" view (gzgeo.planmap, the app's plan panel).
+STRINGS.update({
+    "plan_stage": ("规划时间轴", "Plan timeline"),
+    "plan_stage_help": ("选择一份规划：地图只显示该规划点名的平台，按规划表述的状态着色。",
+                        "Choose a plan: the map shows only the platforms it names, coloured by the plan's wording."),
+    "plan_current": ("当前数据", "Current data"),
+    "plan_layer": ("规划", "Plan"),
+    "plan_legend": ("规划表述", "Plan wording"),
+    "plan_frameworks": ("平台体系更名", "Framework renames"),
+    "plan_scope_city": ("广州市", "Guangzhou"),
+    "plan_scope_huangpu": ("黄埔区", "Huangpu"),
+    "plan_history": ("历次规划表述", "Plan history"),
+    "plan_never_named": ("历次规划均未点名", "Not named in any plan"),
+    "plan_year": ("年份·文件", "Year · document"),
+    "plan_clause": ("条款", "Clause"),
+    "plan_phrase": ("表述", "Wording"),
+    "plan_looking_back": ("回顾", "looking back"),
+    "plan_checked_status": ("核实的当前状态", "Checked current status"),
+    "plan_changes_layer": ("规划变化", "Plan changes"),
+    "tab_plans": ("规划演变", "Plan evolution"),
+    "plan_from": ("较早的规划", "Earlier plan"),
+    "plan_to": ("较晚的规划", "Later plan"),
+    "plan_highlight": ("在地图上标出变化", "Highlight the changes on the map"),
+    "plan_same": ("请选择两份不同的规划。", "Choose two different plans."),
+    "plan_named_count": ("点名平台", "Platforms named"),
+    "plan_change_counts": ("新增 {added} · 状态变化 {status_changed} · 不再点名 {no_longer_named}",
+                           "added {added} · status changed {status_changed} · no longer named {no_longer_named}"),
+    "plan_press_caveat": ("较晚的文件是新闻报道：未提及不等于撤销。",
+                          "The later document is a press report: not mentioning a platform is weak evidence "
+                          "that it was dropped."),
+    "plan_wording_note": ("“表述”为规划原文，与项目核实的当前状态分列。",
+                          "Wording is the plan's own; the project's checked current status is a separate column."),
+})
+VALUE_LABELS.update({
+    ("plan_status", "named"): ("仅点名", "Named"),
+    ("plan_status", "planned"): ("筹建/创建", "Planned"),
+    ("plan_status", "building"): ("建设中", "Building"),
+    ("plan_status", "operating"): ("已运行/获批", "Operating"),
+    ("plan_status", "upgrading"): ("提升/列入国家规划", "Upgrading"),
+    ("plan_status", "target"): ("目标", "Target"),
+    ("plan_change", "added"): ("新增", "Added"),
+    ("plan_change", "status_changed"): ("状态变化", "Status changed"),
+    ("plan_change", "no_longer_named"): ("不再点名", "No longer named"),
+})
+
 
 def normalise_language(lang: str | None) -> str:
     """Return ``"zh"`` or ``"en"``; anything else falls back to the default.

@@ -155,6 +155,12 @@ LAYERS: dict[str, LayerSpec] = {
              "target_value", "target_year", "scope", "countable_category"),
             "Quantitative targets set by the documents",
         ),
+        LayerSpec(
+            "plan_mentions", "data/plan_mentions.csv", None,
+            ("platform_id", "entity_zh", "policy_id", "source_file", "issue_year", "clause", "status_phrase",
+             "status_class", "quote", "looking_back", "notes"),
+            "Every status each plan gives each named entity (phrase as printed, class, quote, clause)",
+        ),
     ]
 }
 

@@ -17,6 +17,7 @@ import shapely
 from .crs import GUANGZHOU_METRIC_CRS
 from .geocoding import DATUMS, PRECISE, PRECISION_DECIMALS, decimals
 from .layers import LAYERS, LEVELS, LOCATION_PRECISIONS, STATUSES, load
+from .plans import check_plan_mentions
 from .safe import has_markup, is_color, is_id
 
 __all__ = ["Problem", "ValidationReport", "validate", "GUANGZHOU_BOUNDS"]
@@ -430,4 +431,6 @@ def validate() -> ValidationReport:
     _check_platforms(report, frames["platforms"], frames, districts, anchors, polygons)
     _check_places(report, frames["places"], districts)
     _check_targets(report, frames)
+    for feature, check, message in check_plan_mentions(frames, set(frames["platforms"]["id"])):
+        report.add("plan_mentions", check, feature, message)
     return report

@@ -146,7 +146,8 @@ def test_synthetic_switch_loads_test_platforms():
     assert at.warning  # the banner says the data are synthetic
 
 
-@pytest.mark.parametrize("panel", ["tab_table", "tab_proximity", "tab_clusters", "tab_stats", "tab_export"])
+@pytest.mark.parametrize("panel", ["tab_table", "tab_proximity", "tab_clusters", "tab_stats", "tab_plans",
+                                   "tab_export"])
 def test_every_panel_runs(panel, platforms):
     at = AppTest.from_file(APP, default_timeout=120)
     at.session_state["panel"] = panel
@@ -199,3 +200,79 @@ def test_header_counts_precisely_located_platforms(default_app, platforms):
     assert precise > 0
     captions = [c.value for c in default_app.caption]
     assert f"{precise}/{len(platforms)} 个所示平台位置精确到地点或园区" in captions
+
+
+def _plan_ids(at: AppTest, kind: str = "gzgeo-plan") -> list[str]:
+    """Platform ids of the plan markers (``kind`` gzgeo-plan) or change rings (gzgeo-change) in the map script."""
+    import re
+
+    return re.findall(rf'"className": "{kind} {kind}-[a-z_]+ gzgeo-plan-id-([a-z0-9-]+)"', _map_args(at)["script"])
+
+
+def test_plan_timeline_shows_what_each_plan_names(platforms):
+    import gzgeo
+    from gzgeo.plans import PLAN_STAGES
+
+    at = _run()
+    timeline = at.sidebar.select_slider[0]
+    assert timeline.label == "规划时间轴" and timeline.value == "current"
+    assert _plan_ids(at) == [] and "gzgeo-plan-legend" not in _map_args(at)["script"]
+    seen = {}
+    for stage in PLAN_STAGES:
+        at.sidebar.select_slider[0].set_value(stage.key).run()
+        assert not at.exception
+        ids = _plan_ids(at)
+        assert sorted(ids) == sorted(set(gzgeo.plan_snapshot(stage).index) & set(platforms["id"]))
+        script = _map_args(at)["script"]
+        assert "gzgeo-plan-legend" in script
+        assert "new gzgeoPlatforms.Layer(" not in script  # the current-data platforms give way to the plan's
+        assert json.dumps("“1+1+4+4+N” (2021-04) → “2+2+N” (2022-02)")[1:-1] in script
+        seen[stage.key] = frozenset(ids)
+    assert len(set(seen.values())) == len(PLAN_STAGES)  # a different set of markers for every plan
+    # Back to the current data: the plan layer goes, the current platforms are drawn again.
+    at.sidebar.select_slider[0].set_value("current").run()
+    assert _plan_ids(at) == []
+    points = platforms[platforms["location_precision"] != "district"]  # district-only ones are badges
+    assert _map_args(at)["script"].count("new gzgeoPlatforms.Layer(") == points["category"].nunique()
+
+
+def test_plan_timeline_respects_filters_and_language(platforms):
+    import gzgeo
+
+    at = _run({"lang": "en"})
+    category = platforms["category"].value_counts().index[0]
+    _multiselect(at, "Category").set_value([category]).run()
+    at.sidebar.select_slider[0].set_value("2021-12").run()
+    expected = set(gzgeo.plan_snapshot("2021-12").index) & set(platforms.loc[platforms["category"] == category, "id"])
+    assert set(_plan_ids(at)) == expected and expected
+    script = _map_args(at)["script"]
+    assert "Plan wording" in script and "Framework renames" in script
+    assert at.sidebar.select_slider[0].label == "Plan timeline"
+
+
+def test_plan_panel_lists_changes_and_rings_them_on_the_map():
+    import gzgeo
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["panel"] = "tab_plans"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.selectbox(key="plan_a").value == "000" and at.selectbox(key="plan_b").value == "002"
+    changes = gzgeo.plan_changes("000", "002")
+    table = at.dataframe[-1].value
+    assert len(table) == len(changes)
+    assert {"人类细胞谱系大科学研究设施", "冷泉生态系统研究装置", "动态宽域高超声速风洞"} <= set(table["name_zh"])
+    assert set(table["change"]) == {"状态变化", "不再点名"}
+    assert any("新闻报道" in w.value for w in at.warning)  # 002 is a press report: weak evidence of a drop
+    assert sorted(_plan_ids(at, "gzgeo-change")) == sorted(changes["platform_id"])
+    at.toggle(key="plan_show").set_value(False).run()
+    assert _plan_ids(at, "gzgeo-change") == []
+    at.selectbox(key="plan_b").set_value("000").run()
+    assert any("不同" in i.value for i in at.info)
+    # With a stage chosen, the panel also lists what that plan names, wording apart from the checked status.
+    at.selectbox(key="plan_b").set_value("003").run()
+    at.sidebar.select_slider[0].set_value("2022").run()
+    named = at.dataframe[0].value
+    assert set(named["name_zh"]) == set(gzgeo.load("platforms").set_index("id").loc[
+        gzgeo.plan_snapshot("2022").index, "name_zh"])
+    assert {"表述", "核实的当前状态"} <= set(named.columns)

@@ -257,3 +257,56 @@ def test_drawn_circle_lists_platforms_inside(page, server, platforms):
     metric = page.locator('[data-testid="stMetric"]').filter(has_text="范围内平台")
     metric.wait_for(timeout=30_000)
     assert metric.inner_text().split()[-1] == str(int(expected.region["n_platforms"].iloc[0]))
+
+
+def test_plan_timeline_shows_a_different_set_of_markers_for_each_plan(page, server, platforms):
+    import gzgeo
+    from gzgeo.planmap import PLAN_MARKERS_JS
+    from gzgeo.plans import PLAN_STAGES
+
+    def evaluate(script: str, timeout_s: float = 30.0):
+        deadline = time.time() + timeout_s
+        while True:
+            try:
+                return _map_frame(page).evaluate(script)
+            except (sync_api.Error, AttributeError):  # the iframe was replaced (or had no frame yet) while we asked
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.4)
+
+    def plan_ids(expected: list[str], timeout_s: float = 40.0) -> list[str] | None:
+        deadline = time.time() + timeout_s
+        ids = None
+        while time.time() < deadline:
+            ids = evaluate(PLAN_MARKERS_JS)
+            if ids == expected:
+                break
+            time.sleep(0.4)
+        return ids
+
+    page.goto(server)
+    points = int((platforms["location_precision"] != "district").sum())  # district-only ones are badges
+    assert _wait_for_count(page, lambda n: n == points) == points
+    assert plan_ids([], timeout_s=5) == []  # current data: no plan layer
+    thumb = page.get_by_role("slider", name="规划时间轴")
+    seen = []
+    for stage in PLAN_STAGES:
+        expected = sorted(set(gzgeo.plan_snapshot(stage).index) & set(platforms["id"]))
+        thumb.focus()
+        thumb.press("ArrowRight")  # one step along the timeline
+        ids = plan_ids(expected)
+        assert ids == expected, stage.key
+        seen.append(tuple(ids))
+        # The current-data cluster layers are off while a plan is shown; the plan legend is on.
+        assert evaluate(COUNT_MARKERS_JS) <= 0  # -1: no cluster layer at all
+        legend = evaluate("() => { const e = document.querySelector('.gzgeo-plan-legend'); return e && e.innerText; }")
+        assert stage.label_zh in legend and "“2+2+N”" in legend
+    assert len(set(seen)) == len(PLAN_STAGES)
+    # A popup lists the platform's history with clauses (2025 stage: 广州实验室, 挂牌运行 in 002 ¶7).
+    evaluate("""() => window.map.eachLayer(l => {
+        const c = (l.options && l.options.className) || "";
+        if (c.startsWith("gzgeo-plan ") && c.endsWith("gzgeo-plan-id-guangzhou-laboratory")) l.openPopup();
+    }) && null""")
+    popup = evaluate("() => { const e = document.querySelector('.leaflet-popup-content'); return e && e.innerText; }")
+    assert popup.startswith("广州实验室") and "挂牌运行" in popup and "¶7" in popup and "二(二)5" in popup
+    assert page.errors == []

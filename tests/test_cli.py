@@ -134,3 +134,10 @@ def test_invalid_option_values_are_usage_errors(tmp_path):
         assert result.returncode == 2, (args, result.stderr)
         assert "usage: gzgeo" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "z.png").exists()
+
+
+def test_plan_stages_preset_from_the_command_line(tmp_path):
+    out = tmp_path / "stages.png"
+    result = gz("export", "png", "-o", str(out), "--preset", "plan_stages", "-q")
+    assert result.returncode == 0, result.stderr
+    assert Image.open(out).size == (1920, 1080)

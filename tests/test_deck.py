@@ -80,7 +80,7 @@ def test_deck_is_16_9_with_one_title_per_slide(deck):
     assert abs(deck.slide_height - Inches(7.5)) < Inches(0.01)
     titles = [_title(s) for s in deck.slides]
     assert "广州科技创新空间布局" in titles[0]
-    assert len(_map_slides(deck)) == len(DECK_PRESETS) + len(_top_zones())
+    assert len(_map_slides(deck)) == len(DECK_PRESETS) + len(_top_zones()) + 1  # + the plan_stages small multiples
     for name in _top_zones()["name_zh"]:
         # map, key table, targets and mapped counts for every zone
         assert sum(t.startswith(name) for t in titles) >= 3, name

@@ -23,7 +23,7 @@ from gzgeo.crs import GUANGZHOU_METRIC_CRS
 from gzgeo.workspace import EditConflict, PermissionDenied, active_workspace, open_workspace
 
 ROOT = Path(__file__).resolve().parent.parent
-LAB = "guangzhou-laboratory"  # bundled with zone precision, drawn on 生物岛's representative point
+LAB = "gba-national-tech-innovation-center"  # bundled with zone precision, drawn on 科学城's representative point
 
 
 def _metres(a, b) -> float:
