@@ -124,7 +124,7 @@ def plan_small_multiples(
     --------
     >>> fig = plan_small_multiples()
     >>> [ax.gzgeo_count for ax in fig.axes[:5]][:2]
-    [1, 43]
+    [1, 54]
     """
     selection = load("platforms") if platforms is None else platforms
     selection_m = _metric(selection[selection.geometry.notna() & ~selection.geometry.is_empty])

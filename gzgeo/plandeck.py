@@ -12,7 +12,7 @@ Examples
 >>> summary = plan_change_summary()
 >>> city = summary.set_index(["from", "to"]).loc[("000", "002")]
 >>> int(city["status_changed"]), int(city["no_longer_named"])
-(6, 36)
+(6, 47)
 """
 
 from __future__ import annotations

@@ -89,10 +89,11 @@ def test_twenty_concurrent_sessions_for_a_minute(tmp_path):
         results = asyncio.run(_load(base))
     elapsed = time.monotonic() - started
     assert len(results) == SESSIONS
+    log = (tmp_path / "streamlit-load.log").read_text(encoding="utf-8")
     failures = [(i, errs) for i, _, errs in results if errs]
-    assert not failures, failures[:3]
+    # The visitor sees a redacted message; the server log has the traceback: show both.
+    assert not failures, (failures[:3], log[-4000:])
     print("runs per session:", sorted(r[1] for r in results), f"{elapsed:.0f} s")
     assert all(runs >= 2 for _, runs, _ in results), sorted(r[1] for r in results)  # every session kept working
     assert elapsed < HARD_LIMIT_S + 30
-    log = (tmp_path / "streamlit-load.log").read_text(encoding="utf-8")
     assert "Traceback" not in log, log[-2000:]
