@@ -162,3 +162,11 @@ def test_cycle_finder_sees_a_cycle():
     # the checker itself must be able to fail
     assert find_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert find_cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_every_static_map_preset_has_one_view_function():
+    from gzgeo import cartography
+
+    # plan_stages is a figure of its own (small multiples); every other preset is one entry of the table
+    assert set(cartography._PRESET_VIEWS) == set(cartography.PRESETS) - {"plan_stages"}
+    assert len(set(cartography._PRESET_VIEWS.values())) == len(cartography._PRESET_VIEWS)

@@ -25,11 +25,14 @@ map is drawn without it and says so in the note.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -104,6 +107,135 @@ PRESETS: dict[str, str] = {
 }
 #: CJK fonts tried in order (Debian ``fonts-noto-cjk``, ``fonts-wqy-microhei``, Windows, macOS).
 
+
+@dataclass
+class _PresetInput:
+    """What a preset gets: the figure being drawn, the platforms chosen and the preset's options."""
+
+    fig: Figure
+    ax: Axes
+    handles: list
+    selection: gpd.GeoDataFrame  # WGS-84
+    selection_m: gpd.GeoDataFrame  # the same in EPSG:4547
+    zone: str | None
+    within_m: float
+    bandwidth_m: float
+    cluster_eps_m: float
+    label: bool  # label_platforms as given (None -> False)
+    label_near: bool  # label_platforms unless explicitly False (zone and axis label by default)
+
+
+@dataclass
+class _PresetView:
+    """What a preset decides: extent (EPSG:4547 metres), default titles and the platforms drawn."""
+
+    extent: tuple[float, float, float, float]
+    title: str
+    subtitle: str
+    selection_m: gpd.GeoDataFrame
+    label: bool
+    colorbar_ax: Axes | None = None
+
+
+_CONTEXT = {"districts", "metro", "zones", "cores", "nodes", "axis"}
+
+
+def _overview(p: _PresetInput) -> _PresetView:
+    _draw_context(p.ax, _CONTEXT, p.handles)
+    extent = _extent_of(_metric(load("city")).geometry, pad=0.02)
+    return _PresetView(extent, PRESETS["overview"], "一区三城 · 黄埔“123”布局 · 平台按类别 platforms by category",
+                       p.selection_m, p.label)
+
+
+def _huangpu_123(p: _PresetInput) -> _PresetView:
+    _draw_context(p.ax, _CONTEXT, p.handles)
+    huangpu = load("districts")
+    huangpu = huangpu[huangpu["name_zh"] == "黄埔区"]
+    _metric(huangpu).plot(ax=p.ax, facecolor="none", edgecolor="#333333", linewidth=2.2, zorder=2)
+    p.handles.insert(1, Line2D([], [], color="#333333", linewidth=2.2, label="黄埔区界 Huangpu boundary"))
+    frame = [huangpu.geometry, load("cores").geometry, load("nodes").geometry, load("axis").geometry]
+    extent = _extent_of(gpd.GeoSeries(pd.concat(frame, ignore_index=True), crs=WGS84).to_crs(
+        GUANGZHOU_METRIC_CRS))
+    return _PresetView(extent, PRESETS["huangpu_123"],
+                       "一轴（创新大道）· 两核（知识城、科学城）· 三节点 one axis, two cores, three nodes",
+                       p.selection_m, p.label)
+
+
+def _zone(p: _PresetInput) -> _PresetView:
+    if not p.zone:
+        raise ValueError("preset 'zone' needs zone= (an id, name_zh or name_en)")
+    row = resolve_zone(p.zone)
+    _draw_context(p.ax, _CONTEXT, p.handles, label_zones=False)
+    zone_m = gpd.GeoSeries([row.geometry], crs=WGS84).to_crs(GUANGZHOU_METRIC_CRS)
+    zone_m.plot(ax=p.ax, facecolor="none", edgecolor=_ZONE_EDGE, linewidth=3, zorder=7)
+    extent = _extent_of(zone_m, pad=0.12)
+    selection_m = _metric(zone_platforms(p.selection, row["id"]))
+    return _PresetView(extent, PRESETS["zone"].format(name_zh=row["name_zh"], name_en=row["name_en"]),
+                       f"{len(selection_m)} 个平台 platforms in the zone", selection_m, p.label_near)
+
+
+def _density(p: _PresetInput) -> _PresetView:
+    ax, selection_m = p.ax, p.selection_m
+    _draw_context(ax, {"districts", "metro", "zones"}, p.handles, label_zones=False)
+    extent = _extent_of(_metric(load("city")).geometry, pad=0.02)
+    colorbar_ax = None
+    # Density and clusters use located platforms only: a district-only point is not a location.
+    keep = located_mask(selection_m)
+    located_m = selection_m if keep is None else selection_m[keep]
+    not_located = len(selection_m) - len(located_m)
+    if len(located_m):
+        surface = kernel_density(located_m, bandwidth_m=p.bandwidth_m, cell_m=p.bandwidth_m / 5,
+                                 region=load("city"))
+        density = surface.density_per_km2
+        masked = np.ma.masked_less(density, density.max() * 0.03)
+        half = surface.cell_m / 2
+        grid_extent = (surface.x_m[0] - half, surface.x_m[-1] + half, surface.y_m[0] - half,
+                       surface.y_m[-1] + half)
+        image = ax.imshow(masked, extent=grid_extent, origin="lower", cmap="magma_r", alpha=0.75, zorder=8)
+        # the colour bar lives in the side panel so the map frame keeps its true-scale size
+        colorbar_ax = p.fig.add_axes((_PANEL_LEFT, 0.25, 0.2, 0.018))
+        bar = p.fig.colorbar(image, cax=colorbar_ax, orientation="horizontal")
+        bar.set_label("平台密度 platforms / km²", fontsize=10)
+        _draw_clusters(ax, located_m, p.cluster_eps_m, p.handles)
+    subtitle = (f"高斯核密度 Gaussian kernel density, bandwidth {p.bandwidth_m / 1000:g} km; "
+                f"DBSCAN 集聚区 clusters, eps {p.cluster_eps_m / 1000:g} km (EPSG:4547)")
+    if not_located:
+        subtitle += (f"; 未计入仅知所在区的 {not_located} 个平台 "
+                     f"{not_located} known only to their district not included")
+    return _PresetView(extent, PRESETS["density"], subtitle, selection_m, p.label, colorbar_ax)
+
+
+def _axis(p: _PresetInput) -> _PresetView:
+    within_m, selection = p.within_m, p.selection
+    _draw_context(p.ax, _CONTEXT, p.handles, label_zones=False)
+    axis_m = _metric(load("axis"))
+    corridor = axis_m.buffer(within_m)
+    corridor.plot(ax=p.ax, facecolor=_AXIS_COLOR, alpha=0.08, edgecolor=_AXIS_COLOR, linewidth=1,
+                  linestyle=(0, (4, 2)), zorder=5)
+    p.handles.append(Patch(facecolor="#eee3ef", edgecolor=_AXIS_COLOR, linestyle="--",
+                           label=f"创新大道两侧 {within_m / 1000:g} km 走廊 corridor"))
+    # Only located platforms can be said to lie near the axis; district-only estimates are counted apart.
+    keep = located_mask(selection)
+    not_located = 0 if keep is None else int((~keep).sum())
+    near = (along_axis(selection, max_dist_m=within_m) if not_located < len(selection)
+            else selection.iloc[:0])
+    extent = _extent_of(corridor, pad=0.10)
+    subtitle = f"{len(near)} 个平台距轴线 ≤ {within_m:g} m platforms within {within_m:g} m"
+    if not_located:
+        subtitle += (f"; 另 {not_located} 个仅知所在区，未显示 "
+                     f"{not_located} known only to their district not shown")
+    return _PresetView(extent, PRESETS["axis"], subtitle, _metric(near), p.label_near)
+
+
+#: Preset -> the function choosing its extent, titles and platforms (and drawing its own context).
+#: ``plan_stages`` is a figure of its own (:func:`gzgeo.plancarto.plan_small_multiples`).
+_PRESET_VIEWS: dict[str, Callable[[_PresetInput], _PresetView]] = {
+    "overview": _overview,
+    "huangpu_123": _huangpu_123,
+    "zone": _zone,
+    "density": _density,
+    "axis": _axis,
+}
 
 def static_map(
     preset: str = "overview",
@@ -199,85 +331,12 @@ def static_map(
         fig = Figure(figsize=slide_size or FIGSIZE_IN, facecolor="white")
         ax = fig.add_axes(_MAP_BOX)
         handles: list = []
-        default_subtitle = ""
-        label = bool(label_platforms)
-        colorbar_ax = None
-        if preset == "overview":
-            _draw_context(ax, {"districts", "metro", "zones", "cores", "nodes", "axis"}, handles)
-            extent = _extent_of(_metric(load("city")).geometry, pad=0.02)
-            default_title = PRESETS["overview"]
-            default_subtitle = "一区三城 · 黄埔“123”布局 · 平台按类别 platforms by category"
-        elif preset == "huangpu_123":
-            _draw_context(ax, {"districts", "metro", "zones", "cores", "nodes", "axis"}, handles)
-            huangpu = load("districts")
-            huangpu = huangpu[huangpu["name_zh"] == "黄埔区"]
-            _metric(huangpu).plot(ax=ax, facecolor="none", edgecolor="#333333", linewidth=2.2, zorder=2)
-            handles.insert(1, Line2D([], [], color="#333333", linewidth=2.2, label="黄埔区界 Huangpu boundary"))
-            frame = [huangpu.geometry, load("cores").geometry, load("nodes").geometry, load("axis").geometry]
-            extent = _extent_of(gpd.GeoSeries(pd.concat(frame, ignore_index=True), crs=WGS84).to_crs(
-                GUANGZHOU_METRIC_CRS))
-            default_title = PRESETS["huangpu_123"]
-            default_subtitle = "一轴（创新大道）· 两核（知识城、科学城）· 三节点 one axis, two cores, three nodes"
-        elif preset == "zone":
-            if not zone:
-                raise ValueError("preset 'zone' needs zone= (an id, name_zh or name_en)")
-            row = resolve_zone(zone)
-            _draw_context(ax, {"districts", "metro", "zones", "cores", "nodes", "axis"}, handles, label_zones=False)
-            zone_m = gpd.GeoSeries([row.geometry], crs=WGS84).to_crs(GUANGZHOU_METRIC_CRS)
-            zone_m.plot(ax=ax, facecolor="none", edgecolor=_ZONE_EDGE, linewidth=3, zorder=7)
-            extent = _extent_of(zone_m, pad=0.12)
-            selection_m = _metric(zone_platforms(selection, row["id"]))
-            default_title = PRESETS["zone"].format(name_zh=row["name_zh"], name_en=row["name_en"])
-            default_subtitle = f"{len(selection_m)} 个平台 platforms in the zone"
-            label = label_platforms is not False
-        elif preset == "density":
-            _draw_context(ax, {"districts", "metro", "zones"}, handles, label_zones=False)
-            extent = _extent_of(_metric(load("city")).geometry, pad=0.02)
-            # Density and clusters use located platforms only: a district-only point is not a location.
-            keep = located_mask(selection_m)
-            located_m = selection_m if keep is None else selection_m[keep]
-            not_located = len(selection_m) - len(located_m)
-            if len(located_m):
-                surface = kernel_density(located_m, bandwidth_m=bandwidth_m, cell_m=bandwidth_m / 5,
-                                         region=load("city"))
-                density = surface.density_per_km2
-                masked = np.ma.masked_less(density, density.max() * 0.03)
-                half = surface.cell_m / 2
-                grid_extent = (surface.x_m[0] - half, surface.x_m[-1] + half, surface.y_m[0] - half,
-                               surface.y_m[-1] + half)
-                image = ax.imshow(masked, extent=grid_extent, origin="lower", cmap="magma_r", alpha=0.75, zorder=8)
-                # the colour bar lives in the side panel so the map frame keeps its true-scale size
-                colorbar_ax = fig.add_axes((_PANEL_LEFT, 0.25, 0.2, 0.018))
-                bar = fig.colorbar(image, cax=colorbar_ax, orientation="horizontal")
-                bar.set_label("平台密度 platforms / km²", fontsize=10)
-                _draw_clusters(ax, located_m, cluster_eps_m, handles)
-            default_title = PRESETS["density"]
-            default_subtitle = (f"高斯核密度 Gaussian kernel density, bandwidth {bandwidth_m / 1000:g} km; "
-                                f"DBSCAN 集聚区 clusters, eps {cluster_eps_m / 1000:g} km (EPSG:4547)")
-            if not_located:
-                default_subtitle += (f"; 未计入仅知所在区的 {not_located} 个平台 "
-                                     f"{not_located} known only to their district not included")
-        else:  # axis
-            _draw_context(ax, {"districts", "metro", "zones", "cores", "nodes", "axis"}, handles, label_zones=False)
-            axis_m = _metric(load("axis"))
-            corridor = axis_m.buffer(within_m)
-            corridor.plot(ax=ax, facecolor=_AXIS_COLOR, alpha=0.08, edgecolor=_AXIS_COLOR, linewidth=1,
-                          linestyle=(0, (4, 2)), zorder=5)
-            handles.append(Patch(facecolor="#eee3ef", edgecolor=_AXIS_COLOR, linestyle="--",
-                                 label=f"创新大道两侧 {within_m / 1000:g} km 走廊 corridor"))
-            # Only located platforms can be said to lie near the axis; district-only estimates are counted apart.
-            keep = located_mask(selection)
-            not_located = 0 if keep is None else int((~keep).sum())
-            near = (along_axis(selection, max_dist_m=within_m) if not_located < len(selection)
-                    else selection.iloc[:0])
-            selection_m = _metric(near)
-            extent = _extent_of(corridor, pad=0.10)
-            default_title = PRESETS["axis"]
-            default_subtitle = f"{len(near)} 个平台距轴线 ≤ {within_m:g} m platforms within {within_m:g} m"
-            if not_located:
-                default_subtitle += (f"; 另 {not_located} 个仅知所在区，未显示 "
-                                     f"{not_located} known only to their district not shown")
-            label = label_platforms is not False
+        view = _PRESET_VIEWS[preset](_PresetInput(
+            fig=fig, ax=ax, handles=handles, selection=selection, selection_m=selection_m, zone=zone,
+            within_m=within_m, bandwidth_m=bandwidth_m, cluster_eps_m=cluster_eps_m,
+            label=bool(label_platforms), label_near=label_platforms is not False))
+        extent, selection_m, label, colorbar_ax = view.extent, view.selection_m, view.label, view.colorbar_ax
+        default_title, default_subtitle = view.title, view.subtitle
         slide = slide_size is not None
         # District-only platforms are a count per district, not points.
         only = district_only(selection_m)
