@@ -469,8 +469,9 @@ def sign_in(store: UserStore, throttle: SignInThrottle, name: str, password: str
 
 
 def session_limits() -> tuple[float, float]:
-    """``(max_age_s, idle_s)`` of a signed-in session: ``GZGEO_SESSION_MAX_AGE`` (default 8 h) and
-    ``GZGEO_SESSION_IDLE`` (default 30 min), in seconds.
+    """``(max_age_s, idle_s)`` of a signed-in session, in seconds.
+
+    ``GZGEO_SESSION_MAX_AGE`` (default 8 h) and ``GZGEO_SESSION_IDLE`` (default 30 min).
 
     Examples
     --------

@@ -203,8 +203,11 @@ def _static_layer(name: str, datum: str, label: str, style: dict, fields: Sequen
 
 
 def _visible_hulls(hulls: gpd.GeoDataFrame, pad_m: float = 250.0) -> gpd.GeoDataFrame:
-    """Hulls drawable as areas: clusters of co-located or collinear platforms have point or line hulls,
-    shown as a ``pad_m`` buffer (metres, EPSG:4547) so they stay visible and clickable."""
+    """Hulls drawable as areas.
+
+    Clusters of co-located or collinear platforms have point or line hulls, shown as a ``pad_m`` buffer
+    (metres, EPSG:4547) so they stay visible and clickable.
+    """
     thin = ~hulls.geom_type.isin(["Polygon", "MultiPolygon"])
     if not thin.any():
         return hulls
