@@ -131,16 +131,12 @@ def in_china(lon, lat) -> np.ndarray:
     if area is None or not box.any():
         return box
     lon_in, lat_in = lon[box], lat[box]
-    # Most points lie in a grid cell wholly inside (or outside) the polygon: only the cells the border crosses
-    # need the exact point-in-polygon test.
-    grid = _cell_grid()
-    ix = np.minimum(((lon_in - _CHINA_LON[0]) / _CELL_DEG).astype(np.int64), grid.shape[1] - 1)
-    iy = np.minimum(((lat_in - _CHINA_LAT[0]) / _CELL_DEG).astype(np.int64), grid.shape[0] - 1)
-    state = grid[iy, ix]
-    unknown = state == _CELL_UNKNOWN
-    if unknown.any():
-        _classify_cells(area, grid, np.unique(iy[unknown] * grid.shape[1] + ix[unknown]))
-        state = grid[iy, ix]
+    # Most points lie in a grid cell wholly inside (or outside) the polygon: a coarse grid settles those, a finer
+    # one the coarse cells the border crosses, and only points in fine border cells get the exact test.
+    state = _cell_states(area, lon_in, lat_in, _CELL_DEG)
+    coarse_border = state == _CELL_BORDER
+    if coarse_border.any():
+        state[coarse_border] = _cell_states(area, lon_in[coarse_border], lat_in[coarse_border], _FINE_CELL_DEG)
     inside = state == _CELL_INSIDE
     border = state == _CELL_BORDER
     if border.any():
@@ -150,27 +146,36 @@ def in_china(lon, lat) -> np.ndarray:
     return out
 
 
-# Cell states of the lazily classified grid over the GCJ-02 box.
+# Cell states of the lazily classified grids over the GCJ-02 box (coarse, and fine inside coarse border cells).
 _CELL_DEG = 0.25
+_FINE_CELL_DEG = 0.025
 _CELL_UNKNOWN, _CELL_OUTSIDE, _CELL_INSIDE, _CELL_BORDER = 0, 1, 2, 3
 
 
 @cache
-def _cell_grid() -> np.ndarray:
-    rows = int(np.ceil((_CHINA_LAT[1] - _CHINA_LAT[0]) / _CELL_DEG))
-    cols = int(np.ceil((_CHINA_LON[1] - _CHINA_LON[0]) / _CELL_DEG))
+def _cell_grid(deg: float) -> np.ndarray:
+    rows = int(np.ceil((_CHINA_LAT[1] - _CHINA_LAT[0]) / deg))
+    cols = int(np.ceil((_CHINA_LON[1] - _CHINA_LON[0]) / deg))
     return np.zeros((rows, cols), dtype=np.int8)
 
 
-def _classify_cells(area, grid: np.ndarray, flat: np.ndarray) -> None:
-    """Mark each cell (flat index into ``grid``) as inside, outside or crossed by the polygon's border."""
-    iy, ix = np.divmod(flat, grid.shape[1])
-    x0 = _CHINA_LON[0] + ix * _CELL_DEG
-    y0 = _CHINA_LAT[0] + iy * _CELL_DEG
-    cells = shapely.box(x0, y0, x0 + _CELL_DEG, y0 + _CELL_DEG)
-    state = np.where(shapely.contains(area, cells), _CELL_INSIDE,
-                     np.where(shapely.intersects(area, cells), _CELL_BORDER, _CELL_OUTSIDE))
-    grid[iy, ix] = state
+def _cell_states(area, lon: np.ndarray, lat: np.ndarray, deg: float) -> np.ndarray:
+    """State of the ``deg`` grid cell of each point, classifying the cells not seen before."""
+    grid = _cell_grid(deg)
+    ix = np.minimum(((lon - _CHINA_LON[0]) / deg).astype(np.int64), grid.shape[1] - 1)
+    iy = np.minimum(((lat - _CHINA_LAT[0]) / deg).astype(np.int64), grid.shape[0] - 1)
+    state = grid[iy, ix]
+    unknown = state == _CELL_UNKNOWN
+    if unknown.any():
+        flat = np.unique(iy[unknown] * grid.shape[1] + ix[unknown])
+        cy, cx = np.divmod(flat, grid.shape[1])
+        x0 = _CHINA_LON[0] + cx * deg
+        y0 = _CHINA_LAT[0] + cy * deg
+        cells = shapely.box(x0, y0, x0 + deg, y0 + deg)
+        grid[cy, cx] = np.where(shapely.contains(area, cells), _CELL_INSIDE,
+                                np.where(shapely.intersects(area, cells), _CELL_BORDER, _CELL_OUTSIDE))
+        state = grid[iy, ix]
+    return state
 
 
 def _gcj_offset(lon: np.ndarray, lat: np.ndarray,
