@@ -102,7 +102,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see ordinary imports
     from .snapshot import save_snapshot, snapshot_png
     from .workspace import open_workspace
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     # data

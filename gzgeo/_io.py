@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -86,3 +87,24 @@ def same_file(a: str | Path, b: str | Path) -> bool:
         return a.exists() and b.exists() and os.path.samefile(a, b)
     except OSError:
         return False
+
+
+def user_data_dir() -> Path:
+    """The user's per-user data folder for gzgeo (not created here).
+
+    ``$XDG_DATA_HOME/gzgeo`` (``~/.local/share/gzgeo`` by default) on Linux,
+    ``~/Library/Application Support/gzgeo`` on macOS and ``%LOCALAPPDATA%\\gzgeo`` on
+    Windows. The workspace and the users file both live here; the rule has one home.
+
+    Examples
+    --------
+    >>> user_data_dir().name
+    'gzgeo'
+    """
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "gzgeo"

@@ -112,7 +112,7 @@ def _local_identity(store: UserStore) -> Identity:
 
 
 def current_identity() -> Identity:
-    """This session's identity, re-checked now (expiry, the user file); :data:`~gzgeo.auth.ANONYMOUS` if none.
+    """The identity of this session, re-checked now (expiry, the user file); :data:`~gzgeo.auth.ANONYMOUS` if none.
 
     Call it where an action is carried out, not only where its button is
     drawn: a control that was hidden can still not be used.

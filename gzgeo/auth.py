@@ -50,7 +50,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ._io import atomic_path
+from ._io import atomic_path, user_data_dir
 
 __all__ = [
     "ROLES", "EDIT_ROLES", "Identity", "ANONYMOUS", "PermissionDenied", "SignInFailed", "SignInThrottled",
@@ -185,9 +185,7 @@ def users_path(path: str | os.PathLike | None = None) -> Path:
     env = os.environ.get("GZGEO_USERS")
     if env:
         return Path(env)
-    from .workspace import default_workspace_path  # the same per-user data folder as the default workspace
-
-    return default_workspace_path().parent / "users.json"
+    return user_data_dir() / "users.json"  # the same per-user data folder as the default workspace
 
 
 def _now_iso() -> str:
@@ -471,8 +469,9 @@ def sign_in(store: UserStore, throttle: SignInThrottle, name: str, password: str
 
 
 def session_limits() -> tuple[float, float]:
-    """``(max_age_s, idle_s)`` of a signed-in session: ``GZGEO_SESSION_MAX_AGE`` (default 8 h) and
-    ``GZGEO_SESSION_IDLE`` (default 30 min), in seconds.
+    """``(max_age_s, idle_s)`` of a signed-in session, in seconds.
+
+    ``GZGEO_SESSION_MAX_AGE`` (default 8 h) and ``GZGEO_SESSION_IDLE`` (default 30 min).
 
     Examples
     --------

@@ -12,11 +12,13 @@ import warnings
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import cast
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from .crs import GUANGZHOU_METRIC_CRS, WGS84, valid_lonlat
 
@@ -257,21 +259,21 @@ def _coerce_numeric(table: pd.DataFrame, name: str) -> pd.DataFrame:
     return table
 
 
-def _anchor_geometries(home: str) -> tuple[dict[str, object], dict[str, object]]:
+def _anchor_geometries(home: str) -> tuple[dict[str, BaseGeometry], dict[str, BaseGeometry]]:
     """Polygons a platform may be anchored to, and the districts' share outside every planning polygon.
 
     Returns ``(polygons, district_rest)``: zones, nodes and cores by id and
     districts by name; and for each district, the part not covered by any
     zone, node or core.
     """
-    polygons: dict[str, object] = {}
+    polygons: dict[str, BaseGeometry] = {}
     for layer in _ANCHOR_LAYERS:
         gdf = _load_cached(layer, home)
         for key, geom in zip(gdf["id"], gdf.geometry, strict=True):
             polygons.setdefault(key, geom)
     planning = shapely.union_all(list(polygons.values()))
     districts = _load_cached("districts", home)
-    rest: dict[str, object] = {}
+    rest: dict[str, BaseGeometry] = {}
     for key, geom in zip(districts["name_zh"], districts.geometry, strict=True):
         polygons.setdefault(key, geom)
         rest[key] = geom.difference(planning)
@@ -283,7 +285,8 @@ def _largest_part(geom):
     return max(parts, key=lambda g: g.area)
 
 
-def _anchor_point(polygons: dict[str, object], district_rest: dict[str, object], anchor: str, district: str):
+def _anchor_point(polygons: dict[str, BaseGeometry], district_rest: dict[str, BaseGeometry], anchor: str,
+                  district: str):
     """Representative point for a platform known only to a zone or a district.
 
     A zone can straddle districts (琶洲核心片区 includes 大学城 in Panyu): the
@@ -355,7 +358,8 @@ def _build_platforms(path: Path, home: str) -> gpd.GeoDataFrame:
     # point of that polygon; location_precision says it is an estimate.
     polygons, district_rest = _anchor_geometries(home)
     for i in np.flatnonzero((lon.isna() | lat.isna()).to_numpy()):
-        geometry[i] = _anchor_point(polygons, district_rest, table.at[i, "anchor"], table.at[i, "district"])
+        geometry[i] = _anchor_point(polygons, district_rest, cast(str, table.at[i, "anchor"]),
+                                    cast(str, table.at[i, "district"]))
     # No coordinates and an anchor that names no polygon: the platform cannot be placed; skip and say so.
     unplaced = np.array([g is None for g in geometry], dtype=bool)
     if unplaced.any():
@@ -373,12 +377,12 @@ def _build_platforms(path: Path, home: str) -> gpd.GeoDataFrame:
     table["frameworks"] = table["id"].map(grouped["framework"].agg(lambda s: "|".join(dict.fromkeys(s))))
     table["roles"] = table["id"].map(
         grouped.apply(lambda g: "|".join(f"{f}:{r}" for f, r in zip(g["framework"], g["role"], strict=True)),
-                      include_groups=False)
+                      include_groups=False)  # type: ignore[call-overload]  # stubs lack include_groups
     )
     table["sources"] = table["id"].map(
         grouped.apply(lambda g: "|".join(dict.fromkeys(f"{s} {c}" for s, c in
                                                        zip(g["source_file"], g["clause"], strict=True))),
-                      include_groups=False)
+                      include_groups=False)  # type: ignore[call-overload]  # stubs lack include_groups
     )
     for col in ("frameworks", "roles", "sources"):
         table[col] = table[col].fillna("")

@@ -51,6 +51,7 @@ from .pointlayer import (
     platform_rows,
 )
 from .safe import escape_html
+from .style import ALL_LAYERS, DEFAULT_LAYERS, GUANGZHOU_CENTER  # re-exported: maps stays their public home
 
 __all__ = [
     "GUANGZHOU_CENTER",
@@ -64,15 +65,6 @@ __all__ = [
     "Legend",
     "highlight_layer",
 ]
-
-#: Map centre (lat, lon) framing the city proper and the Huangpu/Nansha zones.
-GUANGZHOU_CENTER = (23.12, 113.42)
-#: Every overlay the map can draw, in drawing order.
-ALL_LAYERS: tuple[str, ...] = ("districts", "metro", "zones", "parts", "cores", "nodes", "axis", "platforms",
-                               "district_counts", "heatmap", "hulls", "rings")
-#: Overlays shown when nothing else is asked for (the others are in the layer control, switched off).
-DEFAULT_LAYERS: tuple[str, ...] = ("districts", "metro", "zones", "parts", "cores", "nodes", "axis", "platforms",
-                                   "district_counts", "rings")
 
 _ZONE_STYLE = {"color": "#b2182b", "weight": 2, "fillOpacity": 0.12, "dashArray": "6 4"}
 _PART_STYLE = {"color": "#ef8a62", "weight": 1.5, "fillOpacity": 0.10, "dashArray": "3 4"}
@@ -211,8 +203,11 @@ def _static_layer(name: str, datum: str, label: str, style: dict, fields: Sequen
 
 
 def _visible_hulls(hulls: gpd.GeoDataFrame, pad_m: float = 250.0) -> gpd.GeoDataFrame:
-    """Hulls drawable as areas: clusters of co-located or collinear platforms have point or line hulls,
-    shown as a ``pad_m`` buffer (metres, EPSG:4547) so they stay visible and clickable."""
+    """Hulls drawable as areas.
+
+    Clusters of co-located or collinear platforms have point or line hulls, shown as a ``pad_m`` buffer
+    (metres, EPSG:4547) so they stay visible and clickable.
+    """
     thin = ~hulls.geom_type.isin(["Polygon", "MultiPolygon"])
     if not thin.any():
         return hulls

@@ -151,7 +151,7 @@ class _Badges(MacroElement):
 def add_district_badges(fmap: folium.Map, platforms: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE,
                         datum: str = "wgs84", show: bool = True) -> gpd.GeoDataFrame:
     """Add a layer of per-district count badges for the district-only platforms; returns the counts."""
-    from .maps import _district_name
+    from .style import district_name as _district_name
 
     counts = district_counts(platforms)
     group = folium.FeatureGroup(name=html.escape(t("layer_district_counts", lang)), show=show)

@@ -29,7 +29,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from .cartography import (
+from .cartography.furniture import (
     _DISTRICT_EDGE,
     _DISTRICT_FACE,
     _ZONE_EDGE,

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .deck import _table_slides
+from .deck.slides import _table_slides
 from .i18n import value_label
 from .layers import load
 from .planmap import framework_renames

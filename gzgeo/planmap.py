@@ -63,8 +63,10 @@ CURRENT = "current"
 
 @dataclass(frozen=True)
 class StatusStyle:
-    """Symbol of one status class: colour, fill opacity (hollow → solid as a platform advances), stroke weight
-    in pixels and radius in pixels."""
+    """Symbol of one status class.
+
+    Colour, fill opacity (hollow → solid as a platform advances), stroke weight in pixels and radius in pixels.
+    """
 
     color: str
     fill_opacity: float

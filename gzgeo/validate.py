@@ -7,8 +7,9 @@ files :func:`gzgeo.load` reads.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 import geopandas as gpd
 import pandas as pd
@@ -139,7 +140,7 @@ def _check_geometry(report: ValidationReport, name: str, gdf: gpd.GeoDataFrame) 
     ids = _ids(gdf)
     if gdf.crs is None or gdf.crs.to_epsg() != 4326:
         report.add(name, "crs", "", f"layer CRS is {gdf.crs}, expected EPSG:4326")
-    allowed = _GEOMETRY_FAMILIES[spec.geometry]
+    allowed = _GEOMETRY_FAMILIES[cast(str, spec.geometry)]  # only spatial layers come here
     geoms = gdf.geometry.values
     missing = gdf.geometry.isna() | shapely.is_empty(geoms)
     for key in ids[missing]:
@@ -233,7 +234,7 @@ def _check_parents(report: ValidationReport, zones: gpd.GeoDataFrame) -> None:
 
 def _check_platforms(report: ValidationReport, platforms: gpd.GeoDataFrame, tables: dict[str, pd.DataFrame],
                      districts: gpd.GeoDataFrame, anchors: set[str],
-                     anchor_polygons: dict[str, object] | None = None) -> None:
+                     anchor_polygons: Mapping[str, object] | None = None) -> None:
     ids = platforms["id"]
     for col, allowed in (("level", LEVELS), ("status", STATUSES), ("location_precision", LOCATION_PRECISIONS)):
         for key in ids[~platforms[col].isin(allowed)]:
@@ -276,7 +277,7 @@ def _check_platforms(report: ValidationReport, platforms: gpd.GeoDataFrame, tabl
 
 
 def _check_located(report: ValidationReport, platforms: gpd.GeoDataFrame, tables: dict[str, pd.DataFrame],
-                   anchor_polygons: dict[str, object] | None) -> None:
+                   anchor_polygons: Mapping[str, object] | None) -> None:
     """Rules for platforms with a point of their own (``site``, ``campus_or_park``).
 
     Each has a source and the datum of the source coordinate; a point lies near the gazetteer place it names
@@ -304,7 +305,7 @@ def _check_located(report: ValidationReport, platforms: gpd.GeoDataFrame, tables
     places = tables.get("places")
     place_geoms = {}
     if places is not None and len(places):
-        pm = places[places.geometry.notna()].to_crs(GUANGZHOU_METRIC_CRS)
+        pm = cast(gpd.GeoDataFrame, places[places.geometry.notna()]).to_crs(GUANGZHOU_METRIC_CRS)
         place_geoms = dict(zip(pm["id"], pm.geometry, strict=True))
     for key, place, precision, point in zip(metric["id"], place_ids, metric["location_precision"], metric.geometry,
                                             strict=True):
@@ -423,9 +424,9 @@ def validate() -> ValidationReport:
     anchors = set(districts["name_zh"])
     for layer in ("zones", "nodes", "cores"):
         anchors |= set(frames[layer]["id"])
-    polygons = {}
+    polygons: dict[str, shapely.Geometry] = {}
     for layer in ("zones", "nodes", "cores"):
-        metric = frames[layer].to_crs(GUANGZHOU_METRIC_CRS)
+        metric = cast(gpd.GeoDataFrame, frames[layer]).to_crs(GUANGZHOU_METRIC_CRS)
         for key, geom in zip(metric["id"], metric.geometry, strict=True):
             polygons.setdefault(key, geom)
     _check_platforms(report, frames["platforms"], frames, districts, anchors, polygons)

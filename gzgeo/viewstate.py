@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from .basemaps import BASEMAPS, DEFAULT_BASEMAP
 from .filters import PlatformFilter
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES
-from .maps import ALL_LAYERS, DEFAULT_LAYERS, GUANGZHOU_CENTER
+from .style import ALL_LAYERS, DEFAULT_LAYERS, GUANGZHOU_CENTER
 
 __all__ = ["OVERLAYS", "DEFAULT_OVERLAYS", "ViewState", "to_query", "from_query", "unknown_values",
            "DEFAULT_CENTER", "DEFAULT_ZOOM", "MAX_VALUES"]

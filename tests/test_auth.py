@@ -1,5 +1,8 @@
-"""Roles, the local user file (salted Argon2id hashes, atomic private writes), sign-in throttling and logging,
-session expiry, and ``gzgeo users add|remove|list``."""
+"""Roles, the local user file, sign-in and sessions.
+
+Salted Argon2id hashes, atomic private writes, sign-in throttling and logging, session expiry, and
+``gzgeo users add|remove|list``.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""The workspace flows in a real browser: import a GBK list with GCJ-02 coordinates, preview, accept; correct
-a location by clicking the map; undo. The app runs on its own temporary workspace."""
+"""The workspace flows in a real browser.
+
+Import a GBK list with GCJ-02 coordinates, preview, accept; correct a location by clicking the map; undo.
+The app runs on its own temporary workspace.
+"""
 
 from __future__ import annotations
 

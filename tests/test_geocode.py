@@ -1,5 +1,8 @@
-"""Geocoding: offline gazetteer and district parsing; AMap, Baidu and Tianditu against a local HTTP server
-answering in each provider's documented response format. No test touches the network."""
+"""Geocoding: offline gazetteer and district parsing, and the online providers.
+
+AMap, Baidu and Tianditu against a local HTTP server answering in each provider's documented response format.
+No test touches the network.
+"""
 
 from __future__ import annotations
 

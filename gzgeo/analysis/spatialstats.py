@@ -1,5 +1,7 @@
-"""Spatial statistics planners publish: kernel density, centres, the standard deviational ellipse,
-the nearest-neighbour index, Ripley's K/L and Getis-Ord Gi* hot spots.
+"""Spatial statistics planners publish.
+
+Kernel density, centres, the standard deviational ellipse, the nearest-neighbour index, Ripley's K/L and
+Getis-Ord Gi* hot spots.
 
 All of it is computed on EPSG:4547 coordinates in metres with vectorised
 numpy/scipy (binned FFT kernel density, cKDTree neighbour counts, convolution

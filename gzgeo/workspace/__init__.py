@@ -29,9 +29,9 @@ True
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
+from .._io import user_data_dir
 from .base import EditConflict, PermissionDenied, Workspace, current_actor
 
 __all__ = [
@@ -52,13 +52,7 @@ def default_workspace_path() -> Path:
     >>> default_workspace_path().name
     'workspace.gpkg'
     """
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / "gzgeo" / "workspace.gpkg"
+    return user_data_dir() / "workspace.gpkg"
 
 
 def workspace_url(url: str | os.PathLike | None = None) -> str:

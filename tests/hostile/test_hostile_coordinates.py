@@ -1,5 +1,8 @@
-"""Coordinates: non-finite and out-of-range values are refused or skipped with their row; GCJ-02 applies only
-in mainland China; convert_frame refuses what it cannot convert correctly. Includes property-based tests."""
+"""Coordinates: non-finite and out-of-range values are refused or skipped with their row.
+
+GCJ-02 applies only in mainland China; convert_frame refuses what it cannot convert correctly. Includes
+property-based tests.
+"""
 
 from __future__ import annotations
 
