@@ -7,15 +7,15 @@ default basemap ("none") none may leave 127.0.0.1.
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from browserhelp import require_chromium
 
 import gzgeo
-from gzgeo.browser import COUNT_MARKERS_JS, DRAWN_MARKERS_JS, find_chromium, launch_chromium, serve_app
+from gzgeo.browser import COUNT_MARKERS_JS, DRAWN_MARKERS_JS, launch_chromium, serve_app
 from gzgeo.filters import filter_platforms
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,10 +24,7 @@ MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 pytestmark = pytest.mark.browser
 
-if find_chromium() is None:
-    if os.environ.get("CI"):
-        raise RuntimeError("CI is set but Chromium is missing: apt-get install chromium")
-    pytest.skip("Chromium not installed", allow_module_level=True)
+require_chromium()
 sync_api = pytest.importorskip("playwright.sync_api")
 
 # Markers inside every browser-side cluster layer (clustered or not, shown or hidden by zoom).

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import html
-import os
 import re
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from browserhelp import require_chromium
 from shapely.geometry import Point
 
-from gzgeo.browser import COUNT_MARKERS_JS, DRAWN_MARKERS_JS, find_chromium, launch_chromium
+from gzgeo.browser import COUNT_MARKERS_JS, DRAWN_MARKERS_JS, launch_chromium
 from gzgeo.filters import synthetic_platforms
 from gzgeo.i18n import t, value_label
 from gzgeo.maps import layout_map
@@ -105,10 +105,7 @@ browser_only = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def chromium():
-    if find_chromium() is None:
-        if os.environ.get("CI"):
-            raise RuntimeError("CI is set but Chromium is missing: apt-get install chromium")
-        pytest.skip("Chromium not installed")
+    require_chromium()
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
         browser = launch_chromium(p)

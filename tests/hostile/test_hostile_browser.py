@@ -8,22 +8,18 @@ A positive control proves the detector sees a payload that does run.
 
 from __future__ import annotations
 
-import os
-
 import geopandas as gpd
 import pytest
+from browserhelp import require_chromium
 from hostile_data import PAYLOADS, poison_every_text
 from shapely.geometry import Point
 
 import gzgeo
-from gzgeo.browser import COUNT_MARKERS_JS, find_chromium, launch_chromium
+from gzgeo.browser import COUNT_MARKERS_JS, launch_chromium
 
 pytestmark = pytest.mark.browser
 
-if find_chromium() is None:
-    if os.environ.get("CI"):
-        raise RuntimeError("CI is set but Chromium is missing: apt-get install chromium")
-    pytest.skip("Chromium not installed", allow_module_level=True)
+require_chromium()
 sync_api = pytest.importorskip("playwright.sync_api")
 
 # Render every tooltip and popup of every layer (including markers hidden in clusters) into the page.
