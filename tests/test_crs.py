@@ -194,3 +194,35 @@ def test_in_china_grid_fast_path_matches_the_exact_polygon_test():
     assert exact.sum() > 10_000 and (~exact).sum() > 10_000
     assert np.array_equal(in_china(lon, lat), exact)
     assert np.array_equal(in_china(lon, lat), exact)  # again, from the classified cells
+
+
+@pytest.mark.parametrize("src,dst", [("gcj02", "wgs84"), ("bd09", "wgs84"), ("wgs84", "bd09"), ("bd09", "gcj02")])
+def test_mainland_polygon_tested_once_per_conversion(monkeypatch, src, dst):
+    # The point-in-polygon test costs about as much as the transform: once per conversion (per block), on the input.
+    calls = []
+    real = crs.in_china
+
+    def counting(lon, lat):
+        calls.append(np.size(lon))
+        return real(lon, lat)
+
+    monkeypatch.setattr(crs, "in_china", counting)
+    # Guangzhou, Seoul and Hong Kong: the outside points still pass through unchanged.
+    lon, lat = np.array([113.3, 126.978, 114.17]), np.array([23.1, 37.5665, 22.30])
+    out = crs.convert(lon, lat, src, dst)
+    assert calls == [3]
+    np.testing.assert_array_equal(np.column_stack(out)[1:], np.column_stack([lon, lat])[1:])
+    assert metres(out[0][0], out[1][0], 113.3, 23.1) > 300  # Guangzhou is shifted
+
+
+def test_inverse_with_single_precision_start_matches_the_reference_across_china():
+    # The inverse starts from a float32 offset and takes its Jacobian in float32; the float64 residual must still
+    # bring every point in mainland China to within 1e-9 degree of the 30-round reference.
+    rng = np.random.default_rng(3)
+    lon, lat = rng.uniform(75, 135, 200_000), rng.uniform(18, 53, 200_000)
+    lon, lat = lon[crs.in_china(lon, lat)], lat[crs.in_china(lon, lat)]
+    assert len(lon) > 50_000
+    glon, glat = crs.convert(lon, lat, "wgs84", "gcj02")
+    keep = crs.in_china(glon, glat)
+    back = crs.convert(glon[keep], glat[keep], "gcj02", "wgs84")
+    assert np.abs(back[0] - lon[keep]).max() < 1e-9 and np.abs(back[1] - lat[keep]).max() < 1e-9
