@@ -2,7 +2,10 @@
 
 Platforms travel as two gzip'ed blobs (:func:`platform_payload`): integer
 microdegree coordinates, an estimate flag and dictionary codes as typed arrays,
-and a JSON table of the strings. In the browser (``static/gzgeo-platforms.js``)
+and a JSON table of the strings, written as text with 7 bits per page byte
+(:func:`gzgeo.packtext.pack7`, not base64's 6). Small maps skip gzip, so they
+open even in a browser without ``DecompressionStream``; a large one says so in
+the map there. In the browser (``static/gzgeo-platforms.js``)
 one `supercluster <https://github.com/mapbox/supercluster>`_ index per
 category clusters them and only what is in view is drawn: cluster badges and
 canvas circles, so 100,000 platforms load in a fraction of the time and
@@ -17,7 +20,6 @@ its own.
 
 from __future__ import annotations
 
-import base64
 import gzip
 import html
 import json
@@ -38,6 +40,7 @@ from .i18n import DEFAULT_LANGUAGE, category_labels, t, value_label
 from .layers import load
 from .offline import SUPERCLUSTER_URL, package_asset
 from .orientation import linked_source
+from .packtext import pack7, unpack7
 from .safe import validate_color
 from .style import district_name
 
@@ -227,15 +230,20 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, list[str]] | None:
     return codes.astype(np.uint8), [str(u) for u in uniques]
 
 
-def _b64gzip(data: bytes) -> str:
+#: Payloads up to this many bytes (both parts, before compression; ~600 platforms) travel uncompressed: they
+#: then open in browsers without ``DecompressionStream`` too, for a few kilobytes more.
+RAW_PAYLOAD_BYTES = 65536
+
+
+def _pack(data: bytes, compress: bool) -> str:
     # mtime=0: the same data give the same text, so streamlit-folium does not remount an unchanged map.
     # Level 5: within 1 % of level 6's size at 60 % of its time on 100,000 platforms.
-    return base64.b64encode(gzip.compress(data, compresslevel=5, mtime=0)).decode("ascii")
+    return pack7(gzip.compress(data, compresslevel=5, mtime=0) if compress else data)
 
 
 def platform_payload(platforms: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE, datum: str = "wgs84",
                      order: list[str] | None = None) -> tuple[dict[str, object], list[tuple[str, int, int]]]:
-    """Encode platforms for the browser layer: typed arrays and a string table, gzip'ed and base64'ed.
+    """Encode platforms for the browser layer: typed arrays and a string table, gzip'ed, as page text.
 
     Rows are grouped by category (in ``order``, then any others) and sorted by
     latitude inside each group, latitudes delta-coded, integers split into byte
@@ -247,7 +255,8 @@ def platform_payload(platforms: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE, 
     Returns
     -------
     payload : dict
-        ``{"binary": str, "table": str, "n": int}`` (base64 of gzip data).
+        ``{"binary": str, "table": str, "n": int, "gzip": bool}`` (:func:`gzgeo.packtext.pack7`
+        text of the data, gzip'ed above :data:`RAW_PAYLOAD_BYTES`).
     groups : list of (category, start, end)
         Row range of each category in the payload.
 
@@ -319,9 +328,11 @@ def platform_payload(platforms: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE, 
         fields.append([labels[field], "code", field])
     table = {"n": len(frame), "fields": fields, "coded": coded, "dicts": dicts, "strings": strings,
              "estimate": t("estimate", lang), "sep": _SOURCE_SEP}
-    payload = {"binary": _b64gzip(b"".join(arrays)),
-               "table": _b64gzip(json.dumps(table, ensure_ascii=False, separators=(",", ":")).encode("utf-8")),
-               "n": len(frame)}
+    binary = b"".join(arrays)
+    text = json.dumps(table, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    compress = len(binary) + len(text) > RAW_PAYLOAD_BYTES
+    payload = {"binary": _pack(binary, compress), "table": _pack(text, compress), "n": len(frame),
+               "gzip": compress}
     return payload, groups
 
 
@@ -344,8 +355,10 @@ def decode_payload(binary: str, table: str) -> pd.DataFrame:
     >>> decode_payload(payload["binary"], payload["table"])[["lat", "lon", "name_en"]].values.tolist()
     [[23.1, 113.3, 'A']]
     """
-    meta = json.loads(gzip.decompress(base64.b64decode(table)))
-    raw = gzip.decompress(base64.b64decode(binary))
+    raw, text = unpack7(binary), unpack7(table)
+    if text[:2] == b"\x1f\x8b":  # gzip'ed (JSON text never starts so): both parts are
+        raw, text = gzip.decompress(raw), gzip.decompress(text)
+    meta = json.loads(text)
     n = meta["n"]
     ints = np.frombuffer(raw[:8 * n], dtype=np.uint8).reshape(4, 2 * n).T.copy().view("<i4").ravel()
     out = pd.DataFrame({"lat": np.cumsum(ints[:n]) / 1e6, "lon": ints[n:] / 1e6,
@@ -363,7 +376,7 @@ def decode_payload(binary: str, table: str) -> pd.DataFrame:
     return out
 
 
-_PAYLOAD = re.compile(r'gzgeoPlatforms\.decode\("([A-Za-z0-9+/=]*)", "([A-Za-z0-9+/=]*)"\)')
+_PAYLOAD = re.compile(r'gzgeoPlatforms\.decode\("([^"]*)", "([^"]*)", (?:true|false)\)')
 _LAYER = re.compile(r"new gzgeoPlatforms\.Layer\(\w+, (\{[^}]*\})\)")
 
 
@@ -410,9 +423,10 @@ class _PlatformData(JSCSSMixin, MacroElement):
         figure.script.add_child(_Literal(self._script()), name=self.get_name())
 
     def _script(self) -> str:
-        # base64 holds no quote, backslash or "<": safe inside a JS string in a <script> element.
+        # pack7 text holds no quote, backslash, "<" or line break: safe inside a JS string in a <script> element.
+        gz = "true" if self.payload["gzip"] else "false"
         return (f"{_library_js()}\nvar {self.get_name()} = gzgeoPlatforms.decode("
-                f"\"{self.payload['binary']}\", \"{self.payload['table']}\");\n")
+                f"\"{self.payload['binary']}\", \"{self.payload['table']}\", {gz});\n")
 
     @property
     def _template(self):  # noqa: D401 - folium API

@@ -1,25 +1,61 @@
 /* gzgeo platform layer: compact typed arrays in, supercluster index per category, canvas circles out.
  *
- * The payload is two gzip'ed, base64'ed blobs made by gzgeo.pointlayer:
+ * The payload is two blobs made by gzgeo.pointlayer, gzip'ed when large, written as pack7 text (gzgeo/packtext.py:
+ * 7 bits per character below U+0080; U+0100 + 128 * k + g stands for the unsafe group UNSAFE[k] then the group g;
+ * U+0800 + k for an unsafe last group alone):
  *   binary: int32 lat (microdegrees, delta-coded) and int32 lon (microdegrees) as four byte planes, a Uint8
  *           estimate flag, then one Uint8 code array per dictionary-coded popup field;
  *   table:  JSON {n, fields: [[label, kind, key]...], dicts: {key: [values]}, strings: {key: [values]},
  *           estimate: word, sep: source separator}.
  * No data string is ever parsed as HTML: tooltips and popups are DOM nodes filled with textContent.
- * Needs Leaflet, Supercluster and DecompressionStream (Chromium 80, Firefox 113, Safari 16.4).
+ * Needs Leaflet and Supercluster; a gzip'ed payload needs DecompressionStream (Chromium 80, Firefox 113,
+ * Safari 16.4); without it the map says so instead of showing no platforms silently.
  */
 (function () {
     if (window.gzgeoPlatforms) return;
 
-    function inflate(b64) {
-        var bin = atob(b64), bytes = new Uint8Array(bin.length);
-        for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    var UNSAFE = [0x00, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x22, 0x26, 0x27, 0x3C, 0x5C, 0x60];
+
+    function unpack7(text) {
+        var len = text.length, bits = 0, i, c;
+        for (i = 0; i < len; i++) {
+            c = text.charCodeAt(i);
+            bits += (c >= 0x100 && c < 0x800) ? 14 : 7;
+        }
+        var out = new Uint8Array(bits >> 3), n = out.length, acc = 0, nb = 0, o = 0;
+        for (i = 0; i < len; i++) {
+            c = text.charCodeAt(i);
+            if (c < 0x80) {
+                acc = (acc << 7) | c;
+            } else if (c < 0x800) {
+                c -= 0x100;
+                acc = (acc << 7) | UNSAFE[c >> 7];
+                nb += 7;
+                if (nb >= 8) { nb -= 8; out[o++] = (acc >> nb) & 255; }
+                acc = ((acc & ((1 << nb) - 1)) << 7) | (c & 127);
+            } else {
+                acc = (acc << 7) | UNSAFE[c - 0x800];
+            }
+            nb += 7;
+            if (nb >= 8) { nb -= 8; if (o < n) out[o++] = (acc >> nb) & 255; }
+            acc &= (1 << nb) - 1;
+        }
+        return out;
+    }
+
+    var MISSING = "此浏览器无法解压平台数据，请用新版 Chrome、Edge、Firefox 或 Safari 打开。"
+        + " This browser cannot unpack the platform data: open the map in a current Chrome, Edge, Firefox or Safari.";
+
+    function inflate(text, gzip) {
+        var bytes = unpack7(text);
+        if (!gzip) return Promise.resolve(bytes.buffer);
+        if (typeof DecompressionStream === "undefined") return Promise.reject(new Error(MISSING));
         var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
         return new Response(stream).arrayBuffer();
     }
 
-    function decode(binary, table) {
-        return Promise.all([inflate(binary), inflate(table)]).then(function (parts) {
+    function decode(binary, table, gzip) {
+        return Promise.all([inflate(binary, gzip), inflate(table, gzip)]).then(function (parts) {
             var meta = JSON.parse(new TextDecoder().decode(parts[1])), n = meta.n, buf = parts[0];
             // 2n int32 values (lat deltas, then lon) as four byte planes, lowest byte first.
             var bytes = new Uint8Array(buf, 0, 8 * n), m = 2 * n;
@@ -41,6 +77,20 @@
             });
             return {n: n, lat: lat, lon: lon, est: est, codes: codes, meta: meta};
         });
+    }
+
+    // One message per map when the data cannot be decoded (a DOM text node: no markup).
+    function showFailure(map, error) {
+        if (!map || map._gzgeoFailure) return;
+        var box = L.control({position: "topright"});
+        box.onAdd = function () {
+            var div = el("div", String(error && error.message || error), "gzgeo-platforms-error");
+            div.style.cssText = "background:#fff3cd;border:1px solid #c9a227;padding:6px 8px;max-width:320px;"
+                + "font:13px sans-serif;color:#333";
+            return div;
+        };
+        box.addTo(map);
+        map._gzgeoFailure = box;
     }
 
     function value(data, field, i) {
@@ -139,6 +189,9 @@
                 self._ready = true;
                 if (self._map) self._redraw();
                 return self;
+            }, function (error) {
+                self._error = error;
+                showFailure(self._map, error);
             });
         },
         // Platforms in this layer (clustered or not, in view or not), or -1 while the data are decoded.
@@ -148,6 +201,7 @@
         onAdd: function (map) {
             this._group = L.layerGroup().addTo(map);
             map.on("moveend", this._redraw, this);
+            if (this._error) showFailure(map, this._error);
             if (this._ready) this._redraw();
         },
         onRemove: function (map) {
@@ -191,5 +245,5 @@
         }
     });
 
-    window.gzgeoPlatforms = {decode: decode, Layer: Layer, popup: popup, tooltip: tooltip};
+    window.gzgeoPlatforms = {decode: decode, unpack7: unpack7, Layer: Layer, popup: popup, tooltip: tooltip};
 })();
