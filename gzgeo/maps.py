@@ -38,6 +38,7 @@ from .basemaps import add_basemap, get_basemap, to_basemap_datum
 from .crs import convert, convert_frame, to_metric
 from .i18n import DEFAULT_LANGUAGE, category_labels, t
 from .layers import data_home, load
+from .literalrender import mark as mark_literal
 from .offline import localize
 from .orientation import METRO_COLOR, add_district_badges, add_metro_layer, badge_html, district_only
 from .pointlayer import (
@@ -295,6 +296,7 @@ def layout_map(
                       height=height, prefer_canvas=True,
                       # Marker clustering needs a max zoom even when no tile layer sets one.
                       maxZoom=base.max_zoom if has_tiles else 19, minZoom=6)
+    mark_literal(fmap)  # finished scripts stay text: never compiled (or evaluated) as Jinja again
     # gzgeo draws no folium.Icon markers, so Leaflet alone is enough: skip folium's default jQuery, Bootstrap,
     # Font Awesome and awesome-markers (≈400 kB the browser would otherwise parse on every map load).
     fmap.default_js = [(name, url) for name, url in fmap.default_js if name == "leaflet"]

@@ -30,7 +30,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from branca.element import Element, JavascriptLink, MacroElement
+from branca.element import JavascriptLink, MacroElement
 from folium.elements import JSCSSMixin
 from folium.map import Layer
 from jinja2.utils import htmlsafe_json_dumps
@@ -38,6 +38,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from .crs import convert
 from .i18n import DEFAULT_LANGUAGE, category_labels, t, value_label
 from .layers import load
+from .literalrender import Literal as _Literal
 from .offline import SUPERCLUSTER_URL, package_asset
 from .orientation import linked_source
 from .packtext import pack7, unpack7
@@ -196,19 +197,6 @@ def _swatch(color: str, estimate: bool = False) -> str:
     fill = "transparent" if estimate else color
     return (f"<span style='display:inline-block;width:10px;height:10px;border-radius:50%;"
             f"border:2px {border} {color};background:{fill};margin-right:4px'></span>")
-
-
-class _Literal(Element):
-    """Finished text placed in a figure without passing through Jinja."""
-
-    def __init__(self, text: str):
-        super().__init__()
-        self._text = text
-
-    def render(self, **kwargs) -> str:
-        return self._text
-
-
 
 
 def safe_color(color: object) -> str:

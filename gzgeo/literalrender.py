@@ -1,0 +1,70 @@
+"""Rendered folium scripts placed as finished text, not compiled again as Jinja templates.
+
+branca's ``MacroElement.render`` wraps each element's rendered header, HTML and
+script in a new ``Element(text)``, which compiles that finished text as a Jinja
+template, and does so again on each of the three renders streamlit-folium
+performs. For gzgeo's maps that text holds hundreds of kilobytes of GeoJSON:
+compiling it was a third of the server time of a rerun at 20,000 platforms.
+And a ``{{`` in the data would be evaluated as template code.
+
+:func:`mark` flags a map's figure; in a flagged figure every ``MacroElement``
+puts its finished text as a :class:`Literal` (the same output, less the single
+trailing newline Jinja drops too). Figures not flagged (any other folium map in
+the process) render exactly as branca does.
+"""
+
+from __future__ import annotations
+
+import folium
+from branca.element import Element, Figure, MacroElement
+
+__all__ = ["Literal", "mark"]
+
+_FLAG = "_gzgeo_literal"
+
+
+class Literal(Element):
+    """Finished text placed in a figure without passing through Jinja."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        # Jinja drops one trailing newline of a template: keep the output byte for byte the same.
+        self._text = text[:-1] if text.endswith("\n") else text
+
+    def render(self, **kwargs) -> str:
+        return self._text
+
+
+_branca_render = MacroElement.render
+
+
+def _render(self: MacroElement, **kwargs) -> None:
+    figure = self.get_root()
+    if not getattr(figure, _FLAG, False):
+        return _branca_render(self, **kwargs)
+    assert isinstance(figure, Figure), "You cannot render this Element if it is not in a Figure."
+    module = self._template.module.__dict__
+    for part, target in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
+        macro = module.get(part)
+        if macro is not None:
+            target.add_child(Literal(macro(self, kwargs)), name=self.get_name())
+    for element in self._children.values():
+        element.render(**kwargs)
+    return None
+
+
+def mark(fmap: folium.Map) -> folium.Map:
+    """Render ``fmap``'s elements as literal text from now on (also in deep copies); returns ``fmap``.
+
+    Examples
+    --------
+    >>> m = mark(folium.Map(tiles=None))
+    >>> _ = folium.Marker([23.1, 113.3], tooltip="{{ 7 * 7 }}").add_to(m)
+    >>> "{{ 7 * 7 }}" in m.get_root().render()  # branca alone would have put 49 there
+    True
+    """
+    setattr(fmap.get_root(), _FLAG, True)
+    return fmap
+
+
+MacroElement.render = _render  # type: ignore[method-assign]
