@@ -6,7 +6,6 @@ Run: ``python -m streamlit run app.py`` (see docs/app.md).
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 from pathlib import Path
@@ -16,7 +15,6 @@ import geopandas as gpd
 import pandas as pd
 import shapely.geometry
 import streamlit as st
-from streamlit_folium import st_folium
 
 import gzgeo
 from gzgeo import analysis
@@ -39,6 +37,7 @@ from gzgeo.maps import highlight_layer, layout_map
 from gzgeo.offline import write_static_assets
 from gzgeo.planmap import CURRENT, add_plan_overlays, plan_stage_label
 from gzgeo.plans import PLAN_STAGES
+from gzgeo.stmap import MapParts, map_parts, show_map
 from gzgeo.viewstate import OVERLAYS, ViewState, from_query, to_query, unknown_values
 from gzgeo.workspace.panel import workspace_panel, workspace_version
 
@@ -108,18 +107,27 @@ def _clusters(synthetic: int, flt: PlatformFilter, method: str, eps_m: float, mi
     return labelled[["id", "cluster"]], summary
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _corridor(synthetic: int, flt: PlatformFilter, half_width_m: float, version: str = ""):
+@st.cache_data(show_spinner=False, max_entries=8)
+def _axis_band(half_width_m: float, version: str = ""):
+    """The corridor around the axis (drawn on the map): independent of the filter, so not redone per change."""
     axis = _table("axis")
     if axis is None:
-        return None, None
+        return None
     band = analysis.buffers(axis, half_width_m, dissolve=True)
     band["label"] = f"±{half_width_m:,.0f} m"
+    return band[["label", "geometry"]]
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _corridor(synthetic: int, flt: PlatformFilter, half_width_m: float, version: str = ""):
+    """The filtered platforms along the axis (only when the proximity panel shows them)."""
+    axis = _table("axis")
+    if axis is None:
+        return None
     platforms = _located(_filtered(synthetic, flt))
     if platforms.empty:
-        return pd.DataFrame(), band[["label", "geometry"]]
-    corridor = analysis.along_axis(platforms, max_dist_m=half_width_m, axis=axis)
-    return corridor.drop(columns="geometry"), band[["label", "geometry"]]
+        return pd.DataFrame()
+    return analysis.along_axis(platforms, max_dist_m=half_width_m, axis=axis).drop(columns="geometry")
 
 
 def _read_query() -> dict[str, list[str]]:
@@ -181,12 +189,23 @@ def _label(facet: str, value: str, lang: str, names: dict[str, str]) -> str:
     return names.get(value, value)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
 def _facets(synthetic: int, flt: PlatformFilter) -> tuple[dict[str, pd.Series], dict[str, list[str]]]:
-    """Facet counts under ``flt`` and every facet's values (cached: a third of a rerun at 20,000 platforms)."""
-    platforms = _platforms(synthetic)
+    """Facet counts under ``flt`` and every facet's values (a third of a rerun at 20,000 platforms uncached)."""
+    version = "" if synthetic else workspace_version()
+    return _facet_counts_at(synthetic, version, flt), _facet_values_at(synthetic, version)
+
+
+# cache_resource: shared read-only, not unpickled on every rerun. Values do not depend on the filter: computed once.
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _facet_counts_at(synthetic: int, version: str, flt: PlatformFilter) -> dict[str, pd.Series]:
+    return facet_counts(_platforms_at(synthetic, version), flt)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _facet_values_at(synthetic: int, version: str) -> dict[str, list[str]]:
+    platforms = _platforms_at(synthetic, version)
     order = {"level": {v: i for i, v in enumerate(LEVELS)}, "status": {v: i for i, v in enumerate(STATUSES)}}
-    return facet_counts(platforms, flt), {f: facet_values(platforms, f, order.get(f)) for f in FACETS}
+    return {f: facet_values(platforms, f, order.get(f)) for f in FACETS}
 
 
 def _sidebar(platforms: gpd.GeoDataFrame, lang: str) -> None:
@@ -244,15 +263,22 @@ def _write_query(view: ViewState) -> None:
         st.query_params.from_dict(query)
 
 
-def _build_map(view: ViewState, hulls, band, key: str) -> object:
-    """The folium map, rebuilt only when what it shows changes (kept per session)."""
+def _build_map(view: ViewState, hulls, band, key: str) -> MapParts:
+    """The map as rendered for the browser, rebuilt and rendered only when what it shows changes (per session)."""
     memo = st.session_state.get("_map_memo")
     stage, changes = st.session_state.get("plan_stage", CURRENT), _plan_changes_shown()
     signature = (view.lang, view.basemap, view.layers, view.filter, view.synthetic, key, workspace_version(),
                  st.session_state.get("tianditu_key", ""), st.session_state["map_origin"], stage, changes)
     if memo is not None and memo[0] == signature:
-        # st_folium renames the map's elements as it renders: hand it a copy, keep the original pristine.
-        return copy.deepcopy(memo[1])
+        return memo[1]
+    # Rendered once, not copied: the snapshot export builds its own map from the same inputs (memo[2]).
+    parts = map_parts(_make_map(view, hulls, band), bounds=False)  # RETURNED has no "bounds"
+    st.session_state["_map_memo"] = (signature, parts, (hulls, band))
+    return parts
+
+
+def _make_map(view: ViewState, hulls, band):
+    stage, changes = st.session_state.get("plan_stage", CURRENT), _plan_changes_shown()
     origin_center, origin_zoom = st.session_state["map_origin"]
     # Hulls exist only when asked for (layer on, or the clusters panel with "show hulls"): then show them.
     layers = tuple(view.layers) + (("hulls",) if hulls is not None and "hulls" not in view.layers else ())
@@ -266,8 +292,7 @@ def _build_map(view: ViewState, hulls, band, key: str) -> object:
     )
     add_plan_overlays(fmap, stage, changes, platforms=platforms, lang=view.lang,
                       basemap=view.basemap, tianditu_key=st.session_state.get("tianditu_key") or None)
-    st.session_state["_map_memo"] = (signature, fmap)
-    return copy.deepcopy(fmap)
+    return fmap
 
 
 def _drawn_region(drawing: dict | None, basemap: str):
@@ -305,7 +330,7 @@ def _platform_table(frame: pd.DataFrame, lang: str, extra: list[str] | None = No
 @st.fragment
 def _map_panel(view: ViewState, hulls, band, hull_key: str) -> None:
     lang = view.lang
-    fmap = _build_map(view, hulls, band, hull_key)
+    parts = _build_map(view, hulls, band, hull_key)
     platforms = _filtered(view.synthetic, view.filter)
     state = st.session_state.get(MAP_KEY) or {}
     k = int(st.session_state.get("k_nearest", 5))
@@ -328,11 +353,11 @@ def _map_panel(view: ViewState, hulls, band, hull_key: str) -> None:
         circle_m=float(nearest["dist_m"].max()) if nearest is not None and len(nearest) else None,
         tianditu_key=st.session_state.get("tianditu_key") or None,
     )
-    out = st_folium(fmap, key=MAP_KEY, height=620, use_container_width=True, returned_objects=RETURNED,
+    out = show_map(parts, key=MAP_KEY, height=620, returned_objects=RETURNED,
                     # The map is drawn in the basemap's datum (GCJ-02 on AMap); the session keeps WGS-84.
                     center=point_to_basemap_datum(*st.session_state["center"], view.basemap),
                     zoom=int(st.session_state["zoom"]),
-                    feature_group_to_add=dynamic)
+                   feature_group_to_add=dynamic)
     if out:
         if out.get("center") and out.get("zoom"):
             lat, lon = point_from_basemap_datum(out["center"]["lat"], out["center"]["lng"], view.basemap)
@@ -549,7 +574,7 @@ def _export_tab(view: ViewState, platforms: gpd.GeoDataFrame) -> None:
             if fmt == "snapshot":
                 # The map exactly as shown: same layers, filters and basemap, at the current centre and zoom.
                 memo = st.session_state.get("_map_memo")
-                fmap = copy.deepcopy(memo[1]) if memo else _build_map(view, None, None, "export")
+                fmap = _make_map(view, *(memo[2] if memo else (None, None)))
                 lat, lon = st.session_state["center"]
                 data = snapshot_png(fmap, center=point_to_basemap_datum(lat, lon, view.basemap),
                                     zoom=int(st.session_state["zoom"]))
@@ -617,8 +642,7 @@ def main() -> None:
     hulls = None
     if st.session_state["cl_show"] and summary is not None and len(summary):
         hulls = summary[["cluster", "n_points", "hull_area_km2", "dominant_categories", "geometry"]]
-    corridor, band = _corridor(view.synthetic, view.filter, float(st.session_state["corridor_m"]),
-                               workspace_version())
+    band = _axis_band(float(st.session_state["corridor_m"]), workspace_version())
     hull_key = f"{st.session_state['cl_method']}-{st.session_state['cl_eps']}-{st.session_state['cl_min']}-" \
                f"{hulls is not None}-{st.session_state['corridor_m']}"
     _map_panel(view, hulls, band, hull_key)
@@ -633,6 +657,7 @@ def main() -> None:
         else:
             st.dataframe(_platform_table(platforms.head(5000), lang), hide_index=True)
     elif panel == "tab_proximity":
+        corridor = _corridor(view.synthetic, view.filter, float(st.session_state["corridor_m"]), workspace_version())
         _proximity_tab(view, corridor, platforms)
     elif panel == "tab_clusters":
         _clusters_tab(view, summary, labelled)
