@@ -264,17 +264,22 @@ def _write_query(view: ViewState) -> None:
 
 
 def _build_map(view: ViewState, hulls, band, key: str) -> MapParts:
-    """The map as rendered for the browser, rebuilt and rendered only when what it shows changes (per session)."""
-    memo = st.session_state.get("_map_memo")
+    """The map as rendered for the browser, built and rendered only when what it shows changes."""
     stage, changes = st.session_state.get("plan_stage", CURRENT), _plan_changes_shown()
     signature = (view.lang, view.basemap, view.layers, view.filter, view.synthetic, key, workspace_version(),
                  st.session_state.get("tianditu_key", ""), st.session_state["map_origin"], stage, changes)
-    if memo is not None and memo[0] == signature:
-        return memo[1]
-    # Rendered once, not copied: the snapshot export builds its own map from the same inputs (memo[2]).
-    parts = map_parts(_make_map(view, hulls, band), bounds=False)  # RETURNED has no "bounds"
+    parts = _rendered_map(signature, view, hulls, band)
+    # The snapshot export builds its own map from the same inputs.
     st.session_state["_map_memo"] = (signature, parts, (hulls, band))
     return parts
+
+
+# Shared by sessions (a new visitor with the default view gets the map at once), bounded. The signature names
+# everything the map shows (data version, filter, layers, language, basemap and its key, view origin, plan stage):
+# equal signatures draw equal maps.
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _rendered_map(signature: tuple, _view: ViewState, _hulls, _band) -> MapParts:
+    return map_parts(_make_map(_view, _hulls, _band), bounds=False)  # RETURNED has no "bounds"
 
 
 def _make_map(view: ViewState, hulls, band):

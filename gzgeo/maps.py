@@ -186,13 +186,18 @@ def _tooltip_frame(gdf: gpd.GeoDataFrame, fields: Sequence[str]) -> gpd.GeoDataF
     return out
 
 
+@lru_cache(maxsize=64)
+def _layer_data(name: str, home: str, datum: str, top_level: bool | None, fields: tuple[str, ...]) -> dict:
+    """:func:`_layer_geojson` parsed, shared by every map (folium only reads it; parsing took 50 ms a map)."""
+    return json.loads(_layer_geojson(name, home, datum, top_level, fields))
+
+
 def _static_layer(name: str, datum: str, label: str, style: dict, fields: Sequence[str], aliases: Sequence[str],
                   show: bool, top_level: bool | None = None) -> folium.GeoJson | None:
     try:
-        text = _layer_geojson(name, str(data_home()), datum, top_level, tuple(fields))
+        data = _layer_data(name, str(data_home()), datum, top_level, tuple(fields))
     except FileNotFoundError:
         return None
-    data = json.loads(text)
     if not data["features"]:
         return None
     present = [f for f in fields if f in data["features"][0]["properties"]]

@@ -76,8 +76,7 @@ def map_parts(fmap: folium.Map, bounds: bool = True) -> MapParts:
     >>> parts.map_id, "L.map" in parts.script, parts.zoom
     ('map_div', True, 9)
     """
-    fmap.get_root().render()
-    fmap.render()
+    fmap.get_root().render()  # renders the map too: st_folium's second fmap.render() adds nothing for a map
     html = _sf._get_html(fmap)
     header = _sf._get_header(fmap)
     script = _sf._get_map_string(fmap)
