@@ -295,22 +295,24 @@ def _draw_platforms(ax, platforms_m: gpd.GeoDataFrame, handles: list, size: floa
         styles = {c: (styles[c][0], zh) for c, zh in zip(cats["id"], cats["name_zh"], strict=True) if c in styles}
     if platforms_m.empty:
         return
-    present = [c for c in styles if c in set(platforms_m["category"])]
-    present += sorted(set(platforms_m["category"]) - set(styles))
+    # Plain arrays once: a boolean index of the (arrow-backed) frame per category and precision took a
+    # third of each slide map.
+    categories = platforms_m["category"].to_numpy(dtype=object)
+    all_estimates = platforms_m["location_is_estimate"].astype(bool).to_numpy()
+    xs, ys = platforms_m.geometry.x.to_numpy(), platforms_m.geometry.y.to_numpy()
+    present = [c for c in styles if c in set(categories)]
+    present += sorted(set(categories) - set(styles))
     for category in present:
         color, text = styles.get(category, ("#333333", category))
-        subset = platforms_m[platforms_m["category"] == category]
-        estimate = subset["location_is_estimate"].astype(bool).to_numpy()
-        exact = subset[~estimate]
-        approx = subset[estimate]
-        if len(exact):
-            ax.scatter(exact.geometry.x, exact.geometry.y, s=size, c=color, edgecolors="white", linewidths=0.7,
-                       zorder=12)
-        if len(approx):
-            ax.scatter(approx.geometry.x, approx.geometry.y, s=size * 1.6, facecolors="none", edgecolors=color,
+        in_category = categories == category
+        exact, approx = in_category & ~all_estimates, in_category & all_estimates
+        if exact.any():
+            ax.scatter(xs[exact], ys[exact], s=size, c=color, edgecolors="white", linewidths=0.7, zorder=12)
+        if approx.any():
+            ax.scatter(xs[approx], ys[approx], s=size * 1.6, facecolors="none", edgecolors=color,
                        linewidths=1.6, linestyle=(0, (2, 1.5)), zorder=12)
         handles.append(Line2D([], [], marker="o", linestyle="none", markersize=8, markerfacecolor=color,
-                              markeredgecolor="white", label=f"{text} ({len(subset)})"))
+                              markeredgecolor="white", label=f"{text} ({int(in_category.sum())})"))
     if platforms_m["location_is_estimate"].astype(bool).any():
         handles.append(Line2D([], [], marker="o", linestyle="none", markersize=10, markerfacecolor="none",
                               markeredgecolor="#333333", markeredgewidth=1.5,
@@ -587,7 +589,10 @@ def _pin_fonts(fig: Figure) -> None:
 def _save(fig: Figure, target, fmt: str, dpi: int) -> None:
     with cjk_rc(), warnings.catch_warnings():
         warnings.simplefilter("default")
+        # PNG: zlib level 1. These flat-colour maps come out about as small as at the default level 6
+        # (±3 %), in a third of the encoding time (a second of a 9-map deck).
         fig.savefig(target, format=fmt, dpi=dpi, facecolor="white",
-                    metadata={"Title": fig.texts[0].get_text()} if fmt in ("pdf", "svg") else None)
+                    metadata={"Title": fig.texts[0].get_text()} if fmt in ("pdf", "svg") else None,
+                    **({"pil_kwargs": {"compress_level": 1}} if fmt == "png" else {}))
 
 
