@@ -12,9 +12,9 @@ import html
 import json
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import folium
 import geopandas as gpd
 import pandas as pd
 from branca.element import MacroElement
@@ -24,6 +24,9 @@ from jinja2.utils import htmlsafe_json_dumps
 from .crs import convert, convert_frame
 from .i18n import DEFAULT_LANGUAGE, t
 from .layers import data_home, load
+
+if TYPE_CHECKING:  # folium loads with the web-map functions: static maps and decks never need it (~0.15 s)
+    import folium
 
 __all__ = ["METRO_COLOR", "linked_source", "district_only", "district_counts", "add_metro_layer", "add_district_badges",
            "draw_metro", "draw_district_badges", "badge_html"]
@@ -154,6 +157,8 @@ def add_district_badges(fmap: folium.Map, platforms: gpd.GeoDataFrame, lang: str
     from .style import district_name as _district_name
 
     counts = district_counts(platforms)
+    import folium
+
     group = folium.FeatureGroup(name=html.escape(t("layer_district_counts", lang)), show=show)
     rows = []
     for row in counts.itertuples():
@@ -200,6 +205,8 @@ def add_metro_layer(fmap: folium.Map, lang: str = DEFAULT_LANGUAGE, datum: str =
     if data is None:
         return None
     lines_json, rows_json = data
+    import folium
+
     group = folium.FeatureGroup(name=html.escape(t("layer_metro", lang)), show=show)
     folium.GeoJson(json.loads(lines_json), style_function=lambda _f: {"color": METRO_COLOR, "weight": 2,
                                                                       "opacity": 0.7},
