@@ -204,3 +204,64 @@ def test_category_toggle_hides_its_platforms(chromium, tmp_path, platforms):
     assert page.evaluate(COUNT_MARKERS_JS) == total - count
     assert np.isclose(page.evaluate(DRAWN_MARKERS_JS)["size"], total - count)
     page.close()
+
+
+@browser_only
+def test_browser_unpacks_pack7_text_byte_for_byte(chromium, tmp_path):
+    from gzgeo.packtext import pack7
+
+    page = _open(chromium, tmp_path, _hostile_platforms())
+    rng = np.random.default_rng(5)
+    cases = [rng.integers(0, 256, n, dtype=np.uint8).tobytes() for n in (0, 1, 6, 7, 8, 13, 1000, 65_537)]
+    cases += [bytes(300), b'"\\<&' * 100]
+    for data in cases:
+        got = page.evaluate("t => Array.from(gzgeoPlatforms.unpack7(t))", pack7(data))
+        assert bytes(got) == data
+    page.close()
+
+
+@browser_only
+def test_payload_compressed_or_not_shows_every_platform(chromium, tmp_path):
+    # Above gzgeo.pointlayer.RAW_PAYLOAD_BYTES the payload is gzip'ed (DecompressionStream), below it is not.
+    big = synthetic_platforms(3000, seed=4)
+    big = big[big["location_precision"] != "district"]
+    small = big.head(40)
+    for frame, compressed in ((big, True), (small, False)):
+        payload, _ = platform_payload(frame)
+        assert payload["gzip"] is compressed
+        page = _open(chromium, tmp_path, frame)
+        assert page.evaluate(COUNT_MARKERS_JS) == len(frame)
+        drawn = page.evaluate(DRAWN_MARKERS_JS)
+        assert drawn["clustered"] + drawn["points"] == len(frame)
+        assert page.errors == []
+        page.close()
+
+
+@browser_only
+def test_without_decompression_stream_small_maps_work_and_large_ones_say_why(chromium, tmp_path):
+    no_stream = "delete window.DecompressionStream;"
+    small = _hostile_platforms()
+    path = tmp_path / "small.html"
+    path.write_text(layout_map(platforms=small, zoom=16, center=(23.16, 113.45)).get_root().render(),
+                    encoding="utf-8")
+    page = chromium.new_page()
+    page.add_init_script(no_stream)
+    page.goto(path.as_uri())
+    page.wait_for_function(f"({COUNT_MARKERS_JS})() >= 0", timeout=60_000)
+    assert page.evaluate("typeof DecompressionStream") == "undefined"
+    assert page.evaluate(COUNT_MARKERS_JS) == len(small)
+    assert page.locator(".gzgeo-platforms-error").count() == 0
+    page.close()
+
+    big = synthetic_platforms(3000, seed=6)
+    path = tmp_path / "big.html"
+    path.write_text(layout_map(platforms=big).get_root().render(), encoding="utf-8")
+    page = chromium.new_page()
+    page.add_init_script(no_stream)
+    page.goto(path.as_uri())
+    message = page.locator(".gzgeo-platforms-error")
+    message.wait_for(timeout=60_000)
+    assert message.count() == 1  # once per map, not once per category layer
+    assert "DecompressionStream" not in message.inner_text() and "Chrome" in message.inner_text()
+    assert "此浏览器无法解压平台数据" in message.inner_text()
+    page.close()
