@@ -24,6 +24,7 @@ import pandas as pd
 
 from ._io import atomic_path, atomic_write_text
 from .crs import WGS84, convert
+from .formats import EXPORT_FORMATS  # re-exported: gzgeo.export stays its public home
 from .layers import LAYERS, load
 from .selection import UnknownZoneError, resolve_zone  # re-exported: the public home stays gzgeo.export
 
@@ -40,17 +41,6 @@ __all__ = [
     "export_bytes",
 ]
 
-#: Format -> (file extension, MIME type) of everything :func:`export_bytes` produces.
-EXPORT_FORMATS: dict[str, tuple[str, str]] = {
-    "png": (".png", "image/png"),
-    "svg": (".svg", "image/svg+xml"),
-    "pdf": (".pdf", "application/pdf"),
-    "pptx": (".pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
-    "html": (".html", "text/html"),
-    "gpkg": (".gpkg", "application/geopackage+sqlite3"),
-    "geojson": (".geojson", "application/geo+json"),
-    "csv": (".csv", "text/csv"),
-}
 
 _SPATIAL_LAYERS = tuple(name for name, spec in LAYERS.items() if spec.is_spatial)
 _TABLE_LAYERS = tuple(name for name, spec in LAYERS.items() if not spec.is_spatial)

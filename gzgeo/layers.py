@@ -29,6 +29,7 @@ __all__ = [
     "LEVELS",
     "STATUSES",
     "data_home",
+    "is_top_level",
     "layers",
     "load",
 ]
@@ -389,6 +390,34 @@ def _build_platforms(path: Path, home: str) -> gpd.GeoDataFrame:
     out = gpd.GeoDataFrame(table, geometry=list(geometry), crs=WGS84)
     out.attrs["skipped_rows"] = list(skipped)
     return out
+
+
+def is_top_level(zones: pd.DataFrame) -> pd.Series:
+    """Boolean mask of the zones with no parent: the 一区三城 zones themselves, not their parts.
+
+    The one home of the rule: a missing, empty or blank ``parent`` (or no ``parent``
+    column at all) makes a zone top-level.
+
+    Parameters
+    ----------
+    zones : DataFrame
+        Rows of the ``zones`` layer (any CRS).
+
+    Returns
+    -------
+    pandas.Series of bool, aligned with ``zones``.
+
+    Examples
+    --------
+    >>> is_top_level(pd.DataFrame({"parent": ["", None, " ", "z"]})).tolist()
+    [True, True, True, False]
+    >>> int(is_top_level(load("zones")).sum())
+    4
+    """
+    if "parent" not in zones:
+        return pd.Series(True, index=zones.index)
+    parent = zones["parent"]
+    return parent.isna() | (parent.astype(str).str.strip() == "")
 
 
 def load(name: str, workspace: bool = True) -> pd.DataFrame | gpd.GeoDataFrame:

@@ -33,11 +33,10 @@ import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
-from .analysis._common import located_mask
-from .basemaps import add_basemap, get_basemap, to_basemap_datum
+from .basemaps import add_basemap, draws_tiles, get_basemap, overlay_datum, to_basemap_datum
 from .crs import convert, convert_frame, to_metric
 from .i18n import DEFAULT_LANGUAGE, category_labels, t
-from .layers import data_home, load
+from .layers import data_home, is_top_level, load
 from .offline import localize
 from .orientation import METRO_COLOR, add_district_badges, add_metro_layer, badge_html, district_only
 from .pointlayer import (
@@ -51,7 +50,8 @@ from .pointlayer import (
     platform_rows,
 )
 from .safe import escape_html
-from .style import ALL_LAYERS, DEFAULT_LAYERS, GUANGZHOU_CENTER  # re-exported: maps stays their public home
+from .selection import split_located
+from .style import ALL_LAYERS, DEFAULT_LAYERS, GUANGZHOU_CENTER, LAYER_COLORS  # re-exported: maps stays their home
 
 __all__ = [
     "GUANGZHOU_CENTER",
@@ -66,13 +66,13 @@ __all__ = [
     "highlight_layer",
 ]
 
-_ZONE_STYLE = {"color": "#b2182b", "weight": 2, "fillOpacity": 0.12, "dashArray": "6 4"}
-_PART_STYLE = {"color": "#ef8a62", "weight": 1.5, "fillOpacity": 0.10, "dashArray": "3 4"}
-_CORE_STYLE = {"color": "#2166ac", "weight": 2.5, "fillOpacity": 0.0}
-_NODE_STYLE = {"color": "#1b7837", "weight": 2.5, "fillOpacity": 0.15}
+_ZONE_STYLE = {"color": LAYER_COLORS["zones"], "weight": 2, "fillOpacity": 0.12, "dashArray": "6 4"}
+_PART_STYLE = {"color": LAYER_COLORS["parts"], "weight": 1.5, "fillOpacity": 0.10, "dashArray": "3 4"}
+_CORE_STYLE = {"color": LAYER_COLORS["cores"], "weight": 2.5, "fillOpacity": 0.0}
+_NODE_STYLE = {"color": LAYER_COLORS["nodes"], "weight": 2.5, "fillOpacity": 0.15}
 _DISTRICT_STYLE = {"color": "#555555", "weight": 1, "fillColor": "#f7f7f7", "fillOpacity": 0.6}
 _DISTRICT_STYLE_TILES = {"color": "#555555", "weight": 1.2, "fillOpacity": 0.0}
-_AXIS_STYLE = {"color": "#762a83", "weight": 5, "opacity": 0.85}
+_AXIS_STYLE = {"color": LAYER_COLORS["axis"], "weight": 5, "opacity": 0.85}
 _HULL_STYLE = {"color": "#000000", "weight": 2, "fillColor": "#ffd92f", "fillOpacity": 0.25}
 _RING_STYLE = {"color": "#e7298a", "weight": 2, "fillOpacity": 0.04, "dashArray": "8 6"}
 
@@ -165,7 +165,7 @@ def _layer_geojson(name: str, home: str, datum: str, top_level: bool | None, fie
     """GeoJSON text of a bundled polygon/line layer in ``datum`` (cached: these layers never change in a run)."""
     gdf = load(name)
     if top_level is not None:
-        is_top = gdf["parent"].fillna("") == ""
+        is_top = is_top_level(gdf)
         gdf = gdf[is_top if top_level else ~is_top]
     if datum != "wgs84":
         gdf = convert_frame(gdf, "wgs84", datum)
@@ -285,8 +285,8 @@ def layout_map(
     """
     wanted = set(layers)
     base = get_basemap(basemap)
-    has_tiles = base.online and (not base.needs_key or bool(tianditu_key))
-    datum = base.datum if has_tiles else "wgs84"
+    has_tiles = draws_tiles(basemap, tianditu_key)
+    datum = overlay_datum(basemap, tianditu_key)
     center = center or GUANGZHOU_CENTER
     if datum != "wgs84":
         x, y = convert(center[1], center[0], "wgs84", datum)
@@ -302,7 +302,6 @@ def layout_map(
     if has_tiles:
         add_basemap(fmap, base.id, key=tianditu_key, lang=lang)
 
-    layer_datum = datum if has_tiles else "wgs84"
     district_style = _DISTRICT_STYLE_TILES if has_tiles else _DISTRICT_STYLE
     zone_fields = ["name_zh", "name_en", "official_area_km2", "area_km2", "geometry_quality", "precision_note"]
     zone_aliases = [t("name", lang), "Name", t("official_km2", lang), t("mapped_km2", lang),
@@ -310,31 +309,31 @@ def layout_map(
     polygon_fields = ["name_zh", "name_en", "role", "area_km2"]
     polygon_aliases = [t("name", lang), "Name", "role", "km²"]
     static_layers = [
-        _static_layer("districts", layer_datum, t("layer_districts", lang), district_style,
+        _static_layer("districts", datum, t("layer_districts", lang), district_style,
                       ["name_zh", "name_en", "area_km2"], [t("district", lang), "District", "km²"],
                       "districts" in wanted),
-        _static_layer("zones", layer_datum, t("layer_zones", lang), _ZONE_STYLE, zone_fields, zone_aliases,
+        _static_layer("zones", datum, t("layer_zones", lang), _ZONE_STYLE, zone_fields, zone_aliases,
                       "zones" in wanted, top_level=True),
-        _static_layer("zones", layer_datum, t("layer_parts", lang), _PART_STYLE, zone_fields, zone_aliases,
+        _static_layer("zones", datum, t("layer_parts", lang), _PART_STYLE, zone_fields, zone_aliases,
                       "parts" in wanted, top_level=False),
-        _static_layer("cores", layer_datum, t("layer_cores", lang), _CORE_STYLE, polygon_fields, polygon_aliases,
+        _static_layer("cores", datum, t("layer_cores", lang), _CORE_STYLE, polygon_fields, polygon_aliases,
                       "cores" in wanted),
-        _static_layer("nodes", layer_datum, t("layer_nodes", lang), _NODE_STYLE, polygon_fields, polygon_aliases,
+        _static_layer("nodes", datum, t("layer_nodes", lang), _NODE_STYLE, polygon_fields, polygon_aliases,
                       "nodes" in wanted),
-        _static_layer("axis", layer_datum, t("layer_axis", lang), _AXIS_STYLE,
+        _static_layer("axis", datum, t("layer_axis", lang), _AXIS_STYLE,
                       ["name_zh", "name_en", "length_km", "geometry_quality"],
                       [t("name", lang), "Name", t("length_km", lang), t("geometry_quality", lang)], "axis" in wanted),
     ]
     for layer in static_layers[:1]:
         if layer is not None:
             layer.add_to(fmap)
-    add_metro_layer(fmap, lang=lang, datum=layer_datum, show="metro" in wanted)
+    add_metro_layer(fmap, lang=lang, datum=datum, show="metro" in wanted)
     for layer in static_layers[1:]:
         if layer is not None:
             layer.add_to(fmap)
 
     def shifted(gdf):
-        return to_basemap_datum(gdf, base.id) if has_tiles else gdf
+        return to_basemap_datum(gdf, base.id, tianditu_key)
 
     if platforms is None:
         platforms = load("platforms")
@@ -346,8 +345,7 @@ def layout_map(
 
     if "heatmap" in wanted and len(platforms):
         # Density shows located platforms only: stacked district-only estimates would paint a false hot spot.
-        keep = located_mask(platforms)
-        heat = platforms if keep is None else platforms[keep]
+        heat = split_located(platforms)[0]
         pts = heat.geometry[heat.geometry.notna() & ~heat.geometry.is_empty]
         lon, lat = pts.x.to_numpy(), pts.y.to_numpy()
         if datum != "wgs84":
@@ -436,12 +434,10 @@ def highlight_layer(
     >>> len(group._children)
     2
     """
-    base = get_basemap(basemap)
-    has_tiles = base.online and (not base.needs_key or bool(tianditu_key))
-    datum = base.datum if has_tiles else "wgs84"
+    datum = overlay_datum(basemap, tianditu_key)
     group = folium.FeatureGroup(name=t("layer_selection", lang))
     if region is not None and len(region):
-        folium.GeoJson(to_basemap_datum(region[["geometry"]], base.id) if has_tiles else region[["geometry"]],
+        folium.GeoJson(to_basemap_datum(region[["geometry"]], basemap, tianditu_key),
                        style_function=lambda _f: dict(_RING_STYLE)).add_to(group)
     if selection is not None and len(selection):
         valid = selection[selection.geometry.notna() & ~selection.geometry.is_empty]

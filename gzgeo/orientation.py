@@ -24,11 +24,11 @@ from jinja2.utils import htmlsafe_json_dumps
 from .crs import convert, convert_frame
 from .i18n import DEFAULT_LANGUAGE, t
 from .layers import data_home, load
+from .style import METRO_COLOR  # re-exported: the old home of the metro colour
 
 __all__ = ["METRO_COLOR", "linked_source", "district_only", "district_counts", "add_metro_layer", "add_district_badges",
            "draw_metro", "draw_district_badges", "badge_html"]
 
-METRO_COLOR = "#5a6b7b"
 _BADGE_COLOR = "#444444"
 _MAX_NAMES = 40  # names listed in one badge popup; the rest are counted
 

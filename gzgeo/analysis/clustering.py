@@ -13,7 +13,9 @@ import pandas as pd
 import shapely
 
 from ..crs import WGS84
-from ._common import check_layer, documents_coarsest, located, metric_geometry, metric_to_wgs84, metric_xy
+from .checks import check_layer
+from .precision import documents_coarsest, located
+from .projection import metric_geometry, metric_to_wgs84, metric_xy
 
 __all__ = ["dbscan_clusters", "hdbscan_clusters", "cluster_summary"]
 

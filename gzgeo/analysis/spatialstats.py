@@ -19,18 +19,9 @@ import shapely
 from scipy.spatial import cKDTree
 
 from ..crs import WGS84
-from ._common import (
-    check_layer,
-    documents_coarsest,
-    layer_or_default,
-    located,
-    located_mask,
-    metric_geometry,
-    metric_to_wgs84,
-    metric_xy,
-    region_geometry,
-    to_wgs84_points,
-)
+from .checks import check_layer, layer_or_default
+from .precision import documents_coarsest, located, located_mask
+from .projection import metric_geometry, metric_to_wgs84, metric_xy, region_geometry, to_wgs84_points
 
 __all__ = [
     "DensitySurface",

@@ -26,13 +26,15 @@ from matplotlib.patches import Patch, Polygon, Rectangle
 from pyproj import Transformer
 
 from ..analysis import cluster_summary, dbscan_clusters
-from ..analysis._common import located_mask
+from ..analysis.precision import located_mask
 from ..crs import GUANGZHOU_METRIC_CRS, WGS84, convert
 from ..filters import platform_zones
-from ..layers import load
+from ..i18n import category_labels
+from ..layers import is_top_level, load
 from ..orientation import draw_metro
 from ..selection import resolve_zone
 from ..sources import documents
+from ..style import FALLBACK_COLOR, LAYER_COLORS, category_colors
 
 CJK_FONT_CANDIDATES: tuple[str, ...] = (
     "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
@@ -53,11 +55,12 @@ _PANEL_LEFT = 0.73
 SLIDE_MIN_FONT_PT = 12.0
 _SLIDE_MARGIN_IN = 0.08
 
-_ZONE_EDGE = "#b2182b"
-_PART_EDGE = "#ef8a62"
-_CORE_EDGE = "#2166ac"
-_NODE_EDGE = "#1b7837"
-_AXIS_COLOR = "#762a83"
+# the web map's colours (gzgeo.style): a zone is the same red on screen, on paper and on a slide
+_ZONE_EDGE = LAYER_COLORS["zones"]
+_PART_EDGE = LAYER_COLORS["parts"]
+_CORE_EDGE = LAYER_COLORS["cores"]
+_NODE_EDGE = LAYER_COLORS["nodes"]
+_AXIS_COLOR = LAYER_COLORS["axis"]
 _DISTRICT_FACE = "#f4f4f2"
 _DISTRICT_EDGE = "#8c8c8c"
 
@@ -280,25 +283,28 @@ def _metric(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gdf.to_crs(GUANGZHOU_METRIC_CRS)
 
 
-def _category_styles() -> dict[str, tuple[str, str]]:
-    """Category id -> (colour, Chinese · English label)."""
-    cats = load("categories")
-    return {cid: (color, f"{zh} {en}" if len(f"{zh} {en}") <= 34 else zh) for cid, zh, en, color in
-            zip(cats["id"], cats["name_zh"], cats["name_en"], cats["color"], strict=True)}
+def _category_styles(short: bool = False) -> dict[str, tuple[str, str]]:
+    """Category id -> (colour, Chinese · English label, or the Chinese one alone when ``short`` or too long).
+
+    Colours and labels are the web map's (:func:`gzgeo.style.category_colors`, :func:`gzgeo.i18n.category_labels`).
+    """
+    zh_labels, en_labels = category_labels("zh"), category_labels("en")
+    styles = {}
+    for cid, color in category_colors().items():
+        zh, en = zh_labels.get(cid, cid), en_labels.get(cid, cid)
+        styles[cid] = (color, zh if short or len(f"{zh} {en}") > 34 else f"{zh} {en}")
+    return styles
 
 
 def _draw_platforms(ax, platforms_m: gpd.GeoDataFrame, handles: list, size: float = 46.0,
                     label: bool = False, short: bool = False, count_estimates: bool = False) -> None:
-    styles = _category_styles()
-    if short:
-        cats = load("categories")
-        styles = {c: (styles[c][0], zh) for c, zh in zip(cats["id"], cats["name_zh"], strict=True) if c in styles}
+    styles = _category_styles(short)
     if platforms_m.empty:
         return
     present = [c for c in styles if c in set(platforms_m["category"])]
     present += sorted(set(platforms_m["category"]) - set(styles))
     for category in present:
-        color, text = styles.get(category, ("#333333", category))
+        color, text = styles.get(category, (FALLBACK_COLOR, category))
         subset = platforms_m[platforms_m["category"] == category]
         estimate = subset["location_is_estimate"].astype(bool).to_numpy()
         exact = subset[~estimate]
@@ -346,8 +352,8 @@ def _draw_context(ax, layers: set[str], handles: list, label_zones: bool = True)
         draw_metro(ax, handles)
     if "zones" in layers:
         zones = _metric(load("zones"))
-        top = zones[zones["parent"].fillna("") == ""]
-        parts = zones[zones["parent"].fillna("") != ""]
+        top = zones[is_top_level(zones)]
+        parts = zones[~is_top_level(zones)]
         top.plot(ax=ax, facecolor=_ZONE_EDGE, alpha=0.10, edgecolor="none", zorder=3)
         top.plot(ax=ax, facecolor="none", edgecolor=_ZONE_EDGE, linewidth=1.8, linestyle=(0, (5, 3)), zorder=4)
         if len(parts):
