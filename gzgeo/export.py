@@ -24,6 +24,7 @@ import pandas as pd
 
 from ._io import atomic_path, atomic_write_text
 from .crs import WGS84, convert
+from .filters import filter_platforms
 from .formats import EXPORT_FORMATS  # re-exported: gzgeo.export stays its public home
 from .layers import LAYERS, load
 from .selection import UnknownZoneError, resolve_zone  # re-exported: the public home stays gzgeo.export
@@ -105,8 +106,6 @@ def select_platforms(
     >>> bool((picked["district"] == district).all()) and len(picked) >= 1
     True
     """
-    from .filters import filter_platforms
-
     selected = load("platforms") if platforms is None else platforms
     wanted: dict[str, list[str]] = {}
     categories = _as_list(category)
@@ -309,8 +308,8 @@ def write_html(path: str | Path, platforms: gpd.GeoDataFrame | None = None, **ma
     RuntimeError
         If the rendered page still links off the machine.
     """
-    from .maps import layout_map
     from .offline import external_urls
+    from .webmap import layout_map
 
     map_options.setdefault("offline", "inline")
     fmap = layout_map(platforms=platforms, **map_options)

@@ -20,6 +20,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from ._io import atomic_path
 from .crs import GUANGZHOU_METRIC_CRS, WGS84, valid_lonlat
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "is_top_level",
     "layers",
     "load",
+    "membership_strings",
 ]
 
 #: How precisely a platform's point is known, most to least precise.
@@ -373,23 +375,56 @@ def _build_platforms(path: Path, home: str) -> gpd.GeoDataFrame:
     table["lon"], table["lat"] = lon, lat
     table["location_is_estimate"] = table["location_precision"].isin(ESTIMATED_PRECISIONS)
 
-    members = _load_cached("memberships", home)
-    grouped = members.groupby("platform_id", sort=False)
-    table["frameworks"] = table["id"].map(grouped["framework"].agg(lambda s: "|".join(dict.fromkeys(s))))
-    table["roles"] = table["id"].map(
-        grouped.apply(lambda g: "|".join(f"{f}:{r}" for f, r in zip(g["framework"], g["role"], strict=True)),
-                      include_groups=False)  # type: ignore[call-overload]  # stubs lack include_groups
-    )
-    table["sources"] = table["id"].map(
-        grouped.apply(lambda g: "|".join(dict.fromkeys(f"{s} {c}" for s, c in
-                                                       zip(g["source_file"], g["clause"], strict=True))),
-                      include_groups=False)  # type: ignore[call-overload]  # stubs lack include_groups
-    )
+    joined = membership_strings(_load_cached("memberships", home))
     for col in ("frameworks", "roles", "sources"):
-        table[col] = table[col].fillna("")
+        table[col] = table["id"].map(joined[col]).fillna("")
     out = gpd.GeoDataFrame(table, geometry=list(geometry), crs=WGS84)
     out.attrs["skipped_rows"] = list(skipped)
     return out
+
+
+def membership_strings(memberships: pd.DataFrame) -> pd.DataFrame:
+    """The plan memberships of each platform joined into ``|``-separated strings, once for every user.
+
+    Parameters
+    ----------
+    memberships : DataFrame
+        The ``memberships`` table: ``platform_id``, ``framework``, ``role``, ``source_file``, ``clause``.
+
+    Returns
+    -------
+    DataFrame indexed by ``platform_id``
+        ``frameworks`` (each framework once), ``roles`` (``framework:role``, every membership), ``sources``
+        (``source_file clause``, each once) and ``source_files`` (each document once), in table order.
+        :func:`load` puts the first three on the platforms; :func:`gzgeo.filters.prepare_platforms`
+        filters by ``source_files``.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"platform_id": ["a", "a", "b"], "framework": ["f1", "f1", "f2"],
+    ...                   "role": ["core", "base", "core"], "source_file": ["d.pdf", "d.pdf", "e.pdf"],
+    ...                   "clause": ["§1", "§2", "§3"]})
+    >>> membership_strings(m).loc["a"].tolist()
+    ['f1', 'f1:core|f1:base', 'd.pdf §1|d.pdf §2', 'd.pdf']
+    """
+    rows: dict[str, dict[str, list[str]]] = {}
+    names = ("frameworks", "roles", "sources", "source_files")
+    for pid, framework, role, source, clause in zip(
+            memberships["platform_id"], memberships["framework"], memberships["role"], memberships["source_file"],
+            memberships["clause"], strict=True):
+        parts = rows.setdefault(pid, {name: [] for name in names})
+        parts["frameworks"].append(framework)
+        parts["roles"].append(f"{framework}:{role}")  # every membership, as the table lists them
+        parts["sources"].append(f"{source} {clause}")
+        if source:
+            parts["source_files"].append(source)
+    # each framework, source and document once, in the order of its first mention
+    unique = {"frameworks", "sources", "source_files"}
+    table = pd.DataFrame.from_dict(
+        {pid: {n: "|".join(dict.fromkeys(p[n]) if n in unique else p[n]) for n in names} for pid, p in rows.items()},
+        orient="index", columns=list(names))
+    table.index.name = "platform_id"
+    return table
 
 
 def is_top_level(zones: pd.DataFrame) -> pd.Series:
@@ -495,8 +530,6 @@ def write_layer(gdf: gpd.GeoDataFrame, name: str, home: str | Path | None = None
         raise ValueError(f"layer {name!r} is stored as {spec.path}, not written by write_layer")
     path = Path(home or data_home()) / spec.path
     path.parent.mkdir(parents=True, exist_ok=True)
-    from ._io import atomic_path
-
     with atomic_path(path) as tmp:  # fresh temporary name: the GeoJSON driver will not overwrite
         gdf.to_crs(WGS84).to_file(tmp, driver="GeoJSON", RFC7946="YES", COORDINATE_PRECISION=COORDINATE_DECIMALS)
     _load_cached.cache_clear()

@@ -40,7 +40,7 @@ from .basemaps import overlay_datum
 from .crs import convert
 from .i18n import DEFAULT_LANGUAGE, normalise_language, t, value_label
 from .layers import load
-from .plans import PLAN_STAGES, PlanStage, plan_changes, plan_history, plan_snapshot
+from .plans import PLAN_STAGES, PlanStage, _mentions, plan_changes, plan_history, plan_snapshot
 
 __all__ = [
     "CHANGE_STYLES",
@@ -148,8 +148,6 @@ def _class_name(kind: str, platform_id: str, extra: str) -> str:
 
 
 def _history_table() -> pd.DataFrame:
-    from .plans import _mentions  # one read of the mentions for all popups, not one per platform
-
     table = _mentions()
     return table.sort_values(["platform_id", "order", "looking_back", "clause"],
                              ascending=[True, True, False, True])

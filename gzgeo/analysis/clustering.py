@@ -13,6 +13,7 @@ import pandas as pd
 import shapely
 
 from ..crs import WGS84
+from ..layers import load
 from .checks import check_layer
 from .precision import documents_coarsest, located
 from .projection import metric_geometry, metric_to_wgs84, metric_xy
@@ -180,8 +181,6 @@ def cluster_summary(clustered: gpd.GeoDataFrame, hull: str = "convex", concave_r
     if hull not in ("convex", "concave"):
         raise ValueError("hull must be 'convex' or 'concave'")
     if zones is None:
-        from ..layers import load
-
         zones = load("zones")
     check_layer(zones, "zones", "Polygon")
     zone_geoms = metric_geometry(zones)

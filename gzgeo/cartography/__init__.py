@@ -315,7 +315,7 @@ def static_map(
     if preset not in PRESETS:
         raise ValueError(f"unknown preset {preset!r}; valid: {', '.join(PRESETS)}")
     if preset == "plan_stages":  # a figure of five panels: its own layout, same furniture
-        from ..plancarto import plan_small_multiples
+        from ..plancarto import plan_small_multiples  # plancarto imports .furniture: top-level would be circular
 
         return plan_small_multiples(platforms, title=title, subtitle=subtitle, review_number=review_number,
                                     slide_size=slide_size)

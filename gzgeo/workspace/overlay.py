@@ -8,6 +8,7 @@ import pandas as pd
 import shapely
 
 from ..layers import ESTIMATED_PRECISIONS, _anchor_geometries, _anchor_point
+from . import active_workspace
 
 __all__ = ["apply_overlay", "overlaid"]
 
@@ -66,8 +67,6 @@ def apply_overlay(platforms: gpd.GeoDataFrame, overlay: dict[str, dict], home: s
 
 def overlaid(platforms: gpd.GeoDataFrame, home: str) -> gpd.GeoDataFrame:
     """``platforms`` with the active workspace applied; unchanged (and nothing created) when there is none."""
-    from . import active_workspace
-
     workspace = active_workspace()
     if workspace is None:
         return platforms
