@@ -29,6 +29,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from .cartography.drawing import _metric
 from .cartography.furniture import (
     _DISTRICT_EDGE,
     _DISTRICT_FACE,
@@ -38,7 +39,6 @@ from .cartography.furniture import (
     SLIDE_MIN_FONT_PT,
     _extent_of,
     _fit_extent,
-    _metric,
     _pin_fonts,
     _slide_fonts,
     _source_note,

@@ -18,7 +18,7 @@ import gzgeo
 from gzgeo import cartography
 from gzgeo.analysis import along_axis, layout_statistics
 from gzgeo.basemaps import BASEMAPS, overlay_datum, point_to_basemap_datum, to_basemap_datum
-from gzgeo.cartography.furniture import _draw_context, _draw_platforms
+from gzgeo.cartography.drawing import _draw_context, _draw_platforms
 from gzgeo.cli import build_parser
 from gzgeo.crs import GUANGZHOU_METRIC_CRS
 from gzgeo.export import EXPORT_FORMATS

@@ -43,7 +43,16 @@ from ..crs import GUANGZHOU_METRIC_CRS, WGS84
 from ..layers import load
 from ..orientation import district_only, draw_district_badges
 from ..selection import resolve_zone, split_located
-from .furniture import (  # the shared furniture; the public names stay public here
+from .drawing import (  # what the maps show, shared with plancarto; the public names stay public here
+    _draw_callouts,
+    _draw_clusters,
+    _draw_context,
+    _draw_platforms,
+    _metric,
+    callout_order,
+    zone_platforms,
+)
+from .furniture import (  # the frame every static map shares
     _AXIS_COLOR,
     _MAP_BOX,
     _PANEL_LEFT,
@@ -55,14 +64,8 @@ from .furniture import (  # the shared furniture; the public names stay public h
     FIGSIZE_IN,
     MAX_DPI,
     SLIDE_MIN_FONT_PT,
-    _draw_basemap,
-    _draw_callouts,
-    _draw_clusters,
-    _draw_context,
-    _draw_platforms,
     _extent_of,
     _fit_extent,
-    _metric,
     _pin_fonts,
     _save,
     _slide_fonts,
@@ -70,12 +73,11 @@ from .furniture import (  # the shared furniture; the public names stay public h
     _source_note,
     add_north_arrow,
     add_scale_bar,
-    callout_order,
     cjk_font_name,
     cjk_rc,
     nice_scale_length,
-    zone_platforms,
 )
+from .tiles import _draw_basemap
 
 __all__ = [
     "PRESETS",
