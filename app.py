@@ -19,7 +19,7 @@ import streamlit as st
 import gzgeo
 from gzgeo import analysis
 from gzgeo.app_auth import sign_in_sidebar
-from gzgeo.basemaps import BASEMAPS, get_basemap, point_from_basemap_datum, point_to_basemap_datum
+from gzgeo.basemaps import BASEMAPS, get_basemap, overlay_datum, point_from_basemap_datum, point_to_basemap_datum
 from gzgeo.crs import convert_geometry
 from gzgeo.filters import (
     FACETS,
@@ -37,7 +37,9 @@ from gzgeo.maps import highlight_layer, layout_map
 from gzgeo.offline import write_static_assets
 from gzgeo.planmap import CURRENT, add_plan_overlays, plan_stage_label
 from gzgeo.plans import PLAN_STAGES
+from gzgeo.selection import split_located
 from gzgeo.stmap import MapParts, map_parts, show_map
+from gzgeo.style import district_names
 from gzgeo.viewstate import OVERLAYS, ViewState, from_query, to_query, unknown_values
 from gzgeo.workspace.panel import workspace_panel, workspace_version
 
@@ -80,12 +82,6 @@ def _filtered_at(synthetic: int, version: str, flt: PlatformFilter) -> gpd.GeoDa
     return filter_platforms(_platforms_at(synthetic, version), flt)
 
 
-def _located(platforms: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The platforms analysis treats as located by default (district-only estimates are not locations)."""
-    keep = analysis.located_mask(platforms)
-    return platforms if keep is None else platforms[keep]
-
-
 @st.cache_resource(show_spinner=False)
 def _table(name: str) -> pd.DataFrame | None:
     try:
@@ -96,7 +92,7 @@ def _table(name: str) -> pd.DataFrame | None:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _clusters(synthetic: int, flt: PlatformFilter, method: str, eps_m: float, min_points: int, version: str = ""):
-    platforms = _located(_filtered(synthetic, flt))
+    platforms = split_located(_filtered(synthetic, flt))[0]
     if len(platforms) < max(2, min_points):
         return None, None
     if method == "HDBSCAN":
@@ -124,7 +120,7 @@ def _corridor(synthetic: int, flt: PlatformFilter, half_width_m: float, version:
     axis = _table("axis")
     if axis is None:
         return None
-    platforms = _located(_filtered(synthetic, flt))
+    platforms = split_located(_filtered(synthetic, flt))[0]
     if platforms.empty:
         return pd.DataFrame()
     return analysis.along_axis(platforms, max_dist_m=half_width_m, axis=axis).drop(columns="geometry")
@@ -170,8 +166,7 @@ def _facet_labels(facet: str, lang: str) -> dict[str, str]:
     """Display names of facet values that are not coded labels (districts, zones, frameworks, documents)."""
     en = lang == "en"
     if facet == "district":
-        table = _table("districts")
-        return dict(zip(table["name_zh"], table["name_en"], strict=True)) if en and table is not None else {}
+        return district_names(lang)
     sources = {"zone": ("zones", "id"), "framework": ("frameworks", "id"), "source": ("policies", "source_file")}
     if facet in sources:
         name, key = sources[facet]
@@ -304,7 +299,7 @@ def _drawn_region(drawing: dict | None, basemap: str):
     """(polygon, None) or (None, (lon, lat, radius_m)) in WGS-84 from a Leaflet.draw GeoJSON feature."""
     if not drawing or not drawing.get("geometry"):
         return None, None
-    datum = get_basemap(basemap).datum if get_basemap(basemap).online else "wgs84"
+    datum = overlay_datum(basemap, st.session_state.get("tianditu_key") or None)
     geom = shapely.geometry.shape(drawing["geometry"])
     if datum != "wgs84":
         geom = convert_geometry(geom, datum, "wgs84")
@@ -341,7 +336,7 @@ def _map_panel(view: ViewState, hulls, band, hull_key: str) -> None:
     k = int(st.session_state.get("k_nearest", 5))
     click, nearest, region_result = None, None, None
     clicked = state.get("last_clicked")
-    not_located = len(platforms) - len(_located(platforms))
+    not_located = split_located(platforms)[1]
     if clicked and len(platforms) > not_located:
         lat, lon = point_from_basemap_datum(clicked["lat"], clicked["lng"], view.basemap)
         click = (lat, lon)
@@ -423,7 +418,7 @@ def _proximity_tab(view: ViewState, corridor: pd.DataFrame | None, platforms: gp
         st.altair_chart(chart, width="stretch")
         st.dataframe(_platform_table(profile, lang, ["chainage_m", "dist_m", "side"]).round(
             {"chainage_m": 0, "dist_m": 0}), hide_index=True)
-    not_located = len(platforms) - len(_located(platforms))
+    not_located = split_located(platforms)[1]
     if corridor is not None and not_located:
         st.caption(t("not_located", lang).format(n=not_located))
 
@@ -434,7 +429,7 @@ def _proximity_tab(view: ViewState, corridor: pd.DataFrame | None, platforms: gp
         a, b = st.columns(2)
         first = a.selectbox(t("platform_a", lang), ids[:5000], format_func=names.get, key="dist_a")
         second = b.selectbox(t("platform_b", lang), ids[:5000], index=1, format_func=names.get, key="dist_b")
-        located_ids = set(_located(platforms)["id"])
+        located_ids = set(split_located(platforms)[0]["id"])
         unlocated = [i for i in (first, second) if i not in located_ids]
         if unlocated:
             st.caption(t("distance_unknown", lang).format(name=names[unlocated[0]]))

@@ -12,6 +12,8 @@ import getpass
 import json
 import sys
 
+from .auth import ROLES, UserStore
+
 __all__ = ["add_commands"]
 
 
@@ -26,8 +28,6 @@ def _read_password() -> str:
 
 
 def _store(args: argparse.Namespace):
-    from .auth import UserStore
-
     return UserStore(args.file)
 
 
@@ -66,8 +66,6 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
     """Add ``users`` to the ``gzgeo`` command's subparsers."""
-    from .auth import ROLES
-
     p = sub.add_parser("users", help="who may sign in to the app and edit (local user file)",
                        description="Manage the app's local user file (GZGEO_USERS; default users.json in your "
                                    "data folder). Passwords are stored as salted Argon2id hashes only.")

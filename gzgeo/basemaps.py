@@ -25,6 +25,8 @@ __all__ = [
     "DEFAULT_BASEMAP",
     "get_basemap",
     "add_basemap",
+    "draws_tiles",
+    "overlay_datum",
     "to_basemap_datum",
     "point_to_basemap_datum",
     "point_from_basemap_datum",
@@ -155,8 +157,49 @@ def add_basemap(fmap: folium.Map, basemap_id: str, key: str | None = None, lang:
     return layer
 
 
-def to_basemap_datum(gdf, basemap_id: str):
-    """Return ``gdf`` (WGS-84) converted to the basemap's datum (a copy only when it changes).
+def draws_tiles(basemap_id: str | None, key: str | None = None) -> bool:
+    """Whether the basemap draws tiles: an online basemap, with its key when it needs one.
+
+    Examples
+    --------
+    >>> draws_tiles("none"), draws_tiles("osm"), draws_tiles("tianditu_vector"), draws_tiles("tianditu_vector", "k")
+    (False, True, False, True)
+    """
+    base = get_basemap(basemap_id)
+    return base.online and (not base.needs_key or bool(key))
+
+
+def overlay_datum(basemap_id: str | None, key: str | None = None) -> str:
+    """The datum every overlay is drawn in over this basemap: the tiles' datum when tiles are drawn, else WGS-84.
+
+    The one home of the rule the web map, the plan overlays, the highlight and the app's
+    click and drawing handlers share (see :func:`to_basemap_datum`).
+
+    Parameters
+    ----------
+    basemap_id : str
+        A key of :data:`BASEMAPS` (unknown ids fall back to ``"none"``).
+    key : str, optional
+        The user's key for a basemap that needs one (Tianditu); without it no tiles are drawn.
+
+    Returns
+    -------
+    str
+        ``"wgs84"`` or ``"gcj02"``.
+
+    Examples
+    --------
+    >>> overlay_datum("amap_vector"), overlay_datum("osm"), overlay_datum("none")
+    ('gcj02', 'wgs84', 'wgs84')
+    """
+    return get_basemap(basemap_id).datum if draws_tiles(basemap_id, key) else "wgs84"
+
+
+def to_basemap_datum(gdf, basemap_id: str, key: str | None = None):
+    """Return ``gdf`` (WGS-84) converted to the datum overlays use over the basemap (a copy only when it changes).
+
+    ``key`` is the user's key for a basemap that needs one: without it no tiles are drawn and nothing moves
+    (:func:`overlay_datum`).
 
     Examples
     --------
@@ -168,29 +211,29 @@ def to_basemap_datum(gdf, basemap_id: str):
     >>> round(float(to_basemap_datum(g, "amap_vector").geometry.x.iloc[0]), 3)
     113.325
     """
-    datum = get_basemap(basemap_id).datum
+    datum = overlay_datum(basemap_id, key)
     if datum == "wgs84" or gdf is None or len(gdf) == 0:
         return gdf
     return convert_frame(gdf, "wgs84", datum)
 
 
-def point_to_basemap_datum(lat: float, lon: float, basemap_id: str) -> tuple[float, float]:
-    """(lat, lon) in WGS-84 -> (lat, lon) as drawn on the basemap.
+def point_to_basemap_datum(lat: float, lon: float, basemap_id: str, key: str | None = None) -> tuple[float, float]:
+    """(lat, lon) in WGS-84 -> (lat, lon) as drawn on the basemap (``key``: see :func:`to_basemap_datum`).
 
     Examples
     --------
     >>> [round(v, 3) for v in point_to_basemap_datum(23.1066, 113.3191, "amap_satellite")]
     [23.104, 113.325]
     """
-    datum = get_basemap(basemap_id).datum
+    datum = overlay_datum(basemap_id, key)
     if datum == "wgs84":
         return float(lat), float(lon)
     x, y = convert(lon, lat, "wgs84", datum)
     return y, x
 
 
-def point_from_basemap_datum(lat: float, lon: float, basemap_id: str) -> tuple[float, float]:
-    """(lat, lon) clicked on the basemap -> (lat, lon) in WGS-84.
+def point_from_basemap_datum(lat: float, lon: float, basemap_id: str, key: str | None = None) -> tuple[float, float]:
+    """(lat, lon) clicked on the basemap -> (lat, lon) in WGS-84 (``key``: see :func:`to_basemap_datum`).
 
     Examples
     --------
@@ -198,7 +241,7 @@ def point_from_basemap_datum(lat: float, lon: float, basemap_id: str) -> tuple[f
     ...                                                 "amap_vector")]
     [23.1, 113.3]
     """
-    datum = get_basemap(basemap_id).datum
+    datum = overlay_datum(basemap_id, key)
     if datum == "wgs84":
         return float(lat), float(lon)
     x, y = convert(lon, lat, datum, "wgs84")

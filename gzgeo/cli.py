@@ -30,10 +30,10 @@ from pathlib import Path
 import pandas as pd
 
 from ._io import atomic_path, same_file
+from .formats import EXPORT_FORMATS
 
 __all__ = ["build_parser", "main", "progress"]
 
-_EXPORT_FORMATS = ("png", "svg", "pdf", "pptx", "html", "gpkg", "geojson", "csv")
 #: Largest corridor half-width accepted by ``query near-axis`` (metres): the whole city is within 100 km.
 MAX_WITHIN_M = 100_000.0
 
@@ -105,19 +105,18 @@ _QUERY_COLUMNS = ["id", "name_zh", "name_en", "category", "district", "location_
 
 def _cmd_near_axis(args: argparse.Namespace) -> int:
     from .analysis import along_axis
-    from .analysis._common import located_mask
     from .export import select_platforms
+    from .selection import split_located
 
     if not 0 <= args.within <= MAX_WITHIN_M:  # NaN fails both comparisons
         raise UsageError(f"--within must be a number of metres from 0 to {MAX_WITHIN_M:g}, not {args.within}")
     selection = select_platforms(category=args.category, district=args.district, zone=args.zone)
     # A platform known only to its district has no location: it is left out, and the count says so.
-    keep = located_mask(selection)
-    not_located = 0 if keep is None else int((~keep).sum())
-    if not_located and not_located == len(selection):
+    located_rows, not_located = split_located(selection)
+    if not_located and not len(located_rows):
         near = selection.iloc[:0].assign(dist_m=[], chainage_m=[], side=[])
     else:
-        near = along_axis(selection, max_dist_m=args.within)
+        near = along_axis(located_rows, max_dist_m=args.within)
     near = near.assign(dist_m=near["dist_m"].round(1), chainage_m=near["chainage_m"].round(1))
     _print_table(near, ["id", "name_zh", "category", "dist_m", "chainage_m", "side", "location_precision"],
                  args.format)
@@ -339,7 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="write a map, deck, HTML or data file",
                        description="Export maps (png/svg/pdf), the briefing deck (pptx), the standalone "
                                    "interactive map (html) or data (gpkg/geojson/csv) of all or filtered platforms.")
-    p.add_argument("format", choices=_EXPORT_FORMATS, help="output format")
+    p.add_argument("format", choices=list(EXPORT_FORMATS), help="output format")
     p.add_argument("-o", "--output", required=True, metavar="PATH", help="output file")
     _add_filters(p)
     maps = p.add_argument_group("maps (png/svg/pdf) and deck (pptx)")

@@ -24,6 +24,8 @@ import pandas as pd
 
 from ._io import atomic_path, atomic_write_text
 from .crs import WGS84, convert
+from .filters import filter_platforms
+from .formats import EXPORT_FORMATS  # re-exported: gzgeo.export stays its public home
 from .layers import LAYERS, load
 from .selection import UnknownZoneError, resolve_zone  # re-exported: the public home stays gzgeo.export
 
@@ -40,17 +42,6 @@ __all__ = [
     "export_bytes",
 ]
 
-#: Format -> (file extension, MIME type) of everything :func:`export_bytes` produces.
-EXPORT_FORMATS: dict[str, tuple[str, str]] = {
-    "png": (".png", "image/png"),
-    "svg": (".svg", "image/svg+xml"),
-    "pdf": (".pdf", "application/pdf"),
-    "pptx": (".pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
-    "html": (".html", "text/html"),
-    "gpkg": (".gpkg", "application/geopackage+sqlite3"),
-    "geojson": (".geojson", "application/geo+json"),
-    "csv": (".csv", "text/csv"),
-}
 
 _SPATIAL_LAYERS = tuple(name for name, spec in LAYERS.items() if spec.is_spatial)
 _TABLE_LAYERS = tuple(name for name, spec in LAYERS.items() if not spec.is_spatial)
@@ -115,8 +106,6 @@ def select_platforms(
     >>> bool((picked["district"] == district).all()) and len(picked) >= 1
     True
     """
-    from .filters import filter_platforms
-
     selected = load("platforms") if platforms is None else platforms
     wanted: dict[str, list[str]] = {}
     categories = _as_list(category)
@@ -319,8 +308,8 @@ def write_html(path: str | Path, platforms: gpd.GeoDataFrame | None = None, **ma
     RuntimeError
         If the rendered page still links off the machine.
     """
-    from .maps import layout_map
     from .offline import external_urls
+    from .webmap import layout_map
 
     map_options.setdefault("offline", "inline")
     fmap = layout_map(platforms=platforms, **map_options)

@@ -23,6 +23,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from .analysis.synthetic import synthetic_points
+from .layers import LEVELS, STATUSES, load, membership_strings
+
 __all__ = [
     "FACETS",
     "PlatformFilter",
@@ -164,8 +167,6 @@ def prepare_platforms(
     >>> {"zones", "source_docs", "search_text"} <= set(prepared.columns)
     True
     """
-    from .layers import load
-
     out = platforms.copy()
     if zones is None:
         try:
@@ -181,9 +182,9 @@ def prepare_platforms(
     own = out.get("source_file", pd.Series("", index=out.index)).fillna("").astype(str)
     docs: list[list[str]] = [[s] if s else [] for s in own]
     if memberships is not None and len(memberships) and "id" in out:
-        by_platform = memberships.groupby("platform_id")["source_file"].agg(list).to_dict()
+        by_platform = membership_strings(memberships)["source_files"].to_dict()
         for i, pid in enumerate(out["id"]):
-            docs[i].extend(by_platform.get(pid, []))
+            docs[i].extend(by_platform.get(pid, "").split(_SEP))
     out["source_docs"] = [_SEP.join(dict.fromkeys(d for d in ds if d)) for ds in docs]
     for col in ("frameworks", "aliases"):
         if col not in out:
@@ -338,9 +339,6 @@ def synthetic_platforms(n: int, seed: int = 0) -> gpd.GeoDataFrame:
     >>> len(fake), fake.crs.to_epsg(), bool(fake["name_en"].str.startswith("Synthetic").all())
     (200, 4326, True)
     """
-    from .analysis import synthetic_points
-    from .layers import LEVELS, STATUSES, load
-
     try:
         categories = tuple(load("categories")["id"]) or ("lab",)
     except FileNotFoundError:

@@ -9,11 +9,13 @@ first (:func:`gzgeo.convert`), then rounded.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
 
 from .crs import convert
+from .layers import LOCATION_PRECISIONS
 
 __all__ = ["place_id", "PRECISION_DECIMALS", "PRECISE", "DATUMS", "decimals", "source_to_wgs84", "precision_counts",
            "precision_table_markdown"]
@@ -36,8 +38,6 @@ def place_id(key: str) -> str:
     >>> place_id("metro:官洲")  # doctest: +SKIP
     'metro:guanzhou'
     """
-    import re
-
     from pypinyin import lazy_pinyin
 
     kind, _, name = key.partition(":")
@@ -104,8 +104,6 @@ def precision_counts(platforms: pd.DataFrame) -> pd.DataFrame:
     >>> int(table.loc["total", "n"]) == len(gzgeo.load("platforms"))
     True
     """
-    from .layers import LOCATION_PRECISIONS
-
     precision = platforms["location_precision"].astype(str)
     source = platforms.get("location_source", pd.Series("", index=platforms.index)).fillna("").astype(str)
     cited = source.str.strip() != ""

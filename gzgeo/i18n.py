@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from .layers import data_home, load
+
 __all__ = ["LANGUAGES", "DEFAULT_LANGUAGE", "STRINGS", "VALUE_LABELS", "t", "value_label", "category_labels",
            "normalise_language"]
 
@@ -265,8 +267,6 @@ def value_label(field: str, value: object, lang: str = DEFAULT_LANGUAGE) -> str:
 
 @lru_cache(maxsize=4)
 def _category_labels_cached(lang: str, home: str) -> dict[str, str]:
-    from .layers import load
-
     try:
         cats = load("categories")
     except (FileNotFoundError, KeyError):
@@ -284,6 +284,4 @@ def category_labels(lang: str = DEFAULT_LANGUAGE) -> dict[str, str]:
     >>> all(isinstance(v, str) for v in labels.values())
     True
     """
-    from .layers import data_home
-
     return dict(_category_labels_cached(normalise_language(lang), str(data_home())))

@@ -8,11 +8,9 @@ one way: files -> :func:`load` -> analysis -> maps and exports.
 from __future__ import annotations
 
 import os
-import warnings
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import cast
 
 import geopandas as gpd
 import numpy as np
@@ -20,23 +18,26 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from ._io import atomic_path
 from .crs import GUANGZHOU_METRIC_CRS, WGS84, valid_lonlat
+from .platformtable import ESTIMATED_PRECISIONS, build_platforms, membership_strings, skip_rows
 
 __all__ = [
+    "ESTIMATED_PRECISIONS",
     "LayerSpec",
     "LAYERS",
     "LOCATION_PRECISIONS",
     "LEVELS",
     "STATUSES",
     "data_home",
+    "is_top_level",
     "layers",
     "load",
+    "membership_strings",
 ]
 
 #: How precisely a platform's point is known, most to least precise.
 LOCATION_PRECISIONS: tuple[str, ...] = ("site", "campus_or_park", "zone", "district")
-#: Precisions whose point is an estimate derived from a polygon, not a surveyed location.
-ESTIMATED_PRECISIONS: frozenset[str] = frozenset({"zone", "district"})
 LEVELS: tuple[str, ...] = ("national", "provincial", "municipal", "district")
 STATUSES: tuple[str, ...] = ("operating", "under_construction", "planned")
 
@@ -231,7 +232,9 @@ def _load_cached(name: str, home: str) -> pd.DataFrame | gpd.GeoDataFrame:
     if not path.exists():
         raise FileNotFoundError(f"layer {name!r} expects {spec.path} under {home}")
     if name == "platforms":
-        return _build_platforms(path, home)
+        polygons, district_rest = _anchor_geometries(home)
+        return build_platforms(_read_csv(path), _load_cached("memberships", home), polygons, district_rest,
+                               spec.path)
     if name == "places":
         return _build_points(_read_csv(path))
     if spec.is_spatial:
@@ -241,7 +244,7 @@ def _load_cached(name: str, home: str) -> pd.DataFrame | gpd.GeoDataFrame:
         bad = np.zeros(len(gdf), dtype=bool)
         bad[rows[~valid_lonlat(coords[:, 0], coords[:, 1])]] = True
         # Feature numbers are 1-based, in file order.
-        return _skip_rows(gdf, bad, spec.path, [f"feature {i + 1}" for i in range(len(gdf))],
+        return skip_rows(gdf, bad, spec.path, [f"feature {i + 1}" for i in range(len(gdf))],
                           "non-finite or out-of-range coordinates")
     table = _read_csv(path)
     return _coerce_numeric(table, name)
@@ -280,39 +283,6 @@ def _anchor_geometries(home: str) -> tuple[dict[str, BaseGeometry], dict[str, Ba
     return polygons, rest
 
 
-def _largest_part(geom):
-    parts = getattr(geom, "geoms", [geom])
-    return max(parts, key=lambda g: g.area)
-
-
-def _anchor_point(polygons: dict[str, BaseGeometry], district_rest: dict[str, BaseGeometry], anchor: str,
-                  district: str):
-    """Representative point for a platform known only to a zone or a district.
-
-    A zone can straddle districts (琶洲核心片区 includes 大学城 in Panyu): the
-    point is drawn where the zone and the stated district overlap, so that an
-    estimated location never contradicts the district the source gives. A
-    platform known only to its district is drawn in a part of the district
-    outside every zone, node and core, so that a spatial join never counts it
-    as lying in a planning zone it may not be in.
-    """
-    geom = polygons.get(anchor)
-    if geom is None:
-        return None
-    if anchor in district_rest:
-        point = geom.representative_point()
-        rest = district_rest[anchor]
-        if rest.area > 0 and rest.distance(point) > 0:
-            point = _largest_part(rest).representative_point()
-        return point
-    within = polygons.get(district)
-    if within is not None and within is not geom:
-        overlap = geom.intersection(within)
-        if overlap.area > 0:
-            return overlap.representative_point()
-    return geom.representative_point()
-
-
 def _build_points(table: pd.DataFrame) -> gpd.GeoDataFrame:
     """A CSV table with ``lon``/``lat`` (WGS-84) as a point layer; blank coordinates give no geometry."""
     lon = pd.to_numeric(table["lon"].replace("", np.nan), errors="coerce")
@@ -321,74 +291,32 @@ def _build_points(table: pd.DataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(lon, lat), crs=WGS84)
 
 
-def _skip_rows(frame, bad: np.ndarray, file: str, where: list[str], reason: str):
-    """Drop the rows flagged ``bad``; list them in ``attrs["skipped_rows"]`` and warn, so none vanishes silently.
+def is_top_level(zones: pd.DataFrame) -> pd.Series:
+    """Boolean mask of the zones with no parent: the 一区三城 zones themselves, not their parts.
 
-    Each entry is a dict with ``file``, ``row`` (a line or feature number), ``id`` and ``reason``;
-    ``gzgeo.validate()`` reports them and the app shows them.
+    The one home of the rule: a missing, empty or blank ``parent`` (or no ``parent``
+    column at all) makes a zone top-level.
+
+    Parameters
+    ----------
+    zones : DataFrame
+        Rows of the ``zones`` layer (any CRS).
+
+    Returns
+    -------
+    pandas.Series of bool, aligned with ``zones``.
+
+    Examples
+    --------
+    >>> is_top_level(pd.DataFrame({"parent": ["", None, " ", "z"]})).tolist()
+    [True, True, True, False]
+    >>> int(is_top_level(load("zones")).sum())
+    4
     """
-    skipped = list(frame.attrs.get("skipped_rows", []))
-    ids = frame["id"].astype(str).tolist() if "id" in frame else [""] * len(frame)
-    for i in np.flatnonzero(bad):
-        skipped.append({"file": file, "row": where[i], "id": ids[i], "reason": reason})
-    if bad.any():
-        names = "; ".join(f"{e['row']} ({e['id']})" for e in skipped[-int(bad.sum()):][:5])
-        warnings.warn(f"{file}: skipped {int(bad.sum())} row(s) with {reason}: {names}", stacklevel=3)
-        frame = frame.loc[~bad].reset_index(drop=True)
-    frame.attrs["skipped_rows"] = skipped
-    return frame
-
-
-def _build_platforms(path: Path, home: str) -> gpd.GeoDataFrame:
-    table = _read_csv(path)
-    lon = pd.to_numeric(table["lon"].replace("", np.nan), errors="coerce")
-    lat = pd.to_numeric(table["lat"].replace("", np.nan), errors="coerce")
-    # A coordinate that is present but not a number ("113,4"), infinite or off the globe is an error in that
-    # row: skip the row (reported with its line), never guess a location for it.
-    given = (table["lon"].str.strip() != "") | (table["lat"].str.strip() != "")
-    bad = (given & ~valid_lonlat(lon, lat)).to_numpy()
-    lines = [f"line {i + 2}" for i in range(len(table))]  # +2: header line, 1-based
-    spec_path = LAYERS["platforms"].path
-    if bad.any():
-        table = _skip_rows(table, bad, spec_path, lines, "a coordinate that is not a finite lon/lat in range")
-        lon, lat = lon[~bad].reset_index(drop=True), lat[~bad].reset_index(drop=True)
-    skipped = table.attrs.get("skipped_rows", [])
-    geometry = np.asarray(gpd.points_from_xy(lon, lat, crs=WGS84), dtype=object)
-    # A platform known only to its zone or district is drawn at a representative
-    # point of that polygon; location_precision says it is an estimate.
-    polygons, district_rest = _anchor_geometries(home)
-    for i in np.flatnonzero((lon.isna() | lat.isna()).to_numpy()):
-        geometry[i] = _anchor_point(polygons, district_rest, cast(str, table.at[i, "anchor"]),
-                                    cast(str, table.at[i, "district"]))
-    # No coordinates and an anchor that names no polygon: the platform cannot be placed; skip and say so.
-    unplaced = np.array([g is None for g in geometry], dtype=bool)
-    if unplaced.any():
-        kept_lines = [e for e, keep in zip(lines, ~bad, strict=True) if keep] if bad.any() else lines
-        table = _skip_rows(table, unplaced, spec_path, kept_lines,
-                           "no coordinates and an anchor that is not a zone, node, core or district")
-        lon, lat = lon[~unplaced].reset_index(drop=True), lat[~unplaced].reset_index(drop=True)
-        geometry = geometry[~unplaced]
-        skipped = table.attrs["skipped_rows"]
-    table["lon"], table["lat"] = lon, lat
-    table["location_is_estimate"] = table["location_precision"].isin(ESTIMATED_PRECISIONS)
-
-    members = _load_cached("memberships", home)
-    grouped = members.groupby("platform_id", sort=False)
-    table["frameworks"] = table["id"].map(grouped["framework"].agg(lambda s: "|".join(dict.fromkeys(s))))
-    table["roles"] = table["id"].map(
-        grouped.apply(lambda g: "|".join(f"{f}:{r}" for f, r in zip(g["framework"], g["role"], strict=True)),
-                      include_groups=False)  # type: ignore[call-overload]  # stubs lack include_groups
-    )
-    table["sources"] = table["id"].map(
-        grouped.apply(lambda g: "|".join(dict.fromkeys(f"{s} {c}" for s, c in
-                                                       zip(g["source_file"], g["clause"], strict=True))),
-                      include_groups=False)  # type: ignore[call-overload]  # stubs lack include_groups
-    )
-    for col in ("frameworks", "roles", "sources"):
-        table[col] = table[col].fillna("")
-    out = gpd.GeoDataFrame(table, geometry=list(geometry), crs=WGS84)
-    out.attrs["skipped_rows"] = list(skipped)
-    return out
+    if "parent" not in zones:
+        return pd.Series(True, index=zones.index)
+    parent = zones["parent"]
+    return parent.isna() | (parent.astype(str).str.strip() == "")
 
 
 def load(name: str, workspace: bool = True) -> pd.DataFrame | gpd.GeoDataFrame:
@@ -466,8 +394,6 @@ def write_layer(gdf: gpd.GeoDataFrame, name: str, home: str | Path | None = None
         raise ValueError(f"layer {name!r} is stored as {spec.path}, not written by write_layer")
     path = Path(home or data_home()) / spec.path
     path.parent.mkdir(parents=True, exist_ok=True)
-    from ._io import atomic_path
-
     with atomic_path(path) as tmp:  # fresh temporary name: the GeoJSON driver will not overwrite
         gdf.to_crs(WGS84).to_file(tmp, driver="GeoJSON", RFC7946="YES", COORDINATE_PRECISION=COORDINATE_DECIMALS)
     _load_cached.cache_clear()

@@ -21,9 +21,10 @@ from branca.element import MacroElement
 from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
 
-from .crs import convert, convert_frame
+from .crs import GUANGZHOU_METRIC_CRS, convert, convert_frame
 from .i18n import DEFAULT_LANGUAGE, t
 from .layers import data_home, load
+from .style import METRO_COLOR, district_name  # METRO_COLOR re-exported: its old home
 
 if TYPE_CHECKING:  # folium loads with the web-map functions: static maps and decks never need it (~0.15 s)
     import folium
@@ -31,7 +32,6 @@ if TYPE_CHECKING:  # folium loads with the web-map functions: static maps and de
 __all__ = ["METRO_COLOR", "linked_source", "district_only", "district_counts", "add_metro_layer", "add_district_badges",
            "draw_metro", "draw_district_badges", "badge_html"]
 
-METRO_COLOR = "#5a6b7b"
 _BADGE_COLOR = "#444444"
 _MAX_NAMES = 40  # names listed in one badge popup; the rest are counted
 
@@ -154,8 +154,6 @@ class _Badges(MacroElement):
 def add_district_badges(fmap: folium.Map, platforms: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE,
                         datum: str = "wgs84", show: bool = True) -> gpd.GeoDataFrame:
     """Add a layer of per-district count badges for the district-only platforms; returns the counts."""
-    from .style import district_name as _district_name
-
     counts = district_counts(platforms)
     import folium
 
@@ -167,7 +165,7 @@ def add_district_badges(fmap: folium.Map, platforms: gpd.GeoDataFrame, lang: str
             x, y = convert(x, y, "wgs84", datum)
         names = [html.escape(n) for n in row.names[:_MAX_NAMES]]
         more = row.n - len(names)
-        district = _district_name(row.district, lang)
+        district = district_name(row.district, lang)
         title = html.escape(t("district_only_popup", lang).format(district=district, n=row.n))
         body = "<br>".join(names) + (f"<br>… +{more}" if more > 0 else "")
         rows.append([round(float(y), 6), round(float(x), 6), badge_html(row.n), title,
@@ -243,8 +241,6 @@ class _Stations(MacroElement):
 
 def draw_metro(ax, handles: list | None = None) -> None:
     """Draw the metro lines and stations on a matplotlib axis in EPSG:4547 (static maps)."""
-    from .crs import GUANGZHOU_METRIC_CRS
-
     try:
         lines, stations = load("metro_lines"), load("metro_stations")
     except FileNotFoundError:
@@ -265,8 +261,6 @@ def draw_district_badges(ax, platforms: gpd.GeoDataFrame, handles: list | None =
 
     Returns the number of platforms counted.
     """
-    from .crs import GUANGZHOU_METRIC_CRS
-
     counts = district_counts(platforms)
     if counts.empty:
         return 0

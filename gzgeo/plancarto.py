@@ -29,6 +29,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from .cartography.drawing import _metric
 from .cartography.furniture import (
     _DISTRICT_EDGE,
     _DISTRICT_FACE,
@@ -38,7 +39,6 @@ from .cartography.furniture import (
     SLIDE_MIN_FONT_PT,
     _extent_of,
     _fit_extent,
-    _metric,
     _pin_fonts,
     _slide_fonts,
     _source_note,
@@ -47,7 +47,7 @@ from .cartography.furniture import (
     cjk_rc,
 )
 from .i18n import value_label
-from .layers import load
+from .layers import is_top_level, load
 from .planmap import STATUS_STYLES, framework_renames
 from .plans import PLAN_STAGES, STATUS_CLASSES, plan_snapshot
 
@@ -141,7 +141,7 @@ def plan_small_multiples(
                          ratio)
     districts = _metric(load("districts"))
     zones = _metric(load("zones"))
-    zones = zones[zones["parent"].fillna("") == ""]
+    zones = zones[is_top_level(zones)]
     with cjk_rc():
         fig = Figure(figsize=size_in, facecolor="white")
         for i, (stage, named) in enumerate(stages):

@@ -36,11 +36,11 @@ import pandas as pd
 from branca.element import MacroElement
 from folium.template import Template
 
-from .basemaps import get_basemap
+from .basemaps import overlay_datum
 from .crs import convert
 from .i18n import DEFAULT_LANGUAGE, normalise_language, t, value_label
 from .layers import load
-from .plans import PLAN_STAGES, PlanStage, plan_changes, plan_history, plan_snapshot
+from .plans import PLAN_STAGES, PlanStage, _mentions, plan_changes, plan_history, plan_snapshot
 
 __all__ = [
     "CHANGE_STYLES",
@@ -126,13 +126,6 @@ def plan_stage_label(stage: str, lang: str = DEFAULT_LANGUAGE) -> str:
     return found.label_en if normalise_language(lang) == "en" else found.label_zh
 
 
-def _datum(basemap: str, tianditu_key: str | None) -> str:
-    # Same rule as gzgeo.maps.layout_map: overlays follow the tiles' datum only when tiles are drawn.
-    base = get_basemap(basemap)
-    has_tiles = base.online and (not base.needs_key or bool(tianditu_key))
-    return base.datum if has_tiles else "wgs84"
-
-
 def _points(frame: gpd.GeoDataFrame, datum: str) -> list[tuple[float, float]]:
     lon, lat = frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy()
     if datum != "wgs84" and len(frame):
@@ -155,8 +148,6 @@ def _class_name(kind: str, platform_id: str, extra: str) -> str:
 
 
 def _history_table() -> pd.DataFrame:
-    from .plans import _mentions  # one read of the mentions for all popups, not one per platform
-
     table = _mentions()
     return table.sort_values(["platform_id", "order", "looking_back", "clause"],
                              ascending=[True, True, False, True])
@@ -268,7 +259,8 @@ def plan_stage_layer(stage: str | PlanStage, platforms: gpd.GeoDataFrame | None 
     histories = _history_table()
     by_platform = {pid: rows for pid, rows in histories.groupby("platform_id")}
     columns = ["document", "policy_id", "year", "clause", "status_phrase", "status_class", "quote", "looking_back"]
-    for (lat, lon), (_, row) in zip(_points(frame, _datum(basemap, tianditu_key)), frame.iterrows(), strict=True):
+    points = _points(frame, overlay_datum(basemap, tianditu_key))
+    for (lat, lon), (_, row) in zip(points, frame.iterrows(), strict=True):
         pid = str(row["id"])
         status = snapshot.loc[pid]
         style = STATUS_STYLES.get(status["status_class"], STATUS_STYLES["named"])
@@ -309,7 +301,8 @@ def plan_changes_layer(doc_a: str, doc_b: str, platforms: gpd.GeoDataFrame | Non
     frame = _located_points(platforms, pd.Index(changes["platform_id"]))
     kinds = changes.set_index("platform_id")
     group = folium.FeatureGroup(name=t("plan_changes_layer", lang))
-    for (lat, lon), (_, row) in zip(_points(frame, _datum(basemap, tianditu_key)), frame.iterrows(), strict=True):
+    points = _points(frame, overlay_datum(basemap, tianditu_key))
+    for (lat, lon), (_, row) in zip(points, frame.iterrows(), strict=True):
         pid = str(row["id"])
         change = kinds.loc[pid]
         kind = str(change["change"])

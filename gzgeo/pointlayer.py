@@ -37,13 +37,12 @@ from jinja2.utils import htmlsafe_json_dumps
 
 from .crs import convert
 from .i18n import DEFAULT_LANGUAGE, category_labels, t, value_label
-from .layers import load
 from .literalrender import Literal as _Literal
 from .offline import SUPERCLUSTER_URL, package_asset
 from .orientation import linked_source
 from .packtext import pack7, unpack7
 from .safe import validate_color
-from .style import district_name
+from .style import FALLBACK_COLOR, category_colors, district_name  # category_colors re-exported
 
 __all__ = [
     "PlatformCategoryLayer",
@@ -56,7 +55,7 @@ __all__ = [
     "platform_rows",
 ]
 
-_FALLBACK_COLOR = "#333333"
+_FALLBACK_COLOR = FALLBACK_COLOR  # the old private name of gzgeo.style.FALLBACK_COLOR
 #: From this zoom on every platform is drawn on its own, never clustered.
 UNCLUSTER_ZOOM = 14
 _CLUSTER_RADIUS_PX = 45
@@ -64,26 +63,6 @@ _CLUSTER_RADIUS_PX = 45
 _POPUP_FIELDS = ("category", "level", "status", "district", "address", "location_precision", "location_source",
                  "sources")
 _SOURCE_SEP = "\n"
-
-
-def category_colors() -> dict[str, str]:
-    """Map colour of each platform category, from ``data/categories.csv``.
-
-    A colour is pasted into style and script, so one that is not ``#rrggbb``
-    is replaced by a neutral grey (``gzgeo.validate()`` reports it).
-
-    Examples
-    --------
-    >>> colors = category_colors()
-    >>> all(c.startswith("#") for c in colors.values())
-    True
-    """
-    try:
-        cats = load("categories")
-    except FileNotFoundError:
-        return {}
-    return {key: validate_color(color, fallback=_FALLBACK_COLOR)
-            for key, color in zip(cats["id"], cats["color"], strict=True)}
 
 
 def _text(value: object) -> str:

@@ -1,7 +1,8 @@
-"""Choosing zones and platforms: one home for the lookup every view shares.
+"""Choosing zones and platforms: one home for the lookups every view shares.
 
-The static map, the slide deck and the exports all find a zone by id or name; the
-lookup lives here, below all of them, so none has to import another to reach it.
+The static map, the slide deck and the exports all find a zone by id or name, and the
+web map, the static map, the app and the CLI all keep the located platforms and count
+the rest; both rules live here, below all of them, so none has to import another.
 """
 
 from __future__ import annotations
@@ -9,9 +10,10 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
+from .analysis.precision import located_mask
 from .layers import load
 
-__all__ = ["UnknownZoneError", "resolve_zone"]
+__all__ = ["UnknownZoneError", "resolve_zone", "split_located"]
 
 
 class UnknownZoneError(KeyError):
@@ -65,3 +67,39 @@ def resolve_zone(key: str, zones: gpd.GeoDataFrame | None = None) -> pd.Series:
     listed = "; ".join(f"{r.id} ({r.name_zh} / {r.name_en})" for r in candidates.itertuples())
     what = "ambiguous zone" if len(partial) else "unknown zone"
     raise UnknownZoneError(f"{what} {key!r}; {'candidates' if len(partial) else 'valid zones'}: {listed}")
+
+
+def split_located(platforms: pd.DataFrame, coarsest: str | None = "zone") -> tuple[pd.DataFrame, int]:
+    """The platforms that are locations, and how many others were left out.
+
+    A platform known only to its district has a point that is no location: distances,
+    densities, clusters and "near the axis" use the located ones only, and every view
+    says how many it left out (the one rule of :func:`gzgeo.analysis.located`, without
+    its error when nothing is left).
+
+    Parameters
+    ----------
+    platforms : DataFrame or GeoDataFrame
+        Rows with a ``location_precision`` column (synthetic points without one are all located).
+    coarsest : {"site", "campus_or_park", "zone", "district"} or None
+        Coarsest precision kept (default ``"zone"``).
+
+    Returns
+    -------
+    (same type as ``platforms``, int)
+        The located rows (the input itself when none is left out, index and CRS unchanged)
+        and the number of rows left out.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"location_precision": ["site", "zone", "district", "district"]})
+    >>> kept, left_out = split_located(frame)
+    >>> len(kept), left_out
+    (2, 2)
+    >>> split_located(frame.iloc[:2])[0] is not None, split_located(frame, None)[1]
+    (True, 0)
+    """
+    keep = located_mask(platforms, coarsest)
+    if keep is None or keep.all():
+        return platforms, 0
+    return platforms[keep], int((~keep).sum())

@@ -19,6 +19,7 @@ import geopandas as gpd
 from ._io import atomic_write_bytes
 from .browser import launch_chromium
 from .offline import localize
+from .webmap import layout_map
 
 __all__ = ["snapshot_png", "save_snapshot"]
 
@@ -66,8 +67,6 @@ def snapshot_png(
     from playwright.sync_api import sync_playwright
 
     if fmap is None:
-        from .maps import layout_map
-
         fmap = layout_map(platforms=platforms, offline="inline")
     else:
         localize(fmap, mode="inline")

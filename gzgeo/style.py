@@ -15,8 +15,10 @@ from functools import lru_cache
 
 from .i18n import normalise_language
 from .layers import data_home, load
+from .safe import validate_color
 
-__all__ = ["GUANGZHOU_CENTER", "ALL_LAYERS", "DEFAULT_LAYERS", "district_name"]
+__all__ = ["GUANGZHOU_CENTER", "ALL_LAYERS", "DEFAULT_LAYERS", "FALLBACK_COLOR", "LAYER_COLORS", "METRO_COLOR",
+           "category_colors", "district_name", "district_names"]
 
 #: Map centre (lat, lon) framing the city proper and the Huangpu/Nansha zones.
 GUANGZHOU_CENTER = (23.12, 113.42)
@@ -28,6 +30,43 @@ DEFAULT_LAYERS: tuple[str, ...] = ("districts", "metro", "zones", "parts", "core
                                    "district_counts", "rings")
 
 
+#: Colour of a category missing from ``data/categories.csv`` or with an invalid colour.
+FALLBACK_COLOR = "#333333"
+#: Outline colour of each fixed layer, shared by the web map (:mod:`gzgeo.maps`) and the static map
+#: (:mod:`gzgeo.cartography`), so a zone is the same red on screen, on paper and on a slide.
+LAYER_COLORS: dict[str, str] = {
+    "zones": "#b2182b",
+    "parts": "#ef8a62",
+    "cores": "#2166ac",
+    "nodes": "#1b7837",
+    "axis": "#762a83",
+    "metro": "#5a6b7b",
+}
+#: The metro lines' colour (a muted slate: orientation, not a layer of the plan).
+METRO_COLOR = LAYER_COLORS["metro"]
+
+
+def category_colors() -> dict[str, str]:
+    """Map colour of each platform category, from ``data/categories.csv``, in the file's order.
+
+    The one home of the category colours: the web map, its legend and the static maps
+    all read them here. A colour is pasted into style and script, so one that is not
+    ``#rrggbb`` is replaced by :data:`FALLBACK_COLOR` (``gzgeo.validate()`` reports it).
+
+    Examples
+    --------
+    >>> colors = category_colors()
+    >>> all(c.startswith("#") and len(c) == 7 for c in colors.values())
+    True
+    """
+    try:
+        cats = load("categories")
+    except FileNotFoundError:
+        return {}
+    return {key: validate_color(color, fallback=FALLBACK_COLOR)
+            for key, color in zip(cats["id"], cats["color"], strict=True)}
+
+
 @lru_cache(maxsize=4)
 def _district_names_en(home: str) -> dict[str, str]:
     # keyed by the data folder, so a test pointing GZGEO_DATA elsewhere gets its own table
@@ -36,6 +75,20 @@ def _district_names_en(home: str) -> dict[str, str]:
     except FileNotFoundError:
         return {}
     return dict(zip(districts["name_zh"], districts["name_en"].fillna(""), strict=True))
+
+
+def district_names(lang: str) -> dict[str, str]:
+    """District ``name_zh`` -> display name in ``lang`` (English names in English mode).
+
+    Examples
+    --------
+    >>> district_names("en")["黄埔区"], district_names("zh")["黄埔区"]
+    ('Huangpu', '黄埔区')
+    """
+    names = _district_names_en(str(data_home()))
+    if normalise_language(lang) != "en":
+        return {zh: zh for zh in names}
+    return {zh: en or zh for zh, en in names.items()}
 
 
 def district_name(name_zh: str, lang: str) -> str:

@@ -9,7 +9,7 @@ from scipy.spatial import ConvexHull
 
 import gzgeo
 from gzgeo.analysis import cluster_summary, dbscan_clusters, hdbscan_clusters
-from gzgeo.analysis._common import metric_xy
+from gzgeo.analysis.projection import metric_xy
 
 METRIC = gzgeo.GUANGZHOU_METRIC_CRS
 

@@ -17,7 +17,7 @@ from gzgeo.analysis import (
     query_region,
     synthetic_points,
 )
-from gzgeo.analysis._common import metric_xy
+from gzgeo.analysis.projection import metric_xy
 
 
 @pytest.fixture(scope="module")

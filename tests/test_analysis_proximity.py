@@ -23,7 +23,7 @@ from gzgeo.analysis import (
     rings,
     synthetic_points,
 )
-from gzgeo.analysis._common import metric_xy
+from gzgeo.analysis.projection import metric_xy
 
 METRIC = gzgeo.GUANGZHOU_METRIC_CRS
 

@@ -25,7 +25,7 @@ from gzgeo.analysis import (
     standard_deviational_ellipse,
     synthetic_points,
 )
-from gzgeo.analysis._common import metric_xy
+from gzgeo.analysis.projection import metric_xy
 
 METRIC = gzgeo.GUANGZHOU_METRIC_CRS
 

@@ -19,7 +19,7 @@ PKG_DIR = Path(__file__).resolve().parents[1] / "gzgeo"
 UI_MODULES = {"gzgeo.cli", "gzgeo.auth_cli", "gzgeo.app_auth", "gzgeo.workspace.panel"}
 #: Whole views (a map, a slide, a figure, a file): the UI and the exports use them; the
 #: library below them (data, CRS, analysis, styles, selection, map layers) never does.
-VIEW_MODULES = {"gzgeo.maps", "gzgeo.cartography", "gzgeo.deck", "gzgeo.export", "gzgeo.snapshot",
+VIEW_MODULES = {"gzgeo.maps", "gzgeo.webmap", "gzgeo.cartography", "gzgeo.deck", "gzgeo.export", "gzgeo.snapshot",
                 "gzgeo.planmap", "gzgeo.plancarto", "gzgeo.plandeck"}
 #: The one deliberate edge back: ``gzgeo.load("platforms")`` applies the active workspace
 #: (imported inside ``load``, only when a workspace is asked for), and the workspace records
@@ -144,7 +144,8 @@ def test_no_import_cycle():
 def _rank(module: str) -> int:
     if module == "gzgeo" or module in UI_MODULES:
         return 2  # the package facade re-exports everything, lazily
-    return 1 if module in VIEW_MODULES else 0
+    # a view package's modules (gzgeo.webmap.legend) are views too
+    return 1 if any(module == v or module.startswith(v + ".") for v in VIEW_MODULES) else 0
 
 
 def test_no_upward_import():
@@ -170,3 +171,55 @@ def test_every_static_map_preset_has_one_view_function():
     # plan_stages is a figure of its own (small multiples); every other preset is one entry of the table
     assert set(cartography._PRESET_VIEWS) == set(cartography.PRESETS) - {"plan_stages"}
     assert len(set(cartography._PRESET_VIEWS.values())) == len(cartography._PRESET_VIEWS)
+
+
+#: gzgeo imports written inside a function on purpose, each with its reason; any other belongs at the top of
+#: its module. The command lines (``gzgeo.cli``, ``gzgeo.workspace.cli``) import inside their commands so that
+#: ``gzgeo --help`` starts fast, and are left out.
+DEFERRED_IMPORTS = {
+    ("gzgeo.layers", "gzgeo.workspace.overlay"): "the one allowed edge back (ALLOWED_EDGES)",
+    ("gzgeo.cartography", "gzgeo.plancarto"): "plancarto imports cartography's modules: a top-level import is a circle",
+    ("gzgeo.deck", "gzgeo.plandeck"): "plandeck imports deck.slides: a top-level import is a circle",
+    ("gzgeo.export", "gzgeo.webmap"): "folium, only for html",
+    ("gzgeo.export", "gzgeo.offline"): "folium, only for html",
+    ("gzgeo.export", "gzgeo.cartography"): "matplotlib, only for png/svg/pdf",
+    ("gzgeo.export", "gzgeo.deck"): "python-pptx and matplotlib, only for pptx",
+    ("gzgeo.workspace", "gzgeo.workspace.postgis"): "each driver loads when its workspace is opened",
+    ("gzgeo.workspace", "gzgeo.workspace.gpkg"): "each driver loads when its workspace is opened",
+    ("gzgeo.workspace.panel", "gzgeo.app_auth"): "app_auth imports streamlit, which the panel loads when drawn",
+}
+_START_UP = {"gzgeo.cli", "gzgeo.workspace.cli"}
+
+
+def _function_level_imports() -> set[tuple[str, str]]:
+    mods = _modules()
+    found = set()
+    for mod, path in mods.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        is_pkg = path.name == "__init__.py"
+        for func in ast.walk(tree):
+            if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(func):
+                if isinstance(node, ast.ImportFrom):
+                    base = _resolve(mod, node, is_pkg)
+                    targets = [f"{base}.{a.name}" for a in node.names]
+                elif isinstance(node, ast.Import):
+                    targets = [a.name for a in node.names]
+                else:
+                    continue
+                for t in targets:
+                    parts = t.split(".")
+                    while parts and ".".join(parts) not in mods:
+                        parts.pop()
+                    if parts and parts[0] == "gzgeo":
+                        found.add((mod, ".".join(parts)))
+    return found
+
+
+def test_function_level_imports_are_deliberate():
+    found = _function_level_imports()
+    assert ("gzgeo.layers", "gzgeo.workspace.overlay") in found  # the finder sees an import inside a function
+    deferred = {(m, d) for m, d in found if m not in _START_UP}
+    stray = deferred - set(DEFERRED_IMPORTS)
+    assert stray == set(), f"import these at the top of the module: {sorted(stray)}"

@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CORE = ["gzgeo/crs.py", "gzgeo/layers.py", "gzgeo/validate.py"]
+CORE = ["gzgeo/crs.py", "gzgeo/layers.py", "gzgeo/platformtable.py", "gzgeo/validate.py"]
 
 
 def test_package_is_marked_typed():

@@ -13,7 +13,9 @@ Area counts keep every platform and report ``n_estimated``.
 import importlib
 from typing import TYPE_CHECKING
 
-from ._common import check_layer, located, located_mask, synthetic_points
+from .checks import check_layer
+from .precision import located, located_mask
+from .synthetic import synthetic_points
 
 # Submodules load on first use (PEP 562): proximity and statistics need scipy, clustering sklearn.
 _LAZY: dict[str, str] = {

@@ -13,7 +13,10 @@ import pandas as pd
 import shapely
 
 from ..crs import WGS84
-from ._common import check_layer, documents_coarsest, located, metric_geometry, metric_to_wgs84, metric_xy
+from ..layers import load
+from .checks import check_layer
+from .precision import documents_coarsest, located
+from .projection import metric_geometry, metric_to_wgs84, metric_xy
 
 __all__ = ["dbscan_clusters", "hdbscan_clusters", "cluster_summary"]
 
@@ -178,8 +181,6 @@ def cluster_summary(clustered: gpd.GeoDataFrame, hull: str = "convex", concave_r
     if hull not in ("convex", "concave"):
         raise ValueError("hull must be 'convex' or 'concave'")
     if zones is None:
-        from ..layers import load
-
         zones = load("zones")
     check_layer(zones, "zones", "Polygon")
     zone_geoms = metric_geometry(zones)

@@ -17,18 +17,9 @@ from scipy.spatial import cKDTree
 from scipy.spatial.distance import cdist
 
 from ..crs import WGS84
-from ._common import (
-    METRIC_CRS,
-    check_layer,
-    documents_coarsest,
-    filter_categories,
-    layer_or_default,
-    located,
-    metric_geometry,
-    metric_to_wgs84,
-    metric_xy,
-    wgs84_to_metric,
-)
+from .checks import check_layer, filter_categories, layer_or_default
+from .precision import documents_coarsest, located
+from .projection import METRIC_CRS, metric_geometry, metric_to_wgs84, metric_xy, wgs84_to_metric
 from .stats import points_in_polygons
 
 __all__ = [

@@ -19,18 +19,10 @@ import shapely
 from scipy.spatial import cKDTree
 
 from ..crs import WGS84
-from ._common import (
-    check_layer,
-    documents_coarsest,
-    layer_or_default,
-    located,
-    located_mask,
-    metric_geometry,
-    metric_to_wgs84,
-    metric_xy,
-    region_geometry,
-    to_wgs84_points,
-)
+from .checks import check_layer, layer_or_default
+from .precision import documents_coarsest, located, located_mask
+from .projection import metric_geometry, metric_to_wgs84, metric_xy, region_geometry, to_wgs84_points
+from .stats import count_platforms
 
 __all__ = [
     "DensitySurface",
@@ -657,8 +649,6 @@ def hot_spots_by_area(points: gpd.GeoDataFrame, areas: gpd.GeoDataFrame | None =
     >>> len(g), bool(g["gi_p"].between(0, 1).all())
     (11, True)
     """
-    from .stats import count_platforms
-
     check_layer(points, "points", "Point")
     areas = layer_or_default(areas, "districts", "Polygon")
     if value not in ("density_per_km2", "n_platforms"):

@@ -13,7 +13,9 @@ import pandas as pd
 import shapely
 
 from ..crs import WGS84
-from ._common import METRIC_CRS, check_layer, layer_or_default, metric_geometry, metric_xy, require_columns
+from ..layers import ESTIMATED_PRECISIONS, is_top_level, load
+from .checks import check_layer, layer_or_default, require_columns
+from .projection import METRIC_CRS, metric_geometry, metric_xy
 
 __all__ = ["points_in_polygons", "count_platforms", "layout_statistics", "layout_shares", "target_progress"]
 
@@ -70,8 +72,6 @@ def points_in_polygons(points: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame) -> 
 
 def _is_estimate(points: pd.DataFrame) -> np.ndarray:
     """True where a point is only an estimate (``zone`` or ``district`` precision); synthetic points are exact."""
-    from ..layers import ESTIMATED_PRECISIONS
-
     if "location_precision" in points:
         return points["location_precision"].isin(ESTIMATED_PRECISIONS).to_numpy()
     if "location_is_estimate" in points:
@@ -144,11 +144,6 @@ def count_platforms(platforms: gpd.GeoDataFrame, areas: gpd.GeoDataFrame,
     return out
 
 
-def _parent_is_empty(zones: gpd.GeoDataFrame) -> pd.Series:
-    parent = zones["parent"] if "parent" in zones else pd.Series("", index=zones.index)
-    return parent.isna() | (parent.astype(str).str.strip() == "")
-
-
 def layout_statistics(platforms: gpd.GeoDataFrame | None = None, zones: gpd.GeoDataFrame | None = None,
                       cores: gpd.GeoDataFrame | None = None, nodes: gpd.GeoDataFrame | None = None,
                       districts: gpd.GeoDataFrame | None = None,
@@ -187,7 +182,7 @@ def layout_statistics(platforms: gpd.GeoDataFrame | None = None, zones: gpd.GeoD
     nodes = layer_or_default(nodes, "nodes", "Polygon")
     districts = layer_or_default(districts, "districts", "Polygon")
     parts = []
-    top = _parent_is_empty(zones)
+    top = is_top_level(zones)
     for kind, layer in (("zone", zones[top]), ("zone_part", zones[~top]), ("core", cores), ("node", nodes),
                         ("district", districts)):
         if layer.empty:
@@ -232,7 +227,7 @@ def layout_shares(platforms: gpd.GeoDataFrame | None = None, zones: gpd.GeoDataF
     cores = layer_or_default(cores, "cores", "Polygon")
     nodes = layer_or_default(nodes, "nodes", "Polygon")
     groups = {
-        "yiqu_sancheng": ("一区三城", zones[_parent_is_empty(zones)]),
+        "yiqu_sancheng": ("一区三城", zones[is_top_level(zones)]),
         "layout_123": ('"123" 空间布局 (cores ∪ nodes)', pd.concat([cores.to_crs(WGS84), nodes.to_crs(WGS84)])),
     }
     rows = []
@@ -253,8 +248,6 @@ def _is_huangpu(scope: str) -> bool:
 
 def _in_huangpu_remit(platforms: gpd.GeoDataFrame) -> pd.Series:
     """Platforms in 黄埔区 or on 广州国际生物岛 (a Huangpu "123" node administered by 黄埔区)."""
-    from ..layers import load
-
     island = load("nodes").set_index("id").geometry.get("bio-island")
     on_island = platforms.geometry.within(island) if island is not None else False
     anchored = platforms["anchor"] == "bio-island" if "anchor" in platforms else False
@@ -287,8 +280,6 @@ def target_progress(platforms: gpd.GeoDataFrame | None = None, targets: pd.DataF
     platforms = layer_or_default(platforms, "platforms", "Point")
     require_columns(platforms, ["category", "district"], "platforms")
     if targets is None:
-        from ..layers import load
-
         targets = load("targets")
     listed = targets["countable_category"].fillna("").astype(str).str.strip()
     countable = targets[listed != ""].copy()

@@ -39,12 +39,20 @@ from matplotlib.patches import Patch
 
 from .._io import atomic_write_bytes
 from ..analysis import along_axis, kernel_density
-from ..analysis._common import located_mask
 from ..crs import GUANGZHOU_METRIC_CRS, WGS84
 from ..layers import load
 from ..orientation import district_only, draw_district_badges
-from ..selection import resolve_zone
-from .furniture import (  # the shared furniture; the public names stay public here
+from ..selection import resolve_zone, split_located
+from .drawing import (  # what the maps show, shared with plancarto; the public names stay public here
+    _draw_callouts,
+    _draw_clusters,
+    _draw_context,
+    _draw_platforms,
+    _metric,
+    callout_order,
+    zone_platforms,
+)
+from .furniture import (  # the frame every static map shares
     _AXIS_COLOR,
     _MAP_BOX,
     _PANEL_LEFT,
@@ -56,14 +64,8 @@ from .furniture import (  # the shared furniture; the public names stay public h
     FIGSIZE_IN,
     MAX_DPI,
     SLIDE_MIN_FONT_PT,
-    _draw_basemap,
-    _draw_callouts,
-    _draw_clusters,
-    _draw_context,
-    _draw_platforms,
     _extent_of,
     _fit_extent,
-    _metric,
     _pin_fonts,
     _save,
     _slide_fonts,
@@ -71,12 +73,11 @@ from .furniture import (  # the shared furniture; the public names stay public h
     _source_note,
     add_north_arrow,
     add_scale_bar,
-    callout_order,
     cjk_font_name,
     cjk_rc,
     nice_scale_length,
-    zone_platforms,
 )
+from .tiles import _draw_basemap
 
 __all__ = [
     "PRESETS",
@@ -180,9 +181,7 @@ def _density(p: _PresetInput) -> _PresetView:
     extent = _extent_of(_metric(load("city")).geometry, pad=0.02)
     colorbar_ax = None
     # Density and clusters use located platforms only: a district-only point is not a location.
-    keep = located_mask(selection_m)
-    located_m = selection_m if keep is None else selection_m[keep]
-    not_located = len(selection_m) - len(located_m)
+    located_m, not_located = split_located(selection_m)
     if len(located_m):
         surface = kernel_density(located_m, bandwidth_m=p.bandwidth_m, cell_m=p.bandwidth_m / 5,
                                  region=load("city"))
@@ -215,10 +214,8 @@ def _axis(p: _PresetInput) -> _PresetView:
     p.handles.append(Patch(facecolor="#eee3ef", edgecolor=_AXIS_COLOR, linestyle="--",
                            label=f"创新大道两侧 {within_m / 1000:g} km 走廊 corridor"))
     # Only located platforms can be said to lie near the axis; district-only estimates are counted apart.
-    keep = located_mask(selection)
-    not_located = 0 if keep is None else int((~keep).sum())
-    near = (along_axis(selection, max_dist_m=within_m) if not_located < len(selection)
-            else selection.iloc[:0])
+    located_rows, not_located = split_located(selection)
+    near = along_axis(located_rows, max_dist_m=within_m) if len(located_rows) else selection.iloc[:0]
     extent = _extent_of(corridor, pad=0.10)
     subtitle = f"{len(near)} 个平台距轴线 ≤ {within_m:g} m platforms within {within_m:g} m"
     if not_located:
@@ -320,7 +317,7 @@ def static_map(
     if preset not in PRESETS:
         raise ValueError(f"unknown preset {preset!r}; valid: {', '.join(PRESETS)}")
     if preset == "plan_stages":  # a figure of five panels: its own layout, same furniture
-        from ..plancarto import plan_small_multiples
+        from ..plancarto import plan_small_multiples  # plancarto imports .furniture: top-level would be circular
 
         return plan_small_multiples(platforms, title=title, subtitle=subtitle, review_number=review_number,
                                     slide_size=slide_size)

@@ -1,15 +1,14 @@
-"""Cartographic furniture shared by every static map: fonts, scale bar, north arrow, basemap, extents, notes.
+"""Cartographic furniture shared by every static map: fonts, scale bar, north arrow, legend panel, extents, notes.
 
-Kept apart from the presets (:mod:`gzgeo.cartography`) so that other static views
-(:mod:`gzgeo.plancarto`) can draw with the same furniture without importing the
-module that dispatches to them.
+The frame around the data, kept apart from the presets (:mod:`gzgeo.cartography`) so that
+other static views (:mod:`gzgeo.plancarto`) can use it without importing the module that
+dispatches to them. What is drawn inside the frame is in :mod:`.drawing`, an optional
+tile basemap in :mod:`.tiles`.
 """
 
 from __future__ import annotations
 
-import io
 import math
-import urllib.request
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,18 +20,12 @@ import matplotlib.text
 import numpy as np
 from matplotlib import font_manager
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Polygon, Rectangle
+from matplotlib.patches import Polygon, Rectangle
 from pyproj import Transformer
 
-from ..analysis import cluster_summary, dbscan_clusters
-from ..analysis._common import located_mask
-from ..crs import GUANGZHOU_METRIC_CRS, WGS84, convert
-from ..filters import platform_zones
-from ..layers import load
-from ..orientation import draw_metro
-from ..selection import resolve_zone
+from ..crs import GUANGZHOU_METRIC_CRS, WGS84
 from ..sources import documents
+from ..style import LAYER_COLORS
 
 CJK_FONT_CANDIDATES: tuple[str, ...] = (
     "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
@@ -53,11 +46,12 @@ _PANEL_LEFT = 0.73
 SLIDE_MIN_FONT_PT = 12.0
 _SLIDE_MARGIN_IN = 0.08
 
-_ZONE_EDGE = "#b2182b"
-_PART_EDGE = "#ef8a62"
-_CORE_EDGE = "#2166ac"
-_NODE_EDGE = "#1b7837"
-_AXIS_COLOR = "#762a83"
+# the web map's colours (gzgeo.style): a zone is the same red on screen, on paper and on a slide
+_ZONE_EDGE = LAYER_COLORS["zones"]
+_PART_EDGE = LAYER_COLORS["parts"]
+_CORE_EDGE = LAYER_COLORS["cores"]
+_NODE_EDGE = LAYER_COLORS["nodes"]
+_AXIS_COLOR = LAYER_COLORS["axis"]
 _DISTRICT_FACE = "#f4f4f2"
 _DISTRICT_EDGE = "#8c8c8c"
 
@@ -222,273 +216,6 @@ def add_north_arrow(ax, loc: tuple[float, float] = (0.95, 0.90), size: float = 0
     return angle
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# optional tile basemap
-
-
-def _tile_xy(lon: np.ndarray, lat: np.ndarray, zoom: int) -> tuple[np.ndarray, np.ndarray]:
-    """Fractional Web-Mercator (slippy-map) tile coordinates."""
-    n = 2.0**zoom
-    lat_rad = np.radians(lat)
-    x = (lon + 180.0) / 360.0 * n
-    y = (1.0 - np.log(np.tan(lat_rad) + 1.0 / np.cos(lat_rad)) / np.pi) / 2.0 * n
-    return x, y
-
-
-def _draw_basemap(ax, template: str, datum: str, extent: tuple[float, float, float, float],
-                  max_tiles: int = 36, timeout_s: float = 5.0, pixels: tuple[int, int] = (1400, 1000)) -> None:
-    """Fetch slippy-map tiles, reproject them to EPSG:4547 and draw them under the data.
-
-    ``datum`` is the tiles' datum: ``"wgs84"`` (OpenStreetMap and most
-    servers) or ``"gcj02"`` (AMap, Tencent), which is corrected here so the
-    tiles line up with the WGS-84 layers. Raises on any fetch failure.
-    """
-    from PIL import Image
-
-    x0, x1, y0, y1 = extent
-    to_wgs = Transformer.from_crs(GUANGZHOU_METRIC_CRS, WGS84, always_xy=True)
-    gx, gy = np.meshgrid(np.linspace(x0, x1, pixels[0]), np.linspace(y1, y0, pixels[1]))
-    lon, lat = to_wgs.transform(gx, gy)
-    lon, lat = convert(lon, lat, "wgs84", datum)
-    zoom = 18
-    while zoom > 1:
-        tx, ty = _tile_xy(lon, lat, zoom)
-        count = (int(tx.max()) - int(tx.min()) + 1) * (int(ty.max()) - int(ty.min()) + 1)
-        if count <= max_tiles:
-            break
-        zoom -= 1
-    tx0, ty0 = int(tx.min()), int(ty.min())
-    cols, rows = int(tx.max()) - tx0 + 1, int(ty.max()) - ty0 + 1
-    mosaic = Image.new("RGB", (cols * 256, rows * 256), "white")
-    for i in range(cols):
-        for j in range(rows):
-            url = template.format(z=zoom, x=tx0 + i, y=ty0 + j, s="a")
-            with urllib.request.urlopen(url, timeout=timeout_s) as response:  # noqa: S310 - user-chosen tile URL
-                tile = Image.open(io.BytesIO(response.read())).convert("RGB")
-            mosaic.paste(tile.resize((256, 256)), (i * 256, j * 256))
-    pixels_x = np.clip(((tx - tx0) * 256).astype(int), 0, cols * 256 - 1)
-    pixels_y = np.clip(((ty - ty0) * 256).astype(int), 0, rows * 256 - 1)
-    image = np.asarray(mosaic)[pixels_y, pixels_x]
-    ax.imshow(image, extent=(x0, x1, y0, y1), origin="upper", zorder=0, interpolation="bilinear")
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# layers
-
-
-def _metric(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    return gdf.to_crs(GUANGZHOU_METRIC_CRS)
-
-
-def _category_styles() -> dict[str, tuple[str, str]]:
-    """Category id -> (colour, Chinese · English label)."""
-    cats = load("categories")
-    return {cid: (color, f"{zh} {en}" if len(f"{zh} {en}") <= 34 else zh) for cid, zh, en, color in
-            zip(cats["id"], cats["name_zh"], cats["name_en"], cats["color"], strict=True)}
-
-
-def _draw_platforms(ax, platforms_m: gpd.GeoDataFrame, handles: list, size: float = 46.0,
-                    label: bool = False, short: bool = False, count_estimates: bool = False) -> None:
-    styles = _category_styles()
-    if short:
-        cats = load("categories")
-        styles = {c: (styles[c][0], zh) for c, zh in zip(cats["id"], cats["name_zh"], strict=True) if c in styles}
-    if platforms_m.empty:
-        return
-    # Plain arrays once: a boolean index of the (arrow-backed) frame per category and precision took a
-    # third of each slide map.
-    categories = platforms_m["category"].to_numpy(dtype=object)
-    all_estimates = platforms_m["location_is_estimate"].astype(bool).to_numpy()
-    xs, ys = platforms_m.geometry.x.to_numpy(), platforms_m.geometry.y.to_numpy()
-    present = [c for c in styles if c in set(categories)]
-    present += sorted(set(categories) - set(styles))
-    for category in present:
-        color, text = styles.get(category, ("#333333", category))
-        in_category = categories == category
-        exact, approx = in_category & ~all_estimates, in_category & all_estimates
-        if exact.any():
-            ax.scatter(xs[exact], ys[exact], s=size, c=color, edgecolors="white", linewidths=0.7, zorder=12)
-        if approx.any():
-            ax.scatter(xs[approx], ys[approx], s=size * 1.6, facecolors="none", edgecolors=color,
-                       linewidths=1.6, linestyle=(0, (2, 1.5)), zorder=12)
-        handles.append(Line2D([], [], marker="o", linestyle="none", markersize=8, markerfacecolor=color,
-                              markeredgecolor="white", label=f"{text} ({int(in_category.sum())})"))
-    if platforms_m["location_is_estimate"].astype(bool).any():
-        handles.append(Line2D([], [], marker="o", linestyle="none", markersize=10, markerfacecolor="none",
-                              markeredgecolor="#333333", markeredgewidth=1.5,
-                              label=("空心：位置估计\nhollow = estimated" if short else
-                                     "空心：位置为估计（功能区/行政区代表点）\nhollow = estimated location")))
-    if count_estimates and platforms_m["location_is_estimate"].astype(bool).any():
-        # slides number the located platforms; a shared estimated point says how many platforms it stands for
-        approx = platforms_m[platforms_m["location_is_estimate"].astype(bool).to_numpy()]
-        xy = np.round(np.column_stack([approx.geometry.x, approx.geometry.y]), 0)
-        for (x, y), names in approx.groupby([xy[:, 0], xy[:, 1]], sort=False)["name_zh"]:
-            ax.annotate(f"{len(names)} 个·估计", (x, y), xytext=(7, -7), textcoords="offset points",
-                        fontsize=SLIDE_MIN_FONT_PT, color="#444444", va="top", zorder=13, annotation_clip=True)
-    if label:
-        # Platforms known only to the same zone or district share one point: one label says how many.
-        xy = np.round(np.column_stack([platforms_m.geometry.x, platforms_m.geometry.y]), 0)
-        for (x, y), names in platforms_m.groupby([xy[:, 0], xy[:, 1]], sort=False)["name_zh"]:
-            text = str(names.iloc[0]) if len(names) == 1 else f"{names.iloc[0]} 等 {len(names)} 个平台"
-            ax.annotate(text, (x, y), xytext=(5, 4), textcoords="offset points", fontsize=8, color="#222222",
-                        zorder=13)
-
-
-def _draw_context(ax, layers: set[str], handles: list, label_zones: bool = True) -> None:
-    """Districts, zones, cores, nodes and axis, with legend handles."""
-    if "districts" in layers:
-        districts = _metric(load("districts"))
-        districts.plot(ax=ax, facecolor=_DISTRICT_FACE, edgecolor=_DISTRICT_EDGE, linewidth=0.8, zorder=1)
-        for row in districts.itertuples():
-            point = row.geometry.representative_point()
-            ax.text(point.x, point.y, row.name_zh, ha="center", va="center", fontsize=9, color="#7a7a7a", zorder=2,
-                    clip_on=True)
-        handles.append(Patch(facecolor=_DISTRICT_FACE, edgecolor=_DISTRICT_EDGE, label="行政区 districts"))
-    if "metro" in layers:
-        draw_metro(ax, handles)
-    if "zones" in layers:
-        zones = _metric(load("zones"))
-        top = zones[zones["parent"].fillna("") == ""]
-        parts = zones[zones["parent"].fillna("") != ""]
-        top.plot(ax=ax, facecolor=_ZONE_EDGE, alpha=0.10, edgecolor="none", zorder=3)
-        top.plot(ax=ax, facecolor="none", edgecolor=_ZONE_EDGE, linewidth=1.8, linestyle=(0, (5, 3)), zorder=4)
-        if len(parts):
-            parts.plot(ax=ax, facecolor="none", edgecolor=_PART_EDGE, linewidth=1.0, linestyle=(0, (2, 2)), zorder=4)
-            handles.append(Patch(facecolor="none", edgecolor=_PART_EDGE, linestyle="--", label="片区 zone parts"))
-        handles.insert(len(handles) - (1 if len(parts) else 0),
-                       Patch(facecolor="#f3d5d8", edgecolor=_ZONE_EDGE, linestyle="--", label="一区三城 zones"))
-        if label_zones:
-            for row in top.itertuples():
-                point = row.geometry.representative_point()
-                ax.text(point.x, point.y, row.name_zh, ha="center", va="center", fontsize=10, fontweight="bold",
-                        color=_ZONE_EDGE, zorder=14, clip_on=True,
-                        bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.7, "edgecolor": "none"})
-    if "cores" in layers:
-        cores = _metric(load("cores"))
-        cores.plot(ax=ax, facecolor="none", edgecolor=_CORE_EDGE, linewidth=2.2, zorder=5)
-        handles.append(Patch(facecolor="none", edgecolor=_CORE_EDGE, linewidth=2, label="“123”两核 cores"))
-    if "nodes" in layers:
-        nodes = _metric(load("nodes"))
-        nodes.plot(ax=ax, facecolor=_NODE_EDGE, alpha=0.18, edgecolor=_NODE_EDGE, linewidth=2.0, zorder=5)
-        handles.append(Patch(facecolor="#c5dfc9", edgecolor=_NODE_EDGE, linewidth=2, label="“123”三节点 nodes"))
-    if "axis" in layers:
-        axis = _metric(load("axis"))
-        axis.plot(ax=ax, color=_AXIS_COLOR, linewidth=4, alpha=0.85, zorder=6)
-        handles.append(Line2D([], [], color=_AXIS_COLOR, linewidth=4, label="“123”一轴 创新大道 axis"))
-
-
-def _draw_clusters(ax, platforms: gpd.GeoDataFrame, eps_m: float, handles: list) -> None:
-    """Outline DBSCAN clusters (:mod:`gzgeo.analysis`) with their convex hulls, padded to stay visible."""
-    if len(platforms) < 3:
-        return
-    clusters = cluster_summary(dbscan_clusters(platforms, eps_m=eps_m, min_samples=3))
-    if clusters.empty:
-        return
-    outlines = _metric(clusters).buffer(eps_m / 3)
-    outlines.plot(ax=ax, facecolor="none", edgecolor="#08519c", linewidth=1.6, linestyle=(0, (1, 1.5)), zorder=9)
-    handles.append(Line2D([], [], color="#08519c", linewidth=1.6, linestyle=":",
-                          label=f"DBSCAN 集聚区 clusters ({len(clusters)})"))
-
-
-def zone_platforms(platforms: gpd.GeoDataFrame, zone: str) -> gpd.GeoDataFrame:
-    """The platforms known to be in a zone (or one of its parts).
-
-    A platform is in the zone when its ``anchor`` names the zone or a part of
-    it, or when it is located at least to a zone and its point lies inside the
-    polygon. A platform known only to its district is not in any zone, even
-    when its district's representative point happens to fall inside one.
-
-    Parameters
-    ----------
-    platforms : GeoDataFrame
-        A selection of ``gzgeo.load("platforms")`` (EPSG:4326).
-    zone : str
-        Zone id, ``name_zh`` or ``name_en``.
-
-    Returns
-    -------
-    GeoDataFrame
-        The rows of ``platforms`` in the zone, in their order.
-
-    Examples
-    --------
-    >>> inside = zone_platforms(load("platforms"), "中新广州知识城")
-    >>> bool((inside["location_precision"] != "district").all()) and len(inside) > 0
-    True
-    """
-    zone_id = resolve_zone(zone)["id"]
-    keep = located_mask(platforms)
-    points = platforms.copy()
-    if keep is not None:
-        # a district-only point says nothing about zones: membership then comes from the anchor alone
-        points.loc[~keep, "geometry"] = None
-    member = platform_zones(points, load("zones")).map(lambda ids: zone_id in ids.split("|"))
-    return platforms[member.to_numpy(dtype=bool)]
-
-
-def callout_order(platforms: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The platforms that get a numbered callout, in number order (north to south, then west to east).
-
-    Only platforms whose location is not an estimate are numbered: a marker at
-    a zone's or district's representative point is not the platform's place.
-
-    Examples
-    --------
-    >>> numbered = callout_order(load("platforms"))
-    >>> bool((~numbered["location_is_estimate"].astype(bool)).all())
-    True
-    """
-    located = platforms[~platforms["location_is_estimate"].astype(bool).to_numpy()]
-    order = np.lexsort((located.geometry.x.round(4).to_numpy(), -located.geometry.y.round(4).to_numpy()))
-    return located.iloc[order]
-
-
-def _draw_callouts(ax, numbered_m: gpd.GeoDataFrame, all_m: gpd.GeoDataFrame, fontsize: float) -> None:
-    """Numbered labels beside the markers with leader lines, placed greedily so that no two overlap.
-
-    Candidates ring each marker at growing distances; the first one inside the
-    map frame that covers neither a placed label nor a marker wins.
-    """
-    if numbered_m.empty:
-        return
-    to_pt = 72.0 / ax.figure.dpi
-    frame = ax.get_window_extent()
-    fx0, fy0, fx1, fy1 = (v * to_pt for v in (frame.x0, frame.y0, frame.x1, frame.y1))
-    markers = ax.transData.transform(np.column_stack([all_m.geometry.x, all_m.geometry.y])) * to_pt
-    points = ax.transData.transform(np.column_stack([numbered_m.geometry.x, numbered_m.geometry.y])) * to_pt
-    placed: list[tuple[float, float, float, float]] = []
-    angles = np.radians([45, 135, -45, -135, 90, -90, 0, 180])
-    for number, (px, py) in enumerate(points, start=1):
-        half_w, half_h = (0.62 * fontsize * len(str(number)) + 7) / 2, (fontsize + 7) / 2
-        choice = None
-        for radius in (16, 26, 38, 52, 70, 92):
-            for angle in angles:
-                cx, cy = px + radius * math.cos(angle), py + radius * math.sin(angle)
-                box = (cx - half_w, cy - half_h, cx + half_w, cy + half_h)
-                if box[0] < fx0 or box[2] > fx1 or box[1] < fy0 or box[3] > fy1:
-                    continue
-                if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
-                    continue
-                if np.any((markers[:, 0] > box[0] - 4) & (markers[:, 0] < box[2] + 4)
-                          & (markers[:, 1] > box[1] - 4) & (markers[:, 1] < box[3] + 4)):
-                    continue
-                choice = (cx, cy, box)
-                break
-            if choice:
-                break
-        if choice is None:  # crowded: stack above, still numbered
-            cx, cy = px, min(py + 16, fy1 - half_h)
-            choice = (cx, cy, (cx - half_w, cy - half_h, cx + half_w, cy + half_h))
-        placed.append(choice[2])
-        x, y = numbered_m.geometry.x.iloc[number - 1], numbered_m.geometry.y.iloc[number - 1]
-        ax.annotate(str(number), (x, y), xytext=(choice[0] - px, choice[1] - py), textcoords="offset points",
-                    ha="center", va="center", fontsize=fontsize, fontweight="bold", color="#111111", zorder=16,
-                    bbox={"boxstyle": "round,pad=0.22", "facecolor": "white", "edgecolor": "#333333",
-                          "linewidth": 0.8},
-                    arrowprops={"arrowstyle": "-", "color": "#333333", "linewidth": 0.8, "shrinkA": 0,
-                                "shrinkB": 3})
-
-
 def _slide_legend(fig: Figure, handles: list, colorbar: bool):
     """Legend in a right-hand panel sized to its text at slide size; returns the map box left of it."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -594,5 +321,3 @@ def _save(fig: Figure, target, fmt: str, dpi: int) -> None:
         fig.savefig(target, format=fmt, dpi=dpi, facecolor="white",
                     metadata={"Title": fig.texts[0].get_text()} if fmt in ("pdf", "svg") else None,
                     **({"pil_kwargs": {"compress_level": 1}} if fmt == "png" else {}))
-
-

@@ -40,7 +40,8 @@ from ..cartography import (
     static_map,
     zone_platforms,
 )
-from ..layers import LAYERS, LOCATION_PRECISIONS, load
+from ..i18n import category_labels
+from ..layers import LAYERS, LOCATION_PRECISIONS, is_top_level, load
 from ..selection import resolve_zone
 from ..sources import document_label, documents
 from .slides import (  # the slide primitives; EAST_ASIAN_FONT and the metrics stay public here
@@ -110,18 +111,18 @@ def deck_statistics(platforms: gpd.GeoDataFrame | None = None) -> dict[str, pd.D
     """
     selection = load("platforms") if platforms is None else platforms
     zones = load("zones")
-    top = zones[zones["parent"].fillna("") == ""]
+    top = zones[is_top_level(zones)]
     counted = count_platforms(selection, top[["id", "name_zh", "geometry"]], by=None)  # EPSG:4547 point-in-polygon
     by_zone = pd.DataFrame({"功能区 zone": counted["name_zh"].to_list(),
                             "平台数 platforms": counted["n_platforms"].astype(int).to_list()})
     inside, _ = points_in_polygons(selection, top)
     by_zone.loc[len(by_zone)] = ["不在功能区内 outside zones", len(selection) - len(set(inside.tolist()))]
 
-    cats = load("categories").set_index("id")
+    cats = category_labels("zh")
     counts = selection.groupby("category").agg(
         total=("id", "size"), estimated=("location_is_estimate", lambda s: int(s.astype(bool).sum())))
     by_category = pd.DataFrame({
-        "类别 category": [cats["name_zh"].get(c, c) for c in counts.index],
+        "类别 category": [cats.get(c, c) for c in counts.index],
         "平台数 platforms": counts["total"].astype(int).to_numpy(),
         "其中位置估计 estimated": counts["estimated"].astype(int).to_numpy(),
     })
@@ -190,7 +191,7 @@ def _map_slide(prs, layout, heading: str, review: str, notes: str, dpi: int, **m
 
 def _platform_rows(platforms: gpd.GeoDataFrame, numbered: Sequence[str]) -> pd.DataFrame:
     """Key table: numbered platforms by number, then the unnumbered (estimated) ones."""
-    cats = dict(zip(*load("categories")[["id", "name_zh"]].T.to_numpy(), strict=True))
+    cats = category_labels("zh")
     by_id = platforms.set_index("id")
     rest = platforms[~platforms["id"].isin(numbered)].sort_values(["location_precision", "name_zh"])
     rows = [(str(n), i) for n, i in enumerate(numbered, start=1)] + [("–", i) for i in rest["id"]]
@@ -221,14 +222,14 @@ def _zone_slides(prs, layout, row, selection: gpd.GeoDataFrame, review: str, dpi
     _table_slides(prs, layout, f"{row['name_zh']} · 平台一览 Platforms", [(key, _KEY_WEIGHTS)],
                   "\n".join([caveat, sources]), intro=intro)
 
-    cats = load("categories").set_index("id")
+    cats = category_labels("zh")
     if len(members):
         counts = members.groupby("category").agg(
             total=("id", "size"), estimated=("location_is_estimate", lambda s: int(s.astype(bool).sum())))
     else:
         counts = pd.DataFrame({"total": [], "estimated": []})
     by_category = pd.DataFrame({
-        "类别 category": [cats["name_zh"].get(c, c) for c in counts.index],
+        "类别 category": [cats.get(c, c) for c in counts.index],
         "平台 platforms": counts["total"].astype(int).to_numpy(),
         "其中估计 estimated": counts["estimated"].astype(int).to_numpy(),
     })
@@ -340,7 +341,7 @@ def parse_slides(spec: str | Iterable[str]) -> list[str]:
             out.append(f"zone:{resolve_zone(item[5:].strip())['id']}")
         elif item == "zones":
             zones = load("zones")
-            out.extend(f"zone:{z}" for z in zones.loc[zones["parent"].fillna("") == "", "id"])
+            out.extend(f"zone:{z}" for z in zones.loc[is_top_level(zones), "id"])
         elif item in DECK_SLIDES:
             out.append(item)
         else:

@@ -22,6 +22,7 @@ import shapely
 from ..crs import WGS84, convert
 from ..geocode import Candidate, Provider, _check, geocode, parse_district
 from ..layers import ESTIMATED_PRECISIONS, LOCATION_PRECISIONS, load
+from ..workspace import current_actor, open_workspace
 from .readers import TableSource, read_table
 
 __all__ = ["ImportResult", "import_platforms", "map_columns", "HEADER_SYNONYMS"]
@@ -149,8 +150,6 @@ class ImportResult:
 
         Returns the batch id (``workspace.undo(batch=...)`` reverts it).
         """
-        from ..workspace import current_actor, open_workspace
-
         frame = self.platforms if rows is None else self.platforms[self.platforms["row"].isin(list(rows))]
         if frame.empty:
             raise ValueError("no platform to import")

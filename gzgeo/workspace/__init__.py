@@ -82,7 +82,7 @@ def open_workspace(url: str | os.PathLike | None = None) -> Workspace:
     """
     target = workspace_url(url)
     if _is_postgres(target):
-        from .postgis import PostGISWorkspace
+        from .postgis import PostGISWorkspace  # each driver loads only when its workspace is opened
 
         return PostGISWorkspace(target)
     from .gpkg import GeoPackageWorkspace

@@ -22,7 +22,8 @@ import pandas as pd
 
 from ..auth import Identity, PermissionDenied, may_undo
 from ..auth import require_editor as require_signed_in_editor
-from ..layers import LOCATION_PRECISIONS
+from ..crs import convert
+from ..layers import LOCATION_PRECISIONS, load
 
 __all__ = ["Workspace", "Tx", "EditConflict", "PermissionDenied", "current_actor", "actor_name", "merge_state"]
 
@@ -269,8 +270,6 @@ class Workspace(ABC):
         str
             The batch id.
         """
-        from ..crs import convert
-
         if precision not in ("site", "campus_or_park"):
             raise ValueError("a corrected point is site or campus_or_park precision")
         if not source or not source.strip():
@@ -357,8 +356,6 @@ class Workspace(ABC):
 
 def _current_location(platform_id: str) -> str:
     """Where a platform is drawn now (bundled data plus workspace), for the log's "from"."""
-    from ..layers import load
-
     platforms = load("platforms")
     row = platforms[platforms["id"] == platform_id]
     if row.empty:

@@ -9,12 +9,14 @@ import argparse
 import json
 import sys
 
+from ..crs import DATUMS
+from . import active_workspace, current_actor, open_workspace, workspace_url
+
 __all__ = ["add_commands"]
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from ..io import import_platforms
-    from . import current_actor, open_workspace
+    from ..io import import_platforms  # the importer (and geocoder) only when importing: `gzgeo --help` stays fast
 
     columns = {"name_zh": args.name_col, "lon": args.lon_col, "lat": args.lat_col, "address": args.address_col,
                "district": args.district_col, "category": args.category_col, "id": args.id_col}
@@ -30,8 +32,6 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_log(args: argparse.Namespace) -> int:
-    from . import active_workspace, workspace_url
-
     workspace = active_workspace()
     if workspace is None:
         print(f"no workspace yet at {workspace_url()} (nothing edited)")
@@ -51,8 +51,6 @@ def _cmd_log(args: argparse.Namespace) -> int:
 
 
 def _cmd_undo(args: argparse.Namespace) -> int:
-    from . import active_workspace, current_actor
-
     workspace = active_workspace()
     if workspace is None:
         print("gzgeo: error: nothing to undo (no workspace yet)", file=sys.stderr)
@@ -67,16 +65,12 @@ def _cmd_undo(args: argparse.Namespace) -> int:
 
 
 def _cmd_path(args: argparse.Namespace) -> int:
-    from . import workspace_url
-
     print(workspace_url())
     return 0
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
     """Add ``import`` and ``workspace`` to the ``gzgeo`` command's subparsers."""
-    from ..crs import DATUMS
-
     p = sub.add_parser("import", help="import a planner's list of platforms into the workspace",
                        description="Import platforms from CSV (UTF-8 or GBK), XLSX, GeoJSON, GeoPackage or a zipped "
                                    "Shapefile into the workspace (GZGEO_WORKSPACE). Headers such as 名称/name, "

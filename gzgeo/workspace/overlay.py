@@ -7,7 +7,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..layers import ESTIMATED_PRECISIONS, _anchor_geometries, _anchor_point
+from ..layers import ESTIMATED_PRECISIONS, _anchor_geometries
+from ..platformtable import anchor_point
+from . import active_workspace
 
 __all__ = ["apply_overlay", "overlaid"]
 
@@ -55,7 +57,7 @@ def apply_overlay(platforms: gpd.GeoDataFrame, overlay: dict[str, dict], home: s
             if polygons is None:
                 polygons, district_rest = _anchor_geometries(home)
             lon[i] = lat[i] = np.nan
-            geometry[i] = _anchor_point(polygons, district_rest, frame.at[i, "anchor"], frame.at[i, "district"])
+            geometry[i] = anchor_point(polygons, district_rest, frame.at[i, "anchor"], frame.at[i, "district"])
     frame["lon"], frame["lat"] = lon, lat
     frame = frame.set_geometry(list(geometry), crs=platforms.crs)
     frame["location_is_estimate"] = frame["location_precision"].isin(ESTIMATED_PRECISIONS)
@@ -66,8 +68,6 @@ def apply_overlay(platforms: gpd.GeoDataFrame, overlay: dict[str, dict], home: s
 
 def overlaid(platforms: gpd.GeoDataFrame, home: str) -> gpd.GeoDataFrame:
     """``platforms`` with the active workspace applied; unchanged (and nothing created) when there is none."""
-    from . import active_workspace
-
     workspace = active_workspace()
     if workspace is None:
         return platforms

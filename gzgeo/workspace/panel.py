@@ -16,10 +16,14 @@ import geopandas as gpd
 import pandas as pd
 
 from .._io import atomic_write_bytes
+from ..basemaps import point_from_basemap_datum, point_to_basemap_datum
 from ..i18n import STRINGS, t, value_label
+from ..io import import_platforms, map_columns, read_table
 from ..layers import data_home, load
 from ..safe import escape_html
-from . import active_workspace, open_workspace
+from ..webmap import layout_map
+from . import active_workspace, open_workspace, workspace_url
+from .overlay import apply_overlay
 
 __all__ = ["workspace_panel", "workspace_version", "WS_STRINGS", "MAX_UPLOAD_BYTES", "MAX_ROWS"]
 
@@ -107,8 +111,6 @@ def _save_upload(st, upload) -> Path:
 
 def _preview_frame(result) -> gpd.GeoDataFrame:
     """The import's rows as they will look in ``platforms`` (estimates drawn at their anchor)."""
-    from .overlay import apply_overlay
-
     states = {}
     for record in result.platforms.drop(columns="geometry").to_dict("records"):
         props = {k: v for k, v in record.items() if k not in ("lon", "lat", "row", "geocoded", "action")
@@ -139,8 +141,6 @@ def _candidate_layer(result, lang: str) -> folium.FeatureGroup:
 
 def _map(st, st_folium, frame: gpd.GeoDataFrame, key: str, lang: str, basemap: str, extra=None,
          center=None, zoom=None, returned=("last_clicked",)):
-    from ..maps import layout_map
-
     fmap = layout_map(layers=("districts", "platforms"), platforms=frame, offline="static", lang=lang,
                       basemap=basemap, tianditu_key=st.session_state.get("tianditu_key") or None,
                       center=center, zoom=zoom, controls=False)
@@ -156,8 +156,6 @@ def _map(st, st_folium, frame: gpd.GeoDataFrame, key: str, lang: str, basemap: s
 
 
 def _import_section(st, st_folium, lang: str, basemap: str) -> None:
-    from ..io import import_platforms, map_columns, read_table
-
     st.subheader(t("ws_import", lang))
     upload = st.file_uploader(t("ws_upload", lang), type=UPLOAD_TYPES, key="ws_upload")
     if upload is None:
@@ -210,8 +208,6 @@ def _import_section(st, st_folium, lang: str, basemap: str) -> None:
     if result.platforms.empty:
         st.warning(t("ws_nothing", lang))
         return
-    from ..basemaps import point_to_basemap_datum
-
     preview = _preview_frame(result)
     middle = preview.geometry.union_all().centroid  # st_folium needs a centre to register the map
     _map(st, st_folium, preview, "ws-preview-map", lang, basemap, extra=_candidate_layer(result, lang),
@@ -246,8 +242,6 @@ def _import_section(st, st_folium, lang: str, basemap: str) -> None:
 
 
 def _correct_section(st, st_folium, lang: str, basemap: str, platforms: gpd.GeoDataFrame) -> None:
-    from ..basemaps import point_from_basemap_datum, point_to_basemap_datum
-
     st.subheader(t("ws_correct", lang))
     names = dict(zip(platforms["id"], platforms["name_zh"] + " · " + platforms["district"], strict=True))
     ids = list(names)
@@ -329,8 +323,6 @@ def workspace_panel(lang: str, basemap: str, platforms: gpd.GeoDataFrame) -> Non
     """Draw the panel (import, geocoding review, correct location, undo, log) in the running Streamlit app."""
     import streamlit as st
     from streamlit_folium import st_folium
-
-    from . import workspace_url
 
     st.caption(f"{t('ws_where', lang)}: {workspace_url()}")
     message = st.session_state.pop("ws_message", None)
