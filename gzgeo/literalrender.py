@@ -15,10 +15,14 @@ the process) render exactly as branca does.
 
 from __future__ import annotations
 
+import json
+from types import SimpleNamespace
+
 import folium
 from branca.element import Element, Figure, MacroElement
+from jinja2.utils import htmlsafe_json_dumps
 
-__all__ = ["Literal", "mark"]
+__all__ = ["CompactGeoJson", "Literal", "mark"]
 
 _FLAG = "_gzgeo_literal"
 
@@ -65,6 +69,41 @@ def mark(fmap: folium.Map) -> folium.Map:
     """
     setattr(fmap.get_root(), _FLAG, True)
     return fmap
+
+
+_PLACEHOLDER = "@@gzgeo-geojson@@"
+
+
+class _CompactTemplate:
+    """folium.GeoJson's template with the data written as compact JSON (no blanks after ``,`` and ``:``).
+
+    Jinja's ``tojson`` writes ``", "`` and ``": "``: two blanks per coordinate pair, 8 % of the layers' text.
+    """
+
+    def __init__(self, template, element: folium.GeoJson):
+        macros = template.module.__dict__
+        self.module = SimpleNamespace(header=macros.get("header"), html=macros.get("html"), script=self._script)
+        self._macro = macros["script"]
+        self._element = element
+
+    def _script(self, this=None, kwargs=None) -> str:
+        this = this or self._element
+        data = this.data
+        this.data = _PLACEHOLDER
+        try:
+            text = self._macro(this, kwargs)
+        finally:
+            this.data = data
+        compact = htmlsafe_json_dumps(data, sort_keys=True, separators=(",", ":"))
+        return text.replace(json.dumps(_PLACEHOLDER), compact, 1)
+
+
+class CompactGeoJson(folium.GeoJson):
+    """A ``folium.GeoJson`` whose data is written as compact JSON (same map, 8 % less text)."""
+
+    @property
+    def _template(self):  # noqa: D401 - folium API
+        return _CompactTemplate(folium.GeoJson._template, self)
 
 
 MacroElement.render = _render  # type: ignore[method-assign]

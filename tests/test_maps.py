@@ -9,6 +9,7 @@ import folium
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 
 from gzgeo.basemaps import BASEMAPS, add_basemap, get_basemap, point_from_basemap_datum
 from gzgeo.crs import convert
@@ -229,3 +230,34 @@ def test_rendered_scripts_are_never_evaluated_as_templates():
     plain = folium.Map(tiles=None)  # other folium maps in the process render as branca does
     folium.Marker([23.1, 113.3], tooltip="{{ 7 * 7 }}").add_to(plain)
     assert "{{ 7 * 7 }}" not in plain.get_root().render()
+
+
+def test_fixed_layers_on_the_page_match_the_bundled_layers_within_two_metres():
+    # The web map writes the fixed layers simplified by 1 m and at 5 decimals (gzgeo.webmap.fixed): every feature
+    # is there, with its tooltip fields escaped, and no point of it is more than 2 m from the bundled geometry.
+    import geopandas as gpd
+
+    from gzgeo.crs import GUANGZHOU_METRIC_CRS
+    from gzgeo.layers import load
+
+    page = layout_map(layers=["districts", "zones", "parts", "cores", "nodes", "axis"]).get_root().render()
+    starts = [m.end() for m in re.finditer(r"geo_json_\w+_add\(", page)]
+    decoded = [(json.JSONDecoder().raw_decode(page, start), start) for start in starts]
+    shipped = [fc for (fc, _), _ in decoded]
+    texts = [page[start:end] for (_, end), start in decoded]
+    frames = [gpd.GeoDataFrame.from_features(fc["features"], crs=4326) for fc in shipped]
+    checked = 0
+    for name in ("districts", "zones", "cores", "nodes", "axis"):
+        source = load(name).to_crs(GUANGZHOU_METRIC_CRS)
+        for _, row in source.iterrows():
+            hits = [f[f["name_zh"] == row["name_zh"]] for f in frames if "name_zh" in f]
+            hits = [h for h in hits if len(h) == 1]
+            assert hits, (name, row["name_zh"])
+            drawn = hits[0].to_crs(GUANGZHOU_METRIC_CRS).geometry.iloc[0]
+            assert drawn.hausdorff_distance(row.geometry) < 2.0, (name, row["name_zh"])
+            assert len(shapely.get_coordinates(drawn)) <= len(shapely.get_coordinates(row.geometry))
+            checked += 1
+    assert checked >= 25
+    coordinates = [c for text in texts for c in re.findall(r'"coordinates":\[[^a-z"]*', text)]
+    assert len(coordinates) >= checked  # compact JSON: no blank after a comma, no coordinate past 5 decimals
+    assert not any(re.search(r", |\d\.\d{6}", c) for c in coordinates)

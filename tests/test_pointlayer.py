@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 
 import geopandas as gpd
@@ -43,9 +44,11 @@ def test_payload_round_trips_every_popup_field(platforms):
     decoded = decode_payload(payload["binary"], payload["table"])
     assert len(decoded) == len(platforms) == groups[-1][2]
     assert [g[1] for g in groups[1:]] == [g[2] for g in groups[:-1]]  # contiguous category ranges
-    by_name = platforms.set_index("name_zh")
+    # An English map carries the English names only (every bundled platform has one).
+    assert set(decoded["name_en"]) == set(platforms["name_en"]) and set(decoded["name_zh"]) == {""}
+    by_name = platforms.set_index("name_en")
     for _, row in decoded.iterrows():
-        src = by_name.loc[row["name_zh"]]
+        src = by_name.loc[row["name_en"]]
         src = src.iloc[0] if isinstance(src, pd.DataFrame) else src
         assert abs(row["lat"] - src.geometry.y) < 1e-6 and abs(row["lon"] - src.geometry.x) < 1e-6
         assert row["estimate"] == bool(src["location_is_estimate"])
@@ -223,7 +226,7 @@ def test_browser_unpacks_pack7_text_byte_for_byte(chromium, tmp_path):
 @browser_only
 def test_payload_compressed_or_not_shows_every_platform(chromium, tmp_path):
     # Above gzgeo.pointlayer.RAW_PAYLOAD_BYTES the payload is gzip'ed (DecompressionStream), below it is not.
-    big = synthetic_platforms(3000, seed=4)
+    big = synthetic_platforms(6000, seed=4)
     big = big[big["location_precision"] != "district"]
     small = big.head(40)
     for frame, compressed in ((big, True), (small, False)):
@@ -253,7 +256,7 @@ def test_without_decompression_stream_small_maps_work_and_large_ones_say_why(chr
     assert page.locator(".gzgeo-platforms-error").count() == 0
     page.close()
 
-    big = synthetic_platforms(3000, seed=6)
+    big = synthetic_platforms(6000, seed=6)
     path = tmp_path / "big.html"
     path.write_text(layout_map(platforms=big).get_root().render(), encoding="utf-8")
     page = chromium.new_page()
@@ -264,4 +267,69 @@ def test_without_decompression_stream_small_maps_work_and_large_ones_say_why(chr
     assert message.count() == 1  # once per map, not once per category layer
     assert "DecompressionStream" not in message.inner_text() and "Chrome" in message.inner_text()
     assert "此浏览器无法解压平台数据" in message.inner_text()
+    page.close()
+
+
+def _three_names() -> gpd.GeoDataFrame:
+    """Three platforms a few hundred metres apart; the third has no English name."""
+    g = _hostile_platforms().iloc[[1, 1, 1]].reset_index(drop=True)
+    g["id"] = ["n1", "n2", "n3"]
+    g["name_zh"] = ["甲实验室", "乙中心", "丙平台"]
+    g["name_en"] = ["Lab A", "Centre B", ""]
+    g["geometry"] = [Point(113.360, 23.130), Point(113.362, 23.131), Point(113.361, 23.129)]
+    return gpd.GeoDataFrame(g, geometry="geometry", crs=4326)
+
+
+@browser_only
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_page_shows_the_names_of_its_language(chromium, tmp_path, lang):
+    g = _three_names()
+    expected = ["甲实验室", "乙中心", "丙平台"] if lang == "zh" else ["Lab A", "Centre B", "丙平台"]
+    other = {"Lab A", "Centre B"} if lang == "zh" else {"甲实验室", "乙中心"}
+    page_html = layout_map(platforms=g, lang=lang).get_root().render()
+    decoded = pd.concat(platforms_in_html(page_html))
+    shipped = set(decoded["name_zh"]) | set(decoded["name_en"])
+    assert set(expected) <= shipped and not other & shipped  # the other language's names are not in the page
+    page = _open(chromium, tmp_path, g, lang=lang, zoom=16, center=(23.130, 113.361))
+    assert page.evaluate(DRAWN_MARKERS_JS)["points"] == 3
+    tooltips = page.evaluate(f"""(() => {{ const out = [];
+        {_MAP}.eachLayer(l => {{ if (l.options && l.options.gzgeoIndex !== undefined)
+            out.push(l.getTooltip().getContent().textContent); }});
+        return out; }})()""")
+    assert sorted(tooltips) == sorted(expected)
+    page.evaluate(f"""(() => {{ {_MAP}.eachLayer(l => {{ if (l.options && l.options.gzgeoIndex !== undefined
+        && l.getTooltip().getContent().textContent === {expected[0]!r}) l.openPopup(); }}); }})()""")
+    assert page.locator(".gzgeo-popup b").first.inner_text() == expected[0]
+    assert page.errors == []
+    page.close()
+
+
+@browser_only
+def test_browser_decodes_numbered_names_like_python(chromium, tmp_path):
+    # Synthetic names ("Synthetic platform 123") travel as a stem code and a number: the browser rebuilds them.
+    fake = synthetic_platforms(6000, seed=5)
+    fake = fake[fake["location_precision"] != "district"]
+    page = _open(chromium, tmp_path, fake, lang="en")
+    page_html = (tmp_path / "map.html").read_text(encoding="utf-8")
+    data = re.search(r"var (platform_data_\w+) = gzgeoPlatforms\.decode", page_html).group(1)
+    names = page.evaluate(f"{data}.then(d => d.meta.strings.name_en)")
+    decoded = pd.concat(platforms_in_html(page_html))
+    assert names == decoded["name_en"].tolist() and sorted(names) == sorted(fake["name_en"])
+    page.close()
+
+
+@browser_only
+def test_thematic_layers_render_every_feature(chromium, tmp_path):
+    wanted = ["districts", "zones", "parts", "cores", "nodes", "axis", "metro"]
+    page = _open(chromium, tmp_path, _hostile_platforms(), layers=wanted)
+    page_html = (tmp_path / "map.html").read_text(encoding="utf-8")
+    shipped = {}
+    for match in re.finditer(r"(geo_json_\w+)_add\(", page_html):
+        shipped[match.group(1)] = len(json.JSONDecoder().raw_decode(page_html, match.end())[0]["features"])
+    drawn = page.evaluate("Object.fromEntries(Object.entries(window).filter(([k, v]) => v instanceof L.GeoJSON)"
+                          ".map(([k, v]) => [k, v.getLayers().length]))")
+    assert drawn == shipped and sum(drawn.values()) >= 25
+    assert page.evaluate(f"Object.values(window).filter(v => v instanceof L.GeoJSON && {_MAP}.hasLayer(v)).length"
+                         ) == len(shipped)
+    assert page.errors == []
     page.close()

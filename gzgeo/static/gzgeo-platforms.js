@@ -4,9 +4,10 @@
  * 7 bits per character below U+0080; U+0100 + 128 * k + g stands for the unsafe group UNSAFE[k] then the group g;
  * U+0800 + k for an unsafe last group alone):
  *   binary: int32 lat (microdegrees, delta-coded) and int32 lon (microdegrees) as four byte planes, a Uint8
- *           estimate flag, then one Uint8 code array per dictionary-coded popup field;
+ *           estimate flag, then one Uint8 code array per dictionary-coded popup field, then per key of
+ *           `stems` a Uint8 stem code and an int32 trailing number (four byte planes, -1: none);
  *   table:  JSON {n, fields: [[label, kind, key]...], dicts: {key: [values]}, strings: {key: [values]},
- *           estimate: word, sep: source separator}.
+ *           stems: {key: [stem values]}, estimate: word, sep: source separator}.
  * No data string is ever parsed as HTML: tooltips and popups are DOM nodes filled with textContent.
  * Needs Leaflet and Supercluster; a gzip'ed payload needs DecompressionStream (Chromium 80, Firefox 113,
  * Safari 16.4); without it the map says so instead of showing no platforms silently.
@@ -75,6 +76,17 @@
                 codes[key] = new Uint8Array(buf, offset, n);
                 offset += n;
             });
+            // Names split into a stem code (Uint8) and a trailing number (int32 byte planes, -1: none).
+            Object.keys(meta.stems || {}).forEach(function (key) {
+                var stem = new Uint8Array(buf, offset, n), planes = new Uint8Array(buf, offset + n, 4 * n);
+                var stems = meta.stems[key], out = new Array(n);
+                for (var k = 0; k < n; k++) {
+                    var num = planes[k] | (planes[n + k] << 8) | (planes[2 * n + k] << 16) | (planes[3 * n + k] << 24);
+                    out[k] = num >= 0 ? stems[stem[k]] + num : stems[stem[k]];
+                }
+                meta.strings[key] = out;
+                offset += 5 * n;
+            });
             return {n: n, lat: lat, lon: lon, est: est, codes: codes, meta: meta};
         });
     }
@@ -126,16 +138,26 @@
         td.appendChild(document.createTextNode(text.slice(last)));
     }
 
+    // The payload carries the names of the map's language; the other language's only where that one is missing.
+    function names(data, i) {
+        var strings = data.meta.strings, out = [];
+        ["name_zh", "name_en"].forEach(function (key) {
+            if (strings[key] && strings[key][i]) out.push(strings[key][i]);
+        });
+        return out;
+    }
+
     function tooltip(data, i) {
-        var zh = data.meta.strings.name_zh[i], en = data.meta.strings.name_en[i];
-        return el("span", zh + (en ? " · " + en : ""));
+        return el("span", names(data, i).join(" · "));
     }
 
     function popup(data, i) {
-        var box = el("div", undefined, "gzgeo-popup"), rows = el("table");
-        box.appendChild(el("b", data.meta.strings.name_zh[i]));
-        box.appendChild(el("br"));
-        box.appendChild(el("i", data.meta.strings.name_en[i]));
+        var box = el("div", undefined, "gzgeo-popup"), rows = el("table"), both = names(data, i);
+        box.appendChild(el("b", both[0] || ""));
+        if (both.length > 1) {
+            box.appendChild(el("br"));
+            box.appendChild(el("i", both[1]));
+        }
         data.meta.fields.forEach(function (field) {
             var tr = el("tr"), td = el("td"), text = value(data, field, i);
             tr.appendChild(el("th", field[0]));

@@ -12,15 +12,41 @@ from collections.abc import Container, Sequence
 from functools import lru_cache
 
 import folium
+import geopandas as gpd
+import numpy as np
+import shapely
 
-from ..crs import convert_frame
+from ..crs import GUANGZHOU_METRIC_CRS, convert_frame
 from ..i18n import t
 from ..layers import data_home, is_top_level, load
+from ..literalrender import CompactGeoJson
 from ..orientation import add_metro_layer
 from ..safe import escape_html
 from .styles import AXIS_STYLE, CORE_STYLE, DISTRICT_STYLE, DISTRICT_STYLE_TILES, NODE_STYLE, PART_STYLE, ZONE_STYLE
 
 __all__ = ["add_fixed_layers", "fixed_layer"]
+
+
+#: Decimals of the fixed layers' coordinates on the web map: 1e-5 degree is about 1 m, finer than the layers'
+#: stated precision (``geometry_quality``: official-derived or approximate) and than a pixel below zoom 17.
+DISPLAY_DECIMALS = 5
+#: Vertices closer than this to the simplified outline are left out of the web map (metres, EPSG:4547):
+#: under a pixel at the zooms the map opens at, a third of the zone parts' vertices.
+DISPLAY_TOLERANCE_M = 1.0
+
+
+def display_geometry(geometry: gpd.GeoSeries) -> gpd.GeoSeries:
+    """``geometry`` (WGS-84) simplified for display by :data:`DISPLAY_TOLERANCE_M` metres, topology kept.
+
+    Examples
+    --------
+    >>> from shapely.geometry import LineString
+    >>> line = gpd.GeoSeries([LineString([(113.3, 23.1), (113.30000001, 23.2), (113.3, 23.3)])], crs=4326)
+    >>> len(display_geometry(line).iloc[0].coords)
+    2
+    """
+    metric = geometry.to_crs(GUANGZHOU_METRIC_CRS)
+    return metric.simplify(DISPLAY_TOLERANCE_M, preserve_topology=True).to_crs(geometry.crs)
 
 
 @lru_cache(maxsize=64)
@@ -30,10 +56,12 @@ def _layer_geojson(name: str, home: str, datum: str, top_level: bool | None, fie
     if top_level is not None:
         is_top = is_top_level(gdf)
         gdf = gdf[is_top if top_level else ~is_top]
-    if datum != "wgs84":
-        gdf = convert_frame(gdf, "wgs84", datum)
     keep = [c for c in fields if c in gdf.columns]
     data = gdf[[*keep, "geometry"]].copy()
+    data["geometry"] = display_geometry(data.geometry)
+    if datum != "wgs84":
+        data = convert_frame(data, "wgs84", datum)
+    data["geometry"] = shapely.transform(data.geometry.to_numpy(), lambda xy: np.round(xy, DISPLAY_DECIMALS))
     for col in keep:
         # folium.GeoJsonTooltip puts property values into the page as HTML, unescaped.
         data[col] = data[col].map(escape_html)
@@ -81,7 +109,7 @@ def fixed_layer(name: str, datum: str, label: str, style: dict, fields: Sequence
     if not data["features"]:
         return None
     present = [f for f in fields if f in data["features"][0]["properties"]]
-    return folium.GeoJson(
+    return CompactGeoJson(
         data, name=label, show=show, style_function=lambda _f, s=style: dict(s),
         tooltip=folium.GeoJsonTooltip(fields=present, aliases=[aliases[list(fields).index(f)] for f in present])
         if present else None,
