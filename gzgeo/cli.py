@@ -181,7 +181,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
                 options["title"] = args.title
             if args.review_number:
                 options["review_number"] = args.review_number
-            options.update(_deck_options(args))
+            options.update(_deck_options(args), workers=2)  # maps drawn in two forked processes (Linux)
         elif args.format == "csv":
             options["gcj02"] = args.gcj02
         elif args.format == "geojson":

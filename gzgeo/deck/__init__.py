@@ -21,8 +21,12 @@ PowerPoint, WPS and LibreOffice. ``template=`` uses an organisation's
 from __future__ import annotations
 
 import io
+import multiprocessing
+import os
+import sys
 import zipfile
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import geopandas as gpd
@@ -56,12 +60,14 @@ from .slides import (  # the slide primitives; EAST_ASIAN_FONT and the metrics s
     _SLACK,
     _SLIDE_H,
     _SLIDE_W,
+    _TITLE_TOP,
     EAST_ASIAN_FONT,
     _box_height,
     _notes,
     _table_slides,
     _text_box,
     _title,
+    _title_paragraphs,
     text_height_pt,
     text_width_pt,
 )
@@ -168,25 +174,62 @@ def _title_slide(prs, layout, title: str, subtitle: str, review_number: str, not
     _notes(slide, notes)
 
 
-def _map_slide(prs, layout, heading: str, review: str, notes: str, dpi: int, **map_options) -> list[str]:
-    """Title, the map drawn for the space left, the 审图号 footer; returns the numbered platform ids."""
-    slide = prs.slides.add_slide(layout)
-    top = _title(slide, heading) + Inches(0.05)
+def _map_box(heading: str, review: str) -> tuple[int, int, int, list, int, int]:
+    """(top, width, height) of a map slide's picture in EMU, and its footer (paragraphs, height, top)."""
     footer = [(f"审图号 Map review No.: {review} · 资料来源与位置精度见备注 "
                "sources and location precision in the notes", _MIN_PT, False, _GREY)]
     footer_h = _box_height(footer, _SLIDE_W - 2 * _EDGE)
     footer_top = _SLIDE_H - Inches(0.05) - footer_h
+    # the title's bottom, as _title places it
+    top = _TITLE_TOP + _box_height(_title_paragraphs(heading), _SLIDE_W - 2 * _EDGE) + Inches(0.05)
     width = _SLIDE_W - 2 * _PICTURE_EDGE
     height = footer_top - Inches(0.03) - top
+    return top, width, height, footer, footer_h, footer_top
+
+
+def _draw_map(heading: str, review: str, dpi: int, map_options: dict) -> tuple[bytes, list[str], list[str]]:
+    """A map slide's picture: PNG bytes, the map's notes and its numbered platform ids (plain data: picklable)."""
+    _, width, height, *_ = _map_box(heading, review)
     # drawn at the size it is placed: a point in the image is a point on the slide
     fig = static_map(slide_size=(width / 914400, height / 914400), review_number=review, **map_options)
     png = io.BytesIO()
     _save(fig, png, "png", dpi)
-    picture = slide.shapes.add_picture(io.BytesIO(png.getvalue()), _PICTURE_EDGE, top, width, height)
+    return png.getvalue(), list(getattr(fig.axes[0], "gzgeo_notes", [])), list(fig.gzgeo_callouts)
+
+
+def _draw_maps_ahead(jobs: dict[str, tuple[str, dict]], review: str, dpi: int, workers: int) -> dict[str, object]:
+    """Start drawing the deck's maps in forked processes; {key: future}, or {} where that does not apply.
+
+    Drawing is most of a deck (nine maps: matplotlib, text layout, Agg); two processes draw them in about
+    60 % of the time on two cores. Only on Linux (fork: the workers inherit the loaded modules and data
+    instead of importing them again) with two cores or more.
+    """
+    workers = min(workers, os.cpu_count() or 1, len(jobs))
+    if workers < 2 or not sys.platform.startswith("linux"):
+        return {}
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+    try:
+        return {key: pool.submit(_draw_map, heading, review, dpi, options)
+                for key, (heading, options) in jobs.items()}
+    finally:
+        pool.shutdown(wait=False)  # the submitted maps are still drawn; the workers exit after them
+
+
+def _map_slide(prs, layout, heading: str, review: str, notes: str, dpi: int, drawn=None,
+               **map_options) -> list[str]:
+    """Title, the map drawn for the space left, the 审图号 footer; returns the numbered platform ids.
+
+    ``drawn``: a future of :func:`_draw_map` for this slide (:func:`_draw_maps_ahead`), else it is drawn here.
+    """
+    slide = prs.slides.add_slide(layout)
+    top = _title(slide, heading) + Inches(0.05)
+    _, width, height, footer, footer_h, footer_top = _map_box(heading, review)
+    png, map_notes, callouts = drawn.result() if drawn is not None else _draw_map(heading, review, dpi, map_options)
+    picture = slide.shapes.add_picture(io.BytesIO(png), _PICTURE_EDGE, top, width, height)
     picture.name = "Map"
     _text_box(slide, _EDGE, footer_top, _SLIDE_W - 2 * _EDGE, footer_h, footer)
-    _notes(slide, notes + "\n" + " ".join(getattr(fig.axes[0], "gzgeo_notes", [])))
-    return list(fig.gzgeo_callouts)
+    _notes(slide, notes + "\n" + " ".join(map_notes))
+    return callouts
 
 
 def _platform_rows(platforms: gpd.GeoDataFrame, numbered: Sequence[str]) -> pd.DataFrame:
@@ -207,14 +250,19 @@ def _platform_rows(platforms: gpd.GeoDataFrame, numbered: Sequence[str]) -> pd.D
 _KEY_WEIGHTS = (0.9, 4.2, 2.9, 2.4)
 
 
-def _zone_slides(prs, layout, row, selection: gpd.GeoDataFrame, review: str, dpi: int, sources: str) -> None:
+def _zone_heading(row) -> str:
+    return f"{row['name_zh']} · {row['name_en']}"
+
+
+def _zone_slides(prs, layout, row, selection: gpd.GeoDataFrame, review: str, dpi: int, sources: str,
+                 drawn=None) -> None:
     """Map with numbered callouts, its key table, and the zone's targets with mapped counts."""
     members = zone_platforms(selection, row["id"])
     caveat = _precision_text(members)
-    heading = f"{row['name_zh']} · {row['name_en']}"
+    heading = _zone_heading(row)
     caption = (f"{row['name_zh']}范围（示意）及区内 {len(members)} 个平台。"
                f"{row.get('precision_note', '') or ''}")
-    numbered = _map_slide(prs, layout, heading, review, "\n".join([caption, caveat, sources]), dpi,
+    numbered = _map_slide(prs, layout, heading, review, "\n".join([caption, caveat, sources]), dpi, drawn,
                           preset="zone", platforms=selection, zone=row["id"])
     key = _platform_rows(members, numbered)
     intro = (f"地图编号 {len(numbered)} 个已定位平台；其余 {len(members) - len(numbered)} 个仅知所在功能区或行政区"
@@ -394,6 +442,7 @@ def build_deck(
     dpi: int = 144,
     presets: Iterable[str] | None = None,
     zone_maps: bool | None = None,
+    workers: int = 1,
 ):
     """Build the briefing deck.
 
@@ -417,6 +466,10 @@ def build_deck(
         Older way to choose slides: these map presets, and the zone slides
         unless ``zone_maps=False``, between the title and the statistics,
         targets and sources slides. Ignored when ``slides`` is given.
+    workers : int
+        Processes drawing the maps. Above 1 (Linux, several cores) the maps are drawn ahead in forked
+        processes: for a process of its own such as the command line (``gzgeo export pptx`` asks for 2),
+        not for a server whose other threads a fork would copy mid-work.
 
     Returns
     -------
@@ -442,19 +495,28 @@ def build_deck(
     caveat = _precision_text(selection)
     zones = load("zones").set_index("id", drop=False)
     stats = None
+    jobs = {}  # every map of the deck, drawn ahead in parallel where that applies
+    for name in chosen:
+        if name in DECK_PRESETS or name == "plan_stages":
+            jobs[name] = (PRESETS[name], {"preset": name, "platforms": selection})
+        elif name.startswith("zone:"):
+            jobs[name] = (_zone_heading(zones.loc[name[5:]]),
+                          {"preset": "zone", "platforms": selection, "zone": name[5:]})
+    drawn = _draw_maps_ahead(jobs, review, dpi, workers)
     for name in chosen:
         if name == "title":
             _title_slide(prs, layout, title, subtitle, review, "\n".join([subtitle, caveat, sources]))
         elif name in DECK_PRESETS:
             numbered = _map_slide(prs, layout, PRESETS[name], review,
-                                  "\n".join([_CAPTIONS[name], caveat, sources]), dpi, preset=name, platforms=selection)
+                                  "\n".join([_CAPTIONS[name], caveat, sources]), dpi, drawn.get(name),
+                                  preset=name, platforms=selection)
             if name == "huangpu_123":
                 _huangpu_key(prs, layout, selection, numbered, caveat, sources)
         elif name.startswith("zone:"):
-            _zone_slides(prs, layout, zones.loc[name[5:]], selection, review, dpi, sources)
+            _zone_slides(prs, layout, zones.loc[name[5:]], selection, review, dpi, sources, drawn.get(name))
         elif name == "plan_stages":
             _map_slide(prs, layout, PRESETS[name], review, "\n".join([_PLAN_CAPTION, caveat, sources]), dpi,
-                       preset=name, platforms=selection)
+                       drawn.get(name), preset=name, platforms=selection)
         elif name == "plan_changes":
             from ..plandeck import plan_changes_slides  # a heavier module: loaded on demand
 
