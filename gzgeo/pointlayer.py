@@ -74,7 +74,8 @@ def _text(value: object) -> str:
 def platform_popup_html(row: pd.Series, lang: str = DEFAULT_LANGUAGE) -> str:
     """HTML of a platform's popup: names, category, level, status, address, precision and policy source.
 
-    The browser builds the same popup, as DOM nodes, from :func:`platform_payload`.
+    The browser builds the same popup, as DOM nodes, from :func:`platform_payload`, with the name of the
+    map's language only (the other language's where a platform has none).
 
     Examples
     --------
