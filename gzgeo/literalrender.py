@@ -88,14 +88,23 @@ class _CompactTemplate:
 
     def _script(self, this=None, kwargs=None) -> str:
         this = this or self._element
-        data = this.data
-        this.data = _PLACEHOLDER
-        try:
-            text = self._macro(this, kwargs)
-        finally:
-            this.data = data
-        compact = htmlsafe_json_dumps(data, sort_keys=True, separators=(",", ":"))
+        # The template sees a placeholder for the data (a view: the element itself is not changed, so two
+        # sessions rendering one shared map never see each other's placeholder).
+        text = self._macro(_PlaceholderData(this), kwargs)
+        compact = htmlsafe_json_dumps(this.data, sort_keys=True, separators=(",", ":"))
         return text.replace(json.dumps(_PLACEHOLDER), compact, 1)
+
+
+class _PlaceholderData:
+    """``element`` with ``data`` replaced by :data:`_PLACEHOLDER` (every other attribute is the element's)."""
+
+    data = _PLACEHOLDER
+
+    def __init__(self, element):
+        self._gzgeo_element = element
+
+    def __getattr__(self, name):
+        return getattr(self._gzgeo_element, name)
 
 
 class CompactGeoJson(folium.GeoJson):
