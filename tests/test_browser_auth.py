@@ -54,6 +54,8 @@ def test_sign_in_in_a_browser(page, server):  # noqa: F811
     assert page.get_by_role("button", name="退出登录").count() == 1
     page.get_by_text("导入名单", exact=True).wait_for(timeout=30_000)  # an editor gets the editing controls
     page.get_by_role("button", name="保存修正").wait_for(timeout=30_000)
+    # the uploader is drawn after the buttons of the same rerun: wait for it, then require exactly one
+    page.locator('input[type="file"]').first.wait_for(state="attached", timeout=30_000)
     assert page.locator('input[type="file"]').count() == 1
     assert PASSWORD not in page.content()
 
