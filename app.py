@@ -142,18 +142,26 @@ def _init_session() -> None:
     except ValueError:
         synthetic = 0
     synthetic = min(max(synthetic, 0), MAX_SYNTHETIC)
-    st.session_state.update({
-        "lang": view.lang, "basemap": view.basemap, "layers": list(view.layers), "q": view.filter.text,
-        "synthetic": synthetic, "center": view.center, "zoom": view.zoom,
-        "map_origin": (view.center, view.zoom),
-        **{f"f_{facet}": list(getattr(view.filter, facet)) for facet in FACETS},
-        "_initialised": True,
-    })
+    st.session_state.update(
+        {
+            "lang": view.lang,
+            "basemap": view.basemap,
+            "layers": list(view.layers),
+            "q": view.filter.text,
+            "synthetic": synthetic,
+            "center": view.center,
+            "zoom": view.zoom,
+            "map_origin": (view.center, view.zoom),
+            **{f"f_{facet}": list(getattr(view.filter, facet)) for facet in FACETS},
+            "_initialised": True,
+        }
+    )
 
 
 def _current_filter() -> PlatformFilter:
-    return PlatformFilter(text=st.session_state.get("q", ""),
-                          **{facet: tuple(st.session_state.get(f"f_{facet}", [])) for facet in FACETS})
+    return PlatformFilter(
+        text=st.session_state.get("q", ""), **{facet: tuple(st.session_state.get(f"f_{facet}", [])) for facet in FACETS}
+    )
 
 
 def _clear_filters() -> None:
@@ -221,34 +229,61 @@ def _sidebar(platforms: gpd.GeoDataFrame, lang: str) -> None:
         names = _facet_labels(facet, lang)
         facet_count = counts[facet]
         sb.multiselect(
-            t(facet, lang), options, key=key, placeholder=t("choose", lang),
+            t(facet, lang),
+            options,
+            key=key,
+            placeholder=t("choose", lang),
             format_func=lambda v, f=facet, n=names, c=facet_count: f"{_label(f, v, lang, n)} ({int(c.get(v, 0))})",
         )
     sb.text_input(t("search", lang), key="q")
     sb.button(t("reset", lang), on_click=_clear_filters)
 
     sb.header(t("map", lang))
-    sb.multiselect(t("layers", lang), list(OVERLAYS), key="layers", format_func=lambda v: t(f"layer_{v}", lang),
-                   placeholder=t("choose", lang))
-    sb.select_slider(t("plan_stage", lang), [CURRENT, *(s.key for s in PLAN_STAGES)], key="plan_stage",
-                     format_func=lambda k: plan_stage_label(k, lang), help=t("plan_stage_help", lang))
+    sb.multiselect(
+        t("layers", lang),
+        list(OVERLAYS),
+        key="layers",
+        format_func=lambda v: t(f"layer_{v}", lang),
+        placeholder=t("choose", lang),
+    )
+    sb.select_slider(
+        t("plan_stage", lang),
+        [CURRENT, *(s.key for s in PLAN_STAGES)],
+        key="plan_stage",
+        format_func=lambda k: plan_stage_label(k, lang),
+        help=t("plan_stage_help", lang),
+    )
     sb.selectbox(t("basemap", lang), list(BASEMAPS), key="basemap", format_func=lambda b: BASEMAPS[b].label(lang))
     base = get_basemap(st.session_state["basemap"])
     if base.needs_key:
         sb.text_input(t("tianditu_key", lang), key="tianditu_key", type="password", help=t("tianditu_key_help", lang))
-    sb.caption(f"{t('datum', lang)}: {base.datum.upper()}" + (f" — {t('datum_shift_note', lang)}"
-                                                             if base.datum == "gcj02" else ""))
+    sb.caption(
+        f"{t('datum', lang)}: {base.datum.upper()}"
+        + (f" — {t('datum_shift_note', lang)}" if base.datum == "gcj02" else "")
+    )
     sb.caption(t("online_note", lang) if base.online else t("offline_note", lang))
     if base.attribution:
         sb.caption(base.attribution, unsafe_allow_html=True)
-    sb.number_input(t("synthetic", lang), min_value=0, max_value=MAX_SYNTHETIC, step=5000, key="synthetic",
-                     help=t("synthetic_help", lang))
+    sb.number_input(
+        t("synthetic", lang),
+        min_value=0,
+        max_value=MAX_SYNTHETIC,
+        step=5000,
+        key="synthetic",
+        help=t("synthetic_help", lang),
+    )
 
 
 def _view(lang: str) -> ViewState:
-    return ViewState(lang=lang, basemap=st.session_state["basemap"], layers=tuple(st.session_state["layers"]),
-                     filter=_current_filter(), center=tuple(st.session_state["center"]),
-                     zoom=int(st.session_state["zoom"]), synthetic=int(st.session_state["synthetic"]))
+    return ViewState(
+        lang=lang,
+        basemap=st.session_state["basemap"],
+        layers=tuple(st.session_state["layers"]),
+        filter=_current_filter(),
+        center=tuple(st.session_state["center"]),
+        zoom=int(st.session_state["zoom"]),
+        synthetic=int(st.session_state["synthetic"]),
+    )
 
 
 def _write_query(view: ViewState) -> None:
@@ -261,8 +296,19 @@ def _write_query(view: ViewState) -> None:
 def _build_map(view: ViewState, hulls, band, key: str) -> MapParts:
     """The map as rendered for the browser, built and rendered only when what it shows changes."""
     stage, changes = st.session_state.get("plan_stage", CURRENT), _plan_changes_shown()
-    signature = (view.lang, view.basemap, view.layers, view.filter, view.synthetic, key, workspace_version(),
-                 st.session_state.get("tianditu_key", ""), st.session_state["map_origin"], stage, changes)
+    signature = (
+        view.lang,
+        view.basemap,
+        view.layers,
+        view.filter,
+        view.synthetic,
+        key,
+        workspace_version(),
+        st.session_state.get("tianditu_key", ""),
+        st.session_state["map_origin"],
+        stage,
+        changes,
+    )
     parts = _rendered_map(signature, view, hulls, band)
     # The snapshot export builds its own map from the same inputs.
     st.session_state["_map_memo"] = (signature, parts, (hulls, band))
@@ -286,12 +332,27 @@ def _make_map(view: ViewState, hulls, band):
     # A plan stage replaces the current-data platform layers: the map shows only what that plan named.
     shown = platforms if stage == CURRENT else platforms.iloc[:0]
     fmap = layout_map(
-        layers=layers, platforms=shown, offline="static", lang=view.lang,
-        basemap=view.basemap, tianditu_key=st.session_state.get("tianditu_key") or None,
-        center=origin_center, zoom=origin_zoom, hulls=hulls, rings=band, draw=True,
+        layers=layers,
+        platforms=shown,
+        offline="static",
+        lang=view.lang,
+        basemap=view.basemap,
+        tianditu_key=st.session_state.get("tianditu_key") or None,
+        center=origin_center,
+        zoom=origin_zoom,
+        hulls=hulls,
+        rings=band,
+        draw=True,
     )
-    add_plan_overlays(fmap, stage, changes, platforms=platforms, lang=view.lang,
-                      basemap=view.basemap, tianditu_key=st.session_state.get("tianditu_key") or None)
+    add_plan_overlays(
+        fmap,
+        stage,
+        changes,
+        platforms=platforms,
+        lang=view.lang,
+        basemap=view.basemap,
+        tianditu_key=st.session_state.get("tianditu_key") or None,
+    )
     return fmap
 
 
@@ -312,8 +373,18 @@ def _drawn_region(drawing: dict | None, basemap: str):
 
 
 def _platform_table(frame: pd.DataFrame, lang: str, extra: list[str] | None = None) -> pd.DataFrame:
-    columns = ["name_zh", "name_en", "category", "level", "status", "district", "location_precision", "source_file",
-               "source_clause", *(extra or [])]
+    columns = [
+        "name_zh",
+        "name_en",
+        "category",
+        "level",
+        "status",
+        "district",
+        "location_precision",
+        "source_file",
+        "source_clause",
+        *(extra or []),
+    ]
     out = pd.DataFrame(frame)[[c for c in columns if c in frame]].copy()
     for field in ("category", "level", "status", "location_precision"):
         if field in out:
@@ -323,8 +394,9 @@ def _platform_table(frame: pd.DataFrame, lang: str, extra: list[str] | None = No
     if "district" in out:
         names = _facet_labels("district", lang)
         out["district"] = out["district"].map(lambda v: names.get(v, v))
-    return out.rename(columns={c: t(c, lang) for c in ("category", "level", "status", "district",
-                                                        "location_precision", "address")})
+    return out.rename(
+        columns={c: t(c, lang) for c in ("category", "level", "status", "district", "location_precision", "address")}
+    )
 
 
 @st.fragment
@@ -344,20 +416,31 @@ def _map_panel(view: ViewState, hulls, band, hull_key: str) -> None:
     drawings = state.get("all_drawings") or []
     polygon, circle = _drawn_region(drawings[-1] if drawings else None, view.basemap)
     if len(platforms) > not_located and (polygon is not None or circle is not None):
-        region_result = (analysis.query_region(platforms, region=polygon) if polygon is not None
-                         else analysis.query_region(platforms, center=circle[:2], radius_m=circle[2]))
+        region_result = (
+            analysis.query_region(platforms, region=polygon)
+            if polygon is not None
+            else analysis.query_region(platforms, center=circle[:2], radius_m=circle[2])
+        )
     dynamic = highlight_layer(
-        selection=pd.concat([x for x in (nearest, region_result.platforms if region_result else None)
-                             if x is not None]) if (nearest is not None or region_result) else None,
-        basemap=view.basemap, lang=lang, click=click,
+        selection=pd.concat([x for x in (nearest, region_result.platforms if region_result else None) if x is not None])
+        if (nearest is not None or region_result)
+        else None,
+        basemap=view.basemap,
+        lang=lang,
+        click=click,
         circle_m=float(nearest["dist_m"].max()) if nearest is not None and len(nearest) else None,
         tianditu_key=st.session_state.get("tianditu_key") or None,
     )
-    out = show_map(parts, key=MAP_KEY, height=620, returned_objects=RETURNED,
-                    # The map is drawn in the basemap's datum (GCJ-02 on AMap); the session keeps WGS-84.
-                    center=point_to_basemap_datum(*st.session_state["center"], view.basemap),
-                    zoom=int(st.session_state["zoom"]),
-                   feature_group_to_add=dynamic)
+    out = show_map(
+        parts,
+        key=MAP_KEY,
+        height=620,
+        returned_objects=RETURNED,
+        # The map is drawn in the basemap's datum (GCJ-02 on AMap); the session keeps WGS-84.
+        center=point_to_basemap_datum(*st.session_state["center"], view.basemap),
+        zoom=int(st.session_state["zoom"]),
+        feature_group_to_add=dynamic,
+    )
     if out:
         if out.get("center") and out.get("zoom"):
             lat, lon = point_from_basemap_datum(out["center"]["lat"], out["center"]["lng"], view.basemap)
@@ -408,16 +491,27 @@ def _proximity_tab(view: ViewState, corridor: pd.DataFrame | None, platforms: gp
             offset_m=corridor["dist_m"] * corridor["side"].map({"left": 1, "right": -1}),
             category_label=corridor["category"].map(lambda v: value_label("category", v, lang)),
         )
-        chart = alt.Chart(profile).mark_circle(size=80).encode(
-            x=alt.X("along_km:Q", title=t("along_axis", lang)),
-            y=alt.Y("offset_m:Q", title=t("from_axis", lang)),
-            color=alt.Color("category_label:N", title=t("category", lang)),
-            tooltip=["name_zh", "name_en", "category_label", alt.Tooltip("dist_m:Q", format=".0f"),
-                     alt.Tooltip("along_km:Q", format=".2f")],
+        chart = (
+            alt.Chart(profile)
+            .mark_circle(size=80)
+            .encode(
+                x=alt.X("along_km:Q", title=t("along_axis", lang)),
+                y=alt.Y("offset_m:Q", title=t("from_axis", lang)),
+                color=alt.Color("category_label:N", title=t("category", lang)),
+                tooltip=[
+                    "name_zh",
+                    "name_en",
+                    "category_label",
+                    alt.Tooltip("dist_m:Q", format=".0f"),
+                    alt.Tooltip("along_km:Q", format=".2f"),
+                ],
+            )
         )
         st.altair_chart(chart, width="stretch")
-        st.dataframe(_platform_table(profile, lang, ["chainage_m", "dist_m", "side"]).round(
-            {"chainage_m": 0, "dist_m": 0}), hide_index=True)
+        st.dataframe(
+            _platform_table(profile, lang, ["chainage_m", "dist_m", "side"]).round({"chainage_m": 0, "dist_m": 0}),
+            hide_index=True,
+        )
     not_located = split_located(platforms)[1]
     if corridor is not None and not_located:
         st.caption(t("not_located", lang).format(n=not_located))
@@ -453,8 +547,12 @@ def _clusters_tab(view: ViewState, summary, labelled) -> None:
     m1, m2 = st.columns(2)
     m1.metric(t("clusters_found", lang), len(summary))
     m2.metric(t("noise", lang), noise)
-    st.dataframe(pd.DataFrame(summary.drop(columns="geometry")).round({"hull_area_km2": 2, "centroid_lon": 5,
-                                                                       "centroid_lat": 5}), hide_index=True)
+    st.dataframe(
+        pd.DataFrame(summary.drop(columns="geometry")).round(
+            {"hull_area_km2": 2, "centroid_lon": 5, "centroid_lat": 5}
+        ),
+        hide_index=True,
+    )
 
 
 def _stats_tab(view: ViewState, platforms: gpd.GeoDataFrame) -> None:
@@ -478,16 +576,25 @@ def _stats_tab(view: ViewState, platforms: gpd.GeoDataFrame) -> None:
     st.bar_chart(by_cat, horizontal=True)
 
     st.subheader(t("density_choropleth", lang))
-    choropleth = districts.assign(per_100km2=districts["density_per_km2"] * 100)[[name_col, "n_platforms",
-                                                                                  "per_100km2", "geometry"]]
+    choropleth = districts.assign(per_100km2=districts["density_per_km2"] * 100)[
+        [name_col, "n_platforms", "per_100km2", "geometry"]
+    ]
     # Inline GeoJSON features: Streamlit's bundled Vega draws them, nothing is fetched.
     features = json.loads(choropleth.to_json())["features"]
-    chart = alt.Chart(alt.Data(values=features)).mark_geoshape(stroke="#555", strokeWidth=0.6).encode(
-        color=alt.Color("properties.per_100km2:Q", scale=alt.Scale(scheme="oranges"), title="/100 km²"),
-        tooltip=[alt.Tooltip(f"properties.{name_col}:N", title=t("district", lang)),
-                 alt.Tooltip("properties.n_platforms:Q", title=t("count", lang)),
-                 alt.Tooltip("properties.per_100km2:Q", format=".2f", title="/100 km²")],
-    ).project(type="mercator").properties(height=420)
+    chart = (
+        alt.Chart(alt.Data(values=features))
+        .mark_geoshape(stroke="#555", strokeWidth=0.6)
+        .encode(
+            color=alt.Color("properties.per_100km2:Q", scale=alt.Scale(scheme="oranges"), title="/100 km²"),
+            tooltip=[
+                alt.Tooltip(f"properties.{name_col}:N", title=t("district", lang)),
+                alt.Tooltip("properties.n_platforms:Q", title=t("count", lang)),
+                alt.Tooltip("properties.per_100km2:Q", format=".2f", title="/100 km²"),
+            ],
+        )
+        .project(type="mercator")
+        .properties(height=420)
+    )
     st.altair_chart(chart, width="stretch")
 
     st.subheader(t("targets", lang))
@@ -495,11 +602,19 @@ def _stats_tab(view: ViewState, platforms: gpd.GeoDataFrame) -> None:
         progress = analysis.target_progress(platforms)
         if len(progress):
             label = "indicator_en" if lang == "en" else "indicator_zh"
-            long = progress.melt(id_vars=[label], value_vars=["target_value", "mapped_count"], var_name="series",
-                                 value_name="n")
-            bars = alt.Chart(long).mark_bar().encode(
-                y=alt.Y(f"{label}:N", title=None), x=alt.X("n:Q", title=t("count", lang)),
-                color=alt.Color("series:N"), yOffset="series:N")
+            long = progress.melt(
+                id_vars=[label], value_vars=["target_value", "mapped_count"], var_name="series", value_name="n"
+            )
+            bars = (
+                alt.Chart(long)
+                .mark_bar()
+                .encode(
+                    y=alt.Y(f"{label}:N", title=None),
+                    x=alt.X("n:Q", title=t("count", lang)),
+                    color=alt.Color("series:N"),
+                    yOffset="series:N",
+                )
+            )
             st.altair_chart(bars, width="stretch")
             st.dataframe(progress, hide_index=True)
 
@@ -520,16 +635,22 @@ def _plans_tab(view: ViewState, platforms: gpd.GeoDataFrame) -> None:
     if stage != CURRENT:
         snapshot = gzgeo.plan_snapshot(stage)
         shown = platforms[platforms["id"].isin(snapshot.index)]
-        st.metric(f"{t('plan_named_count', lang)} · {plan_stage_label(stage, lang)}",
-                  f"{len(shown)} / {len(snapshot)}")
+        st.metric(f"{t('plan_named_count', lang)} · {plan_stage_label(stage, lang)}", f"{len(shown)} / {len(snapshot)}")
         table = snapshot.join(shown.set_index("id")[["name_zh", "name_en", "status"]], how="inner")
         table["status_class"] = table["status_class"].map(lambda v: value_label("plan_status", v, lang))
         table["status"] = table["status"].map(lambda v: value_label("status", v, lang))
-        st.dataframe(table.reset_index()[["name_zh", "name_en", "status_phrase", "status_class", "clause", "quote",
-                                          "status"]].rename(columns={"status_phrase": t("plan_phrase", lang),
-                                                                     "clause": t("plan_clause", lang),
-                                                                     "status": t("plan_checked_status", lang)}),
-                     hide_index=True)
+        st.dataframe(
+            table.reset_index()[
+                ["name_zh", "name_en", "status_phrase", "status_class", "clause", "quote", "status"]
+            ].rename(
+                columns={
+                    "status_phrase": t("plan_phrase", lang),
+                    "clause": t("plan_clause", lang),
+                    "status": t("plan_checked_status", lang),
+                }
+            ),
+            hide_index=True,
+        )
         st.caption(t("plan_wording_note", lang))
     docs = plan_documents()
     titles = dict(zip(docs["document"], docs["title_en" if lang == "en" else "title_zh"], strict=True))
@@ -545,10 +666,12 @@ def _plans_tab(view: ViewState, platforms: gpd.GeoDataFrame) -> None:
         return
     changes = gzgeo.plan_changes(a, b)
     counts = changes["change"].value_counts()
-    st.caption(t("plan_change_counts", lang).format(**{k: int(counts.get(k, 0)) for k in
-                                                      ("added", "status_changed", "no_longer_named")}))
-    if (docs.set_index("document").loc[b, "doc_type"] == "press report"
-            and counts.get("no_longer_named", 0)):
+    st.caption(
+        t("plan_change_counts", lang).format(
+            **{k: int(counts.get(k, 0)) for k in ("added", "status_changed", "no_longer_named")}
+        )
+    )
+    if docs.set_index("document").loc[b, "doc_type"] == "press report" and counts.get("no_longer_named", 0):
         st.warning(t("plan_press_caveat", lang))
     names_en = gzgeo.load("platforms").set_index("id")["name_en"]
     shown = changes.assign(
@@ -557,8 +680,10 @@ def _plans_tab(view: ViewState, platforms: gpd.GeoDataFrame) -> None:
         status_a=changes["status_a"].map(lambda v: value_label("plan_status", v, lang) if v else ""),
         status_b=changes["status_b"].map(lambda v: value_label("plan_status", v, lang) if v else ""),
     )
-    st.dataframe(shown[["name_zh", "name_en", "change", "phrase_a", "status_a", "phrase_b", "status_b", "quote_b",
-                        "caveat"]], hide_index=True)
+    st.dataframe(
+        shown[["name_zh", "name_en", "change", "phrase_a", "status_a", "phrase_b", "status_b", "quote_b", "caveat"]],
+        hide_index=True,
+    )
 
 
 def _export_tab(view: ViewState, platforms: gpd.GeoDataFrame) -> None:
@@ -567,8 +692,12 @@ def _export_tab(view: ViewState, platforms: gpd.GeoDataFrame) -> None:
 
     lang = view.lang
     formats = ["snapshot", *EXPORT_FORMATS]
-    fmt = st.selectbox(t("export_format", lang), formats, key="export_fmt",
-                       format_func=lambda f: t("export_snapshot", lang) if f == "snapshot" else f)
+    fmt = st.selectbox(
+        t("export_format", lang),
+        formats,
+        key="export_fmt",
+        format_func=lambda f: t("export_snapshot", lang) if f == "snapshot" else f,
+    )
     if st.button(t("export_button", lang), key="export_go"):
         with st.spinner("…"):
             if fmt == "snapshot":
@@ -576,13 +705,15 @@ def _export_tab(view: ViewState, platforms: gpd.GeoDataFrame) -> None:
                 memo = st.session_state.get("_map_memo")
                 fmap = _make_map(view, *(memo[2] if memo else (None, None)))
                 lat, lon = st.session_state["center"]
-                data = snapshot_png(fmap, center=point_to_basemap_datum(lat, lon, view.basemap),
-                                    zoom=int(st.session_state["zoom"]))
+                data = snapshot_png(
+                    fmap, center=point_to_basemap_datum(lat, lon, view.basemap), zoom=int(st.session_state["zoom"])
+                )
                 filename, mime = "gzgeo-map-view.png", "image/png"
             elif fmt == "html":
                 # The interactive map as the planner has set it up: same overlays, language and basemap.
-                data, filename, mime = export_bytes(fmt, platforms=platforms, layers=view.layers, lang=lang,
-                                                    basemap=view.basemap)
+                data, filename, mime = export_bytes(
+                    fmt, platforms=platforms, layers=view.layers, lang=lang, basemap=view.basemap
+                )
             else:
                 data, filename, mime = export_bytes(fmt, platforms=platforms)
         st.download_button(filename, data=data, file_name=filename, mime=mime)
@@ -607,12 +738,25 @@ def _data_notices(lang: str) -> None:
 def main() -> None:
     _serve_assets()
     _init_session()
-    for key, default in (("corridor_m", 2000), ("cl_method", "DBSCAN"), ("cl_eps", 1500), ("cl_min", 3),
-                         ("cl_show", True), ("plan_stage", CURRENT), ("plan_a", "000"), ("plan_b", "002"),
-                         ("plan_show", True)):
+    for key, default in (
+        ("corridor_m", 2000),
+        ("cl_method", "DBSCAN"),
+        ("cl_eps", 1500),
+        ("cl_min", 3),
+        ("cl_show", True),
+        ("plan_stage", CURRENT),
+        ("plan_a", "000"),
+        ("plan_b", "002"),
+        ("plan_show", True),
+    ):
         st.session_state.setdefault(key, default)
-    st.sidebar.radio(t("language", st.session_state["lang"]), list(LANGUAGES), key="lang", horizontal=True,
-                     format_func={"zh": "中文", "en": "English"}.get)
+    st.sidebar.radio(
+        t("language", st.session_state["lang"]),
+        list(LANGUAGES),
+        key="lang",
+        horizontal=True,
+        format_func={"zh": "中文", "en": "English"}.get,
+    )
     lang = st.session_state["lang"]
     sign_in_sidebar(lang)  # viewing needs none; the workspace panel asks for a signed-in editor (gzgeo.auth)
     synthetic = int(st.session_state.get("synthetic", 0))
@@ -636,21 +780,30 @@ def main() -> None:
     wants_clusters = "hulls" in view.layers or st.session_state["panel"] == "tab_clusters"
     labelled = summary = None
     if wants_clusters:
-        labelled, summary = _clusters(view.synthetic, view.filter, st.session_state["cl_method"],
-                                      float(st.session_state["cl_eps"]), int(st.session_state["cl_min"]),
-                                      workspace_version())
+        labelled, summary = _clusters(
+            view.synthetic,
+            view.filter,
+            st.session_state["cl_method"],
+            float(st.session_state["cl_eps"]),
+            int(st.session_state["cl_min"]),
+            workspace_version(),
+        )
     hulls = None
     if st.session_state["cl_show"] and summary is not None and len(summary):
         hulls = summary[["cluster", "n_points", "hull_area_km2", "dominant_categories", "geometry"]]
     band = _axis_band(float(st.session_state["corridor_m"]), workspace_version())
-    hull_key = f"{st.session_state['cl_method']}-{st.session_state['cl_eps']}-{st.session_state['cl_min']}-" \
-               f"{hulls is not None}-{st.session_state['corridor_m']}"
+    hull_key = (
+        f"{st.session_state['cl_method']}-{st.session_state['cl_eps']}-{st.session_state['cl_min']}-"
+        f"{hulls is not None}-{st.session_state['corridor_m']}"
+    )
     _map_panel(view, hulls, band, hull_key)
     _write_query(view)
 
     # A panel selector rather than st.tabs: Streamlit runs every tab's code on every rerun, a selector only one.
-    panel = st.segmented_control(" ", panels, key="panel", format_func=lambda k: t(k, lang),
-                                 label_visibility="collapsed") or panels[0]
+    panel = (
+        st.segmented_control(" ", panels, key="panel", format_func=lambda k: t(k, lang), label_visibility="collapsed")
+        or panels[0]
+    )
     if panel == "tab_table":
         if platforms.empty:
             st.caption(t("no_results", lang))

@@ -60,8 +60,9 @@ def _layer(name: str, fallback: Callable[[], gpd.GeoDataFrame]) -> gpd.GeoDataFr
 
 def _standin_zones() -> gpd.GeoDataFrame:
     centres = gpd.GeoSeries.from_xy([113.45, 113.52, 113.37, 113.60], [23.17, 23.38, 23.11, 22.72], crs=4326)
-    return gpd.GeoDataFrame({"id": ["kxc", "zsc", "ai", "ns"]}, geometry=centres.to_crs(METRIC).buffer(6000),
-                            crs=METRIC).to_crs(4326)
+    return gpd.GeoDataFrame(
+        {"id": ["kxc", "zsc", "ai", "ns"]}, geometry=centres.to_crs(METRIC).buffer(6000), crs=METRIC
+    ).to_crs(4326)
 
 
 def _standin_axis() -> gpd.GeoDataFrame:
@@ -84,18 +85,36 @@ def run(n: int, districts, zones, axis) -> list[tuple[str, int, float, float | N
         t = timed(ours)
         b = timed(baseline) if baseline is not None else None
         rows.append((name, n, t, b))
-        print(f"  {name:<34} {n:>9,} {t:8.2f} s" + (f"   baseline {b:8.2f} s  x{b / t:5.1f}" if b else ""),
-              file=sys.stderr, flush=True)
+        print(
+            f"  {name:<34} {n:>9,} {t:8.2f} s" + (f"   baseline {b:8.2f} s  x{b / t:5.1f}" if b else ""),
+            file=sys.stderr,
+            flush=True,
+        )
 
-    add("points_in_polygons (districts)", lambda: points_in_polygons(pts, districts),
-        lambda: gpd.sjoin(gzgeo.to_metric(pts), gzgeo.to_metric(districts), predicate="intersects"))
-    add("along_axis (2 km corridor)", lambda: along_axis(pts, 2000, axis=axis),
-        lambda: (lambda pm: (pm[pm.distance(line) <= 2000].geometry.apply(line.project)))(gzgeo.to_metric(pts)))
-    add("nearest_platforms (k=10)", lambda: nearest_platforms(pts, (113.45, 23.17), k=10),
-        lambda: gzgeo.to_metric(pts).distance(
-            gpd.GeoSeries.from_xy([113.45], [23.17], crs=4326).to_crs(METRIC).iloc[0]).nsmallest(10))
-    add("distance_to_nearest (zones)", lambda: distance_to_nearest(pts, zones, "zone"),
-        lambda: gpd.sjoin_nearest(gzgeo.to_metric(pts), gzgeo.to_metric(zones)[["geometry"]], distance_col="d"))
+    add(
+        "points_in_polygons (districts)",
+        lambda: points_in_polygons(pts, districts),
+        lambda: gpd.sjoin(gzgeo.to_metric(pts), gzgeo.to_metric(districts), predicate="intersects"),
+    )
+    add(
+        "along_axis (2 km corridor)",
+        lambda: along_axis(pts, 2000, axis=axis),
+        lambda: (lambda pm: pm[pm.distance(line) <= 2000].geometry.apply(line.project))(gzgeo.to_metric(pts)),
+    )
+    add(
+        "nearest_platforms (k=10)",
+        lambda: nearest_platforms(pts, (113.45, 23.17), k=10),
+        lambda: (
+            gzgeo.to_metric(pts)
+            .distance(gpd.GeoSeries.from_xy([113.45], [23.17], crs=4326).to_crs(METRIC).iloc[0])
+            .nsmallest(10)
+        ),
+    )
+    add(
+        "distance_to_nearest (zones)",
+        lambda: distance_to_nearest(pts, zones, "zone"),
+        lambda: gpd.sjoin_nearest(gzgeo.to_metric(pts), gzgeo.to_metric(zones)[["geometry"]], distance_col="d"),
+    )
     add("kernel_density (2 km, 250 m grid)", lambda: kernel_density(pts, bandwidth_m=2000, cell_m=250))
     add("mean + median centre", lambda: (mean_centre(pts), median_centre(pts)))
     add("standard_deviational_ellipse", lambda: standard_deviational_ellipse(pts))
@@ -114,8 +133,10 @@ def main(argv: list[str]) -> None:
     districts = gzgeo.load("districts")
     zones = _layer("zones", _standin_zones)
     axis = _layer("axis", _standin_axis)
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"numpy {np.__version__}, geopandas {gpd.__version__}, shapely {shapely.__version__}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"numpy {np.__version__}, geopandas {gpd.__version__}, shapely {shapely.__version__}"
+    )
     results = []
     for n in sizes:
         t = timed(lambda n=n: synthetic_points(n, seed=0))

@@ -70,8 +70,12 @@ def _change(i: int, categories: list[str]) -> list[str]:
 
 def _split(changes: list[float]) -> dict[str, float]:
     new, back = changes[0::2], changes[1::2] or changes[0::2]
-    return {"filter_median_s": statistics.median(changes), "filter_max_s": max(changes),
-            "filter_new_s": statistics.median(new), "filter_back_s": statistics.median(back)}
+    return {
+        "filter_median_s": statistics.median(changes),
+        "filter_max_s": max(changes),
+        "filter_new_s": statistics.median(new),
+        "filter_back_s": statistics.median(back),
+    }
 
 
 def server_side(synthetic: int, repeat: int) -> dict[str, object]:
@@ -95,8 +99,13 @@ def server_side(synthetic: int, repeat: int) -> dict[str, object]:
             raise RuntimeError(f"the category filter did not take {wanted}: {category_box.value}")
     category_box.set_value([])
     _timed_run(at)
-    return {"platforms": synthetic or len(gzgeo.load("platforms")), "cold_s": cold, "rerun_s": warm,
-            **_split(changes), "map_script_MB": _map_bytes(at) / 1e6}
+    return {
+        "platforms": synthetic or len(gzgeo.load("platforms")),
+        "cold_s": cold,
+        "rerun_s": warm,
+        **_split(changes),
+        "map_script_MB": _map_bytes(at) / 1e6,
+    }
 
 
 # The peer: a minimal streamlit-folium app drawing the same platforms with one FastMarkerCluster, filtered by
@@ -182,8 +191,11 @@ def browser_side(synthetic: int, repeat: int) -> dict[str, object]:
                 page.close()
             browser.close()
         # The first load is the first visitor (cold server caches); the others are warm.
-        return {"platforms": expected, "page_to_markers_median_s": statistics.median(loads[1:]),
-                "first_visitor_s": loads[0]}
+        return {
+            "platforms": expected,
+            "page_to_markers_median_s": statistics.median(loads[1:]),
+            "first_visitor_s": loads[0],
+        }
 
 
 def main() -> None:
@@ -197,17 +209,23 @@ def main() -> None:
     for synthetic in (0, args.synthetic):
         r = server_side(synthetic, args.repeat)
         label = "bundled data" if not synthetic else "synthetic"
-        print(f"| {label} | {r['platforms']:,} | {r['cold_s']:.2f} | {r['rerun_s']:.2f} | "
-              f"{r['filter_median_s']:.2f} | {r['filter_max_s']:.2f} | {r['map_script_MB']:.2f} |", flush=True)
+        print(
+            f"| {label} | {r['platforms']:,} | {r['cold_s']:.2f} | {r['rerun_s']:.2f} | "
+            f"{r['filter_median_s']:.2f} | {r['filter_max_s']:.2f} | {r['map_script_MB']:.2f} |",
+            flush=True,
+        )
     print()
     ours = server_side(args.synthetic, args.repeat)
     peer = peer_server_side(args.synthetic, args.repeat)
     print(f"| {args.synthetic:,} platforms, server time | gzgeo app | minimal streamlit-folium app | ratio |")
     print("|---|---|---|---|")
-    for key, label in (("filter_new_s", "filter change to a new category, median s"),
-                       ("filter_back_s", "filter change back to all platforms, median s"),
-                       ("filter_median_s", "filter change, all, median s"), ("filter_max_s", "filter change, max s"),
-                       ("rerun_s", "rerun with nothing changed, s")):
+    for key, label in (
+        ("filter_new_s", "filter change to a new category, median s"),
+        ("filter_back_s", "filter change back to all platforms, median s"),
+        ("filter_median_s", "filter change, all, median s"),
+        ("filter_max_s", "filter change, max s"),
+        ("rerun_s", "rerun with nothing changed, s"),
+    ):
         print(f"| {label} | {ours[key]:.2f} | {peer[key]:.2f} | {ours[key] / peer[key]:.1f} |", flush=True)
     if not args.no_browser:
         print()
@@ -216,8 +234,10 @@ def main() -> None:
         for synthetic in (0, args.synthetic):
             r = browser_side(synthetic, max(3, args.repeat // 2))
             label = "bundled data" if not synthetic else "synthetic"
-            print(f"| {label} | {r['platforms']:,} | {r['page_to_markers_median_s']:.2f} | "
-                  f"{r['first_visitor_s']:.2f} |", flush=True)
+            print(
+                f"| {label} | {r['platforms']:,} | {r['page_to_markers_median_s']:.2f} | {r['first_visitor_s']:.2f} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -31,8 +31,12 @@ def timed_export(fmt: str, repeat: int) -> tuple[float, float, int]:
         out = Path(tmp) / f"out.{fmt}"
         for _ in range(repeat):
             start = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "gzgeo.cli", "export", fmt, "-o", str(out), "-q"], cwd=ROOT,
-                           check=True, capture_output=True)
+            subprocess.run(
+                [sys.executable, "-m", "gzgeo.cli", "export", fmt, "-o", str(out), "-q"],
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+            )
             times.append(time.perf_counter() - start)
         size = out.stat().st_size
     return statistics.median(times), min(times), size
@@ -46,8 +50,7 @@ def main() -> None:
     print("|---|---|---|---|---|")
     for fmt, goal in (("png", 3.0), ("pptx", 6.0)):
         median, fastest, size = timed_export(fmt, args.repeat)
-        print(f"| `gzgeo export {fmt}` | {median:.2f} | {fastest:.2f} | {size / 1e6:.2f} | ≤ {goal:g} s |",
-              flush=True)
+        print(f"| `gzgeo export {fmt}` | {median:.2f} | {fastest:.2f} | {size / 1e6:.2f} | ≤ {goal:g} s |", flush=True)
 
 
 if __name__ == "__main__":

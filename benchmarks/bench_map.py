@@ -46,6 +46,7 @@ def _median_time(fn, repeat: int) -> float:
 
 # --- the peers, written as the common implementations write them -------------------------------------------
 
+
 def _peer_offset(lon, lat):
     a, ee = 6378245.0, 0.00669342162296594323
     x, y = lon - 105.0, lat - 35.0
@@ -100,6 +101,7 @@ def gzgeo_map(platforms):
 
 # --- measurements --------------------------------------------------------------------------------------------
 
+
 def bench_inverse(repeat: int) -> list[tuple[str, float, float, float]]:
     from gzgeo.crs import convert, in_china
 
@@ -125,8 +127,14 @@ def bench_inverse(repeat: int) -> list[tuple[str, float, float, float]]:
 def bench_import(repeat: int) -> tuple[float, float]:
     def timed(module: str) -> float:
         code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
-        runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                                     cwd=ROOT).stdout) for _ in range(repeat)]
+        runs = [
+            float(
+                subprocess.run(
+                    [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+                ).stdout
+            )
+            for _ in range(repeat)
+        ]
         return statistics.median(runs)
 
     return timed("gzgeo"), timed("geopandas")
@@ -187,8 +195,11 @@ def main() -> None:
     for label, ours, peer in rows:
         print(f"| {label} | {ours:.2f} | {peer:.2f} | {ours / peer:.2f} |", flush=True)
     for label, ours, peer, err in bench_inverse(args.repeat):
-        print(f"| {label}, 1M points, s (max error {err * 100:.3f} cm; one-step peer ≈2.7 m) | {ours:.3f} | "
-              f"{peer:.3f} | {ours / peer:.2f} |", flush=True)
+        print(
+            f"| {label}, 1M points, s (max error {err * 100:.3f} cm; one-step peer ≈2.7 m) | {ours:.3f} | "
+            f"{peer:.3f} | {ours / peer:.2f} |",
+            flush=True,
+        )
     ours, peer = bench_import(max(args.repeat, 3))
     print(f"| `import gzgeo` vs `import geopandas`, s | {ours:.2f} | {peer:.2f} | {ours / peer:.2f} |")
 

@@ -145,8 +145,9 @@ def _local_form(store: UserStore, lang: str) -> None:
             return
         with st.form("gzgeo-signin", clear_on_submit=True, border=False):
             user = st.text_input(t("signin_user", lang), max_chars=128, autocomplete="username")
-            password = st.text_input(t("signin_password", lang), type="password", max_chars=1024,
-                                     autocomplete="current-password")
+            password = st.text_input(
+                t("signin_password", lang), type="password", max_chars=1024, autocomplete="current-password"
+            )
             submitted = st.form_submit_button(t("signin_button", lang))
         if not submitted:
             return
@@ -170,8 +171,9 @@ def sign_in_sidebar(lang: str) -> Identity:
         st.sidebar.info(t(notice, lang))
     if identity.method != "anonymous":
         # st.text, not markdown: a name from the identity provider is shown as it is, never interpreted.
-        st.sidebar.text(t("signed_in_as", lang).format(name=identity.name,
-                                                       role=value_label("role", identity.role, lang)))
+        st.sidebar.text(
+            t("signed_in_as", lang).format(name=identity.name, role=value_label("role", identity.role, lang))
+        )
         if mode == "oidc":
             if st.sidebar.button(t("signout", lang), key="gzgeo-signout"):
                 sign_out()

@@ -53,9 +53,22 @@ from typing import Any
 from ._io import atomic_path, user_data_dir
 
 __all__ = [
-    "ROLES", "EDIT_ROLES", "Identity", "ANONYMOUS", "PermissionDenied", "SignInFailed", "SignInThrottled",
-    "UserStore", "SignInThrottle", "Session", "users_path", "require_editor", "may_undo", "sign_in",
-    "session_limits", "validate_user_name",
+    "ROLES",
+    "EDIT_ROLES",
+    "Identity",
+    "ANONYMOUS",
+    "PermissionDenied",
+    "SignInFailed",
+    "SignInThrottled",
+    "UserStore",
+    "SignInThrottle",
+    "Session",
+    "users_path",
+    "require_editor",
+    "may_undo",
+    "sign_in",
+    "session_limits",
+    "validate_user_name",
 ]
 
 log = logging.getLogger("gzgeo.auth")
@@ -252,8 +265,9 @@ class UserStore:
         _write_private(self.path, json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
 
     # -- management --------------------------------------------------------------------------
-    def add(self, name: str, password: str | None = None, role: str = "editor", *, oidc: bool = False,
-            replace: bool = False) -> None:
+    def add(
+        self, name: str, password: str | None = None, role: str = "editor", *, oidc: bool = False, replace: bool = False
+    ) -> None:
         """Add a user (or, with ``replace``, reset their password and role).
 
         Parameters
@@ -303,8 +317,16 @@ class UserStore:
 
     def list(self) -> list[dict]:
         """Every user: name, role, kind (``password`` or ``oidc``), created, updated; never the hash."""
-        return [{"name": name, "role": e.get("role"), "kind": e.get("kind"), "created": e.get("created"),
-                 "updated": e.get("updated")} for name, e in sorted(self._read().items())]
+        return [
+            {
+                "name": name,
+                "role": e.get("role"),
+                "kind": e.get("kind"),
+                "created": e.get("created"),
+                "updated": e.get("updated"),
+            }
+            for name, e in sorted(self._read().items())
+        ]
 
     def role_of(self, name: str) -> str | None:
         """The role of ``name`` in the file, or None."""
@@ -377,9 +399,15 @@ class SignInThrottle:
     #: At most this many user names and clients are tracked (work and memory per request stay bounded).
     MAX_KEYS = 10_000
 
-    def __init__(self, max_failures: int = 5, window_s: float = 900.0, base_delay_s: float = 0.5,
-                 max_delay_s: float = 8.0, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        max_failures: int = 5,
+        window_s: float = 900.0,
+        base_delay_s: float = 0.5,
+        max_delay_s: float = 8.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self.max_failures, self.window_s = int(max_failures), float(window_s)
         self.base_delay_s, self.max_delay_s = float(base_delay_s), float(max_delay_s)
         self._clock, self._sleep = clock, sleep
@@ -478,6 +506,7 @@ def session_limits() -> tuple[float, float]:
     >>> session_limits() if "GZGEO_SESSION_MAX_AGE" not in os.environ else (28800.0, 1800.0)
     (28800.0, 1800.0)
     """
+
     def read(name: str, default: float) -> float:
         value = os.environ.get(name)
         try:

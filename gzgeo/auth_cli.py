@@ -35,8 +35,10 @@ def _cmd_add(args: argparse.Namespace) -> int:
     store = _store(args)
     password = None if args.oidc else _read_password()
     store.add(args.name, password, role=args.role, oidc=args.oidc, replace=args.replace)
-    print(f"{'updated' if args.replace else 'added'} {args.name} ({args.role}{', OIDC' if args.oidc else ''}) "
-          f"in {store.path}")
+    print(
+        f"{'updated' if args.replace else 'added'} {args.name} ({args.role}{', OIDC' if args.oidc else ''}) "
+        f"in {store.path}"
+    )
     return 0
 
 
@@ -66,9 +68,12 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
     """Add ``users`` to the ``gzgeo`` command's subparsers."""
-    p = sub.add_parser("users", help="who may sign in to the app and edit (local user file)",
-                       description="Manage the app's local user file (GZGEO_USERS; default users.json in your "
-                                   "data folder). Passwords are stored as salted Argon2id hashes only.")
+    p = sub.add_parser(
+        "users",
+        help="who may sign in to the app and edit (local user file)",
+        description="Manage the app's local user file (GZGEO_USERS; default users.json in your "
+        "data folder). Passwords are stored as salted Argon2id hashes only.",
+    )
     p.add_argument("--file", metavar="PATH", help="the user file (default: GZGEO_USERS or the data folder)")
     usub = p.add_subparsers(dest="users_command", required=True, metavar="ACTION")
     u = usub.add_parser("add", help="add a user (password from a prompt or the first line of stdin)")

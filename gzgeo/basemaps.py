@@ -79,40 +79,79 @@ class Basemap:
         return self.name_en if lang == "en" else self.name_zh
 
 
-_TIANDITU = ("https://t{s}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
-             "&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={{z}}&TILEROW={{y}}"
-             "&TILECOL={{x}}&tk={{key}}")
+_TIANDITU = (
+    "https://t{s}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+    "&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={{z}}&TILEROW={{y}}"
+    "&TILECOL={{x}}&tk={{key}}"
+)
 
 BASEMAPS: dict[str, Basemap] = {
     b.id: b
     for b in [
         Basemap("none", "无底图（离线）", "None (offline)", "wgs84", None, ""),
-        Basemap("osm", "OpenStreetMap", "OpenStreetMap", "wgs84",
-                "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-                '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
-                subdomains="abc", max_zoom=19),
-        Basemap("cartodb_light", "CARTO 浅色", "CARTO light", "wgs84",
-                "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
-                '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors '
-                '&copy; <a href="https://carto.com/attributions">CARTO</a>',
-                subdomains="abcd", max_zoom=20),
-        Basemap("esri_imagery", "Esri 影像", "Esri imagery", "wgs84",
-                "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
-                "Tiles &copy; Esri — Source: Esri, Maxar, Earthstar Geographics, and the GIS User Community",
-                subdomains="", max_zoom=19),
-        Basemap("amap_vector", "高德地图 矢量", "AMap vector", "gcj02",
-                "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
-                '&copy; <a href="https://www.amap.com/">高德地图 AMap</a> (GCJ-02)',
-                subdomains="1234", max_zoom=18),
-        Basemap("amap_satellite", "高德地图 卫星", "AMap satellite", "gcj02",
-                "https://webst0{s}.is.autonavi.com/appmaptile?style=6&x={x}&y={y}&z={z}",
-                '&copy; <a href="https://www.amap.com/">高德地图 AMap</a> (GCJ-02)',
-                subdomains="1234", max_zoom=18),
-        Basemap("tianditu_vector", "天地图 矢量", "Tianditu vector", "wgs84",
-                _TIANDITU.format(s="{s}", layer="vec"),
-                '&copy; <a href="https://www.tianditu.gov.cn/">天地图 Tianditu</a> (CGCS2000)',
-                subdomains="01234567", max_zoom=18, needs_key=True,
-                labels=_TIANDITU.format(s="{s}", layer="cva")),
+        Basemap(
+            "osm",
+            "OpenStreetMap",
+            "OpenStreetMap",
+            "wgs84",
+            "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+            subdomains="abc",
+            max_zoom=19,
+        ),
+        Basemap(
+            "cartodb_light",
+            "CARTO 浅色",
+            "CARTO light",
+            "wgs84",
+            "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+            '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors '
+            '&copy; <a href="https://carto.com/attributions">CARTO</a>',
+            subdomains="abcd",
+            max_zoom=20,
+        ),
+        Basemap(
+            "esri_imagery",
+            "Esri 影像",
+            "Esri imagery",
+            "wgs84",
+            "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
+            "Tiles &copy; Esri — Source: Esri, Maxar, Earthstar Geographics, and the GIS User Community",
+            subdomains="",
+            max_zoom=19,
+        ),
+        Basemap(
+            "amap_vector",
+            "高德地图 矢量",
+            "AMap vector",
+            "gcj02",
+            "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
+            '&copy; <a href="https://www.amap.com/">高德地图 AMap</a> (GCJ-02)',
+            subdomains="1234",
+            max_zoom=18,
+        ),
+        Basemap(
+            "amap_satellite",
+            "高德地图 卫星",
+            "AMap satellite",
+            "gcj02",
+            "https://webst0{s}.is.autonavi.com/appmaptile?style=6&x={x}&y={y}&z={z}",
+            '&copy; <a href="https://www.amap.com/">高德地图 AMap</a> (GCJ-02)',
+            subdomains="1234",
+            max_zoom=18,
+        ),
+        Basemap(
+            "tianditu_vector",
+            "天地图 矢量",
+            "Tianditu vector",
+            "wgs84",
+            _TIANDITU.format(s="{s}", layer="vec"),
+            '&copy; <a href="https://www.tianditu.gov.cn/">天地图 Tianditu</a> (CGCS2000)',
+            subdomains="01234567",
+            max_zoom=18,
+            needs_key=True,
+            labels=_TIANDITU.format(s="{s}", layer="cva"),
+        ),
     ]
 }
 DEFAULT_BASEMAP = "none"
@@ -147,13 +186,26 @@ def add_basemap(fmap: folium.Map, basemap_id: str, key: str | None = None, lang:
     if not base.online or (base.needs_key and not key):
         return None
     url = base.tiles.replace("{key}", key or "")
-    layer = folium.TileLayer(tiles=url, attr=base.attribution, name=base.label(lang), max_zoom=base.max_zoom,
-                             subdomains=base.subdomains or "abc", overlay=False, control=False)
+    layer = folium.TileLayer(
+        tiles=url,
+        attr=base.attribution,
+        name=base.label(lang),
+        max_zoom=base.max_zoom,
+        subdomains=base.subdomains or "abc",
+        overlay=False,
+        control=False,
+    )
     layer.add_to(fmap)
     if base.labels:
-        folium.TileLayer(tiles=base.labels.replace("{key}", key or ""), attr=base.attribution,
-                         name=base.label(lang) + " labels", subdomains=base.subdomains, overlay=True,
-                         control=False, max_zoom=base.max_zoom).add_to(fmap)
+        folium.TileLayer(
+            tiles=base.labels.replace("{key}", key or ""),
+            attr=base.attribution,
+            name=base.label(lang) + " labels",
+            subdomains=base.subdomains,
+            overlay=True,
+            control=False,
+            max_zoom=base.max_zoom,
+        ).add_to(fmap)
     return layer
 
 

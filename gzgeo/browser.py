@@ -19,8 +19,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["CHROMIUM_ARGS", "COUNT_MARKERS_JS", "DRAWN_MARKERS_JS", "find_chromium", "launch_chromium",
-           "serve_app"]
+__all__ = ["CHROMIUM_ARGS", "COUNT_MARKERS_JS", "DRAWN_MARKERS_JS", "find_chromium", "launch_chromium", "serve_app"]
 
 CHROMIUM_ARGS: tuple[str, ...] = (
     "--no-sandbox",
@@ -126,8 +125,9 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve_app(app: str | Path, log: str | Path, env: dict[str, str] | None = None,
-              timeout_s: float = 60.0) -> Iterator[str]:
+def serve_app(
+    app: str | Path, log: str | Path, env: dict[str, str] | None = None, timeout_s: float = 60.0
+) -> Iterator[str]:
     """Run ``streamlit run app`` on 127.0.0.1 at a free port; yield its base URL; stop it on exit.
 
     For browser and load tests. The server's output goes to ``log``; it is
@@ -142,9 +142,25 @@ def serve_app(app: str | Path, log: str | Path, env: dict[str, str] | None = Non
     port = _free_port()
     with open(log, "w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", app.name, "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-            cwd=app.parent, env={**os.environ, **(env or {})}, stdout=out, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                app.name,
+                "--server.headless",
+                "true",
+                "--server.address",
+                "127.0.0.1",
+                "--server.port",
+                str(port),
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=app.parent,
+            env={**os.environ, **(env or {})},
+            stdout=out,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         base = f"http://127.0.0.1:{port}"

@@ -72,8 +72,9 @@ def _print_table(frame: pd.DataFrame, columns: Sequence[str], fmt: str) -> None:
         records = frame.to_dict(orient="records")
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=1, default=str) + "\n")
     else:
-        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
-                               "display.max_colwidth", 60):
+        with pd.option_context(
+            "display.max_rows", None, "display.max_columns", None, "display.width", 200, "display.max_colwidth", 60
+        ):
             print(frame.to_string(index=False))
 
 
@@ -118,8 +119,7 @@ def _cmd_near_axis(args: argparse.Namespace) -> int:
     else:
         near = along_axis(located_rows, max_dist_m=args.within)
     near = near.assign(dist_m=near["dist_m"].round(1), chainage_m=near["chainage_m"].round(1))
-    _print_table(near, ["id", "name_zh", "category", "dist_m", "chainage_m", "side", "location_precision"],
-                 args.format)
+    _print_table(near, ["id", "name_zh", "category", "dist_m", "chainage_m", "side", "location_precision"], args.format)
     note = f"; {not_located} known only to their district are not shown" if not_located else ""
     print(f"{len(near)} located platform(s) within {args.within:g} m of the axis{note}", file=sys.stderr)
     return 0
@@ -137,8 +137,11 @@ def _cmd_in_zone(args: argparse.Namespace) -> int:
     maybe = select_platforms(category=args.category, district=districts or None)
     maybe = maybe[maybe["location_precision"] == "district"]
     if len(maybe):
-        print(f"{len(maybe)} more known only to {'、'.join(districts)} may also lie in it (not listed; "
-              "their location is not known)", file=sys.stderr)
+        print(
+            f"{len(maybe)} more known only to {'、'.join(districts)} may also lie in it (not listed; "
+            "their location is not known)",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -160,8 +163,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
     steps = 3
     with progress(steps, f"export {args.format}", enabled=not args.quiet) as bar:
         filtered = any((args.category, args.district, args.zone))
-        platforms = select_platforms(category=args.category, district=args.district, zone=args.zone) \
-            if filtered else None
+        platforms = (
+            select_platforms(category=args.category, district=args.district, zone=args.zone) if filtered else None
+        )
         bar.update(1)
         options: dict[str, object] = {}
         if args.format in ("png", "svg", "pdf"):
@@ -232,8 +236,10 @@ def _cmd_convert(args: argparse.Namespace) -> int:
             warnings.simplefilter("error", pd.errors.ParserWarning)
             table = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig", index_col=False)
     except UnicodeDecodeError as error:
-        raise CliError(f"{source} is not UTF-8 ({error.reason} at byte {error.start}); re-save it as UTF-8, "
-                       "e.g. iconv -f GBK -t UTF-8") from error
+        raise CliError(
+            f"{source} is not UTF-8 ({error.reason} at byte {error.start}); re-save it as UTF-8, "
+            "e.g. iconv -f GBK -t UTF-8"
+        ) from error
     except (pd.errors.ParserError, pd.errors.ParserWarning, pd.errors.EmptyDataError, csv.Error) as error:
         raise CliError(f"{source} is not a readable CSV: {error}") from error
     repeated = sorted({c for c in header if header.count(c) > 1})
@@ -241,8 +247,10 @@ def _cmd_convert(args: argparse.Namespace) -> int:
         raise CliError(f"column(s) {', '.join(repeated)} appear more than once in the header of {source}")
     missing = [c for c in (args.lon_col, args.lat_col) if c not in table.columns]
     if missing:
-        raise CliError(f"column(s) {', '.join(missing)} not in {source}; columns are: {', '.join(table.columns)} "
-                       "(choose with --lon-col/--lat-col)")
+        raise CliError(
+            f"column(s) {', '.join(missing)} not in {source}; columns are: {', '.join(table.columns)} "
+            "(choose with --lon-col/--lat-col)"
+        )
     lon = pd.to_numeric(table[args.lon_col].replace("", None), errors="coerce")
     lat = pd.to_numeric(table[args.lat_col].replace("", None), errors="coerce")
     bad = (lon.isna() & (table[args.lon_col] != "")) | (lat.isna() & (table[args.lat_col] != ""))
@@ -258,13 +266,15 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     off = present & ~valid_lonlat(lon, lat)
     if off.any():
         rows = ", ".join(str(i + 2) for i in off[off].index[:5])
-        raise CliError(f"coordinates not finite or out of range (lon -180..180, lat -90..90) on line(s) {rows} "
-                       f"of {source}")
+        raise CliError(
+            f"coordinates not finite or out of range (lon -180..180, lat -90..90) on line(s) {rows} of {source}"
+        )
     chunk = 50_000
     out_lon = lon.to_numpy(dtype=float).copy()
     out_lat = lat.to_numpy(dtype=float).copy()
-    with progress(max(len(table), 1), f"convert {args.src}→{args.dst}",
-                  enabled=not args.quiet and len(table) > chunk) as bar:
+    with progress(
+        max(len(table), 1), f"convert {args.src}→{args.dst}", enabled=not args.quiet and len(table) > chunk
+    ) as bar:
         for start in range(0, len(table), chunk):
             part = slice(start, start + chunk)
             out_lon[part], out_lat[part] = convert(out_lon[part], out_lat[part], args.src, args.dst)
@@ -280,18 +290,24 @@ def _cmd_convert(args: argparse.Namespace) -> int:
 
 
 def _add_output_format(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("table", "csv", "json"), default="table",
-                        help="how results are printed (default: table)")
+    parser.add_argument(
+        "--format", choices=("table", "csv", "json"), default="table", help="how results are printed (default: table)"
+    )
 
 
 def _add_filters(parser: argparse.ArgumentParser, zone: bool = True) -> None:
     group = parser.add_argument_group("platform filters (repeatable; values within one option are OR-ed)")
-    group.add_argument("--category", action="append", metavar="ID_OR_NAME",
-                       help="category id or its Chinese/English name (data/categories.csv)")
+    group.add_argument(
+        "--category",
+        action="append",
+        metavar="ID_OR_NAME",
+        help="category id or its Chinese/English name (data/categories.csv)",
+    )
     group.add_argument("--district", action="append", metavar="NAME", help="district, e.g. 黄埔区 or Huangpu")
     if zone:
-        group.add_argument("--zone", action="append", metavar="ID_OR_NAME",
-                           help="zone id or Chinese/English name, e.g. 南沙科学城")
+        group.add_argument(
+            "--zone", action="append", metavar="ID_OR_NAME", help="zone id or Chinese/English name, e.g. 南沙科学城"
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -302,7 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="gzgeo",
         description="Guangzhou science-and-technology innovation layout: layers, validation, queries, exports.",
         epilog="Exit codes: 0 ok, 1 failure or invalid data, 2 usage error. Data: WGS-84 (EPSG:4326); "
-               "distances in metres (EPSG:4547).",
+        "distances in metres (EPSG:4547).",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -310,50 +326,68 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output_format(p)
     p.set_defaults(func=_cmd_layers, parser=p)
 
-    p = sub.add_parser("validate", help="check every layer; exit 1 if any problem",
-                       description="Run gzgeo.validate(): schema, geometry, bounds, ids, provenance. Exit 1 on "
-                                   "any problem.")
+    p = sub.add_parser(
+        "validate",
+        help="check every layer; exit 1 if any problem",
+        description="Run gzgeo.validate(): schema, geometry, bounds, ids, provenance. Exit 1 on any problem.",
+    )
     _add_output_format(p)
     p.set_defaults(func=_cmd_validate, parser=p)
 
-    p = sub.add_parser("query", help="spatial queries (near-axis, in-zone)",
-                       description="Spatial queries over the platforms.")
+    p = sub.add_parser(
+        "query", help="spatial queries (near-axis, in-zone)", description="Spatial queries over the platforms."
+    )
     qsub = p.add_subparsers(dest="query", required=True, metavar="QUERY")
-    q = qsub.add_parser("near-axis", help="platforms near the 创新大道 axis",
-                        description="Platforms within --within metres of the 创新大道 axis, ordered along it "
-                                    "(dist_m: distance to the axis; chainage_m: metres along it from 知识城).")
-    q.add_argument("--within", type=float, default=2000.0, metavar="METRES",
-                   help="corridor half-width in metres (default 2000)")
+    q = qsub.add_parser(
+        "near-axis",
+        help="platforms near the 创新大道 axis",
+        description="Platforms within --within metres of the 创新大道 axis, ordered along it "
+        "(dist_m: distance to the axis; chainage_m: metres along it from 知识城).",
+    )
+    q.add_argument(
+        "--within", type=float, default=2000.0, metavar="METRES", help="corridor half-width in metres (default 2000)"
+    )
     _add_filters(q)
     _add_output_format(q)
     q.set_defaults(func=_cmd_near_axis, parser=q)
-    q = qsub.add_parser("in-zone", help="platforms inside a zone",
-                        description="Platforms inside a 一区三城 zone or zone part (point in polygon, or anchored "
-                                    "to it).")
+    q = qsub.add_parser(
+        "in-zone",
+        help="platforms inside a zone",
+        description="Platforms inside a 一区三城 zone or zone part (point in polygon, or anchored to it).",
+    )
     q.add_argument("zone_key", metavar="ZONE", help="zone id, name_zh or name_en, e.g. 南沙科学城")
     _add_filters(q, zone=False)
     _add_output_format(q)
     q.set_defaults(func=_cmd_in_zone, parser=q)
 
-    p = sub.add_parser("export", help="write a map, deck, HTML or data file",
-                       description="Export maps (png/svg/pdf), the briefing deck (pptx), the standalone "
-                                   "interactive map (html) or data (gpkg/geojson/csv) of all or filtered platforms.")
+    p = sub.add_parser(
+        "export",
+        help="write a map, deck, HTML or data file",
+        description="Export maps (png/svg/pdf), the briefing deck (pptx), the standalone "
+        "interactive map (html) or data (gpkg/geojson/csv) of all or filtered platforms.",
+    )
     p.add_argument("format", choices=list(EXPORT_FORMATS), help="output format")
     p.add_argument("-o", "--output", required=True, metavar="PATH", help="output file")
     _add_filters(p)
     maps = p.add_argument_group("maps (png/svg/pdf) and deck (pptx)")
-    maps.add_argument("--preset", default="overview",
-                      choices=("overview", "huangpu_123", "zone", "density", "axis", "plan_stages"),
-                      help="map preset (plan_stages: one panel per plan, 2018 → 2025)")
+    maps.add_argument(
+        "--preset",
+        default="overview",
+        choices=("overview", "huangpu_123", "zone", "density", "axis", "plan_stages"),
+        help="map preset (plan_stages: one panel per plan, 2018 → 2025)",
+    )
     maps.add_argument("--map-zone", metavar="ID_OR_NAME", help="zone drawn by --preset zone")
     maps.add_argument("--title", help="map or deck title")
     maps.add_argument("--review-number", metavar="TEXT", help="审图号 (map-review number) printed on maps")
     maps.add_argument("--dpi", type=int, default=120, help="PNG resolution (≥120 = 1920×1080; default 120)")
     maps.add_argument("--basemap", metavar="URL", help="optional tile URL template with {z}/{x}/{y}")
-    maps.add_argument("--slides", metavar="LIST",
-                      help="pptx: slides in order, e.g. overview,huangpu_123,zone:南沙科学城,sources "
-                           "(title, overview, huangpu_123, density, axis, zones, zone:ID_OR_NAME, statistics, "
-                           "targets, plan_stages, plan_changes, sources; default all)")
+    maps.add_argument(
+        "--slides",
+        metavar="LIST",
+        help="pptx: slides in order, e.g. overview,huangpu_123,zone:南沙科学城,sources "
+        "(title, overview, huangpu_123, density, axis, zones, zone:ID_OR_NAME, statistics, "
+        "targets, plan_stages, plan_changes, sources; default all)",
+    )
     maps.add_argument("--template", metavar="FILE.potx", help="pptx: use this template's slide master")
     data = p.add_argument_group("data (csv/geojson)")
     data.add_argument("--gcj02", action="store_true", help="csv: add lon_gcj02/lat_gcj02 columns")
@@ -361,9 +395,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_export, parser=p)
 
-    p = sub.add_parser("convert", help="convert CSV coordinates between WGS-84, GCJ-02 and BD-09",
-                       description="Rewrite the lon/lat columns of a UTF-8 CSV from one datum to another "
-                                   "(other columns are kept as they are).")
+    p = sub.add_parser(
+        "convert",
+        help="convert CSV coordinates between WGS-84, GCJ-02 and BD-09",
+        description="Rewrite the lon/lat columns of a UTF-8 CSV from one datum to another "
+        "(other columns are kept as they are).",
+    )
     p.add_argument("--from", dest="src", required=True, choices=DATUMS, help="datum of the input")
     p.add_argument("--to", dest="dst", required=True, choices=DATUMS, help="datum of the output")
     p.add_argument("--lon-col", default="lon", help="longitude column (default lon)")

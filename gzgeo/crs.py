@@ -123,10 +123,7 @@ def in_china(lon, lat) -> np.ndarray:
     """
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
-    box = (
-        (lon >= _CHINA_LON[0]) & (lon <= _CHINA_LON[1])
-        & (lat >= _CHINA_LAT[0]) & (lat <= _CHINA_LAT[1])
-    )
+    box = (lon >= _CHINA_LON[0]) & (lon <= _CHINA_LON[1]) & (lat >= _CHINA_LAT[0]) & (lat <= _CHINA_LAT[1])
     area = _gcj02_area()
     if area is None or not box.any():
         return box
@@ -172,14 +169,18 @@ def _cell_states(area, lon: np.ndarray, lat: np.ndarray, deg: float) -> np.ndarr
         x0 = _CHINA_LON[0] + cx * deg
         y0 = _CHINA_LAT[0] + cy * deg
         cells = shapely.box(x0, y0, x0 + deg, y0 + deg)
-        grid[cy, cx] = np.where(shapely.contains(area, cells), _CELL_INSIDE,
-                                np.where(shapely.intersects(area, cells), _CELL_BORDER, _CELL_OUTSIDE))
+        grid[cy, cx] = np.where(
+            shapely.contains(area, cells),
+            _CELL_INSIDE,
+            np.where(shapely.intersects(area, cells), _CELL_BORDER, _CELL_OUTSIDE),
+        )
         state = grid[iy, ix]
     return state
 
 
-def _gcj_offset(lon: np.ndarray, lat: np.ndarray, jacobian: bool = False,
-                single: bool = False) -> tuple[np.ndarray, ...]:
+def _gcj_offset(
+    lon: np.ndarray, lat: np.ndarray, jacobian: bool = False, single: bool = False
+) -> tuple[np.ndarray, ...]:
     """GCJ-02 minus WGS-84, in degrees, evaluated at a WGS-84 position.
 
     The public formula (Krasovsky ellipsoid), with each multiple angle taken
@@ -211,10 +212,30 @@ def _gcj_offset(lon: np.ndarray, lat: np.ndarray, jacobian: bool = False,
     # (20 sin 6a + 20 sin 2a) * 2/3 with sin 6a = 3s - 4s^3 (s = sin 2a): 160/3 s (1 - s^2);
     # (20 sin b + 40 sin b/3) * 2/3 with sin b = 3t - 4t^3 (t = sin b/3): t (200/3 - 160/3 t^2).
     common = (160.0 / 3.0) * s2x * (1.0 - s2x * s2x)
-    tlat = (-100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * sqx + common
-            + sy3 * (200.0 / 3.0 - (160.0 / 3.0) * sy3 * sy3) + (320.0 / 3.0) * sy12 + (640.0 / 3.0) * sy30)
-    tlon = (300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * sqx + common
-            + sx3 * (200.0 / 3.0 - (160.0 / 3.0) * sx3 * sx3) + 100.0 * sx12 + 200.0 * sx30)
+    tlat = (
+        -100.0
+        + 2.0 * x
+        + 3.0 * y
+        + 0.2 * y * y
+        + 0.1 * x * y
+        + 0.2 * sqx
+        + common
+        + sy3 * (200.0 / 3.0 - (160.0 / 3.0) * sy3 * sy3)
+        + (320.0 / 3.0) * sy12
+        + (640.0 / 3.0) * sy30
+    )
+    tlon = (
+        300.0
+        + x
+        + 2.0 * y
+        + 0.1 * x * x
+        + 0.1 * x * y
+        + 0.1 * sqx
+        + common
+        + sx3 * (200.0 / 3.0 - (160.0 / 3.0) * sx3 * sx3)
+        + 100.0 * sx12
+        + 200.0 * sx30
+    )
     sinlat = np.sin(latr)
     magic = 1.0 - _EE * sinlat * sinlat
     sqrtmagic = np.sqrt(magic)
@@ -236,12 +257,24 @@ def _gcj_offset(lon: np.ndarray, lat: np.ndarray, jacobian: bool = False,
     dcommon = (80.0 * pi) * c2x * (3.0 * (4.0 * c2x * c2x - 3.0) + 1.0) / 3.0
     # The slow terms and the polynomial too: the step's error is then set by the ellipsoid factors alone.
     dsq = np.sign(x) / (2.0 * np.maximum(f32(sqx), 1e-6))
-    tlon_x = (dcommon + (40.0 * pi / 9.0) * cx3 * (3.0 * (4.0 * cx3 * cx3 - 3.0) + 2.0)
-              + (25.0 * pi / 3.0) * np.cos(f32(ax12)) + (20.0 * pi / 3.0) * np.cos(f32(ax30))
-              + 1.0 + 0.2 * x + 0.1 * y + 0.1 * dsq)
-    tlat_y = ((40.0 * pi / 9.0) * cy3 * (3.0 * (4.0 * cy3 * cy3 - 3.0) + 2.0)
-              + (80.0 * pi / 9.0) * np.cos(f32(ay12)) + (64.0 * pi / 9.0) * np.cos(f32(ay30))
-              + 3.0 + 0.4 * y + 0.1 * x)
+    tlon_x = (
+        dcommon
+        + (40.0 * pi / 9.0) * cx3 * (3.0 * (4.0 * cx3 * cx3 - 3.0) + 2.0)
+        + (25.0 * pi / 3.0) * np.cos(f32(ax12))
+        + (20.0 * pi / 3.0) * np.cos(f32(ax30))
+        + 1.0
+        + 0.2 * x
+        + 0.1 * y
+        + 0.1 * dsq
+    )
+    tlat_y = (
+        (40.0 * pi / 9.0) * cy3 * (3.0 * (4.0 * cy3 * cy3 - 3.0) + 2.0)
+        + (80.0 * pi / 9.0) * np.cos(f32(ay12))
+        + (64.0 * pi / 9.0) * np.cos(f32(ay30))
+        + 3.0
+        + 0.4 * y
+        + 0.1 * x
+    )
     tlat_x = dcommon + 2.0 + 0.1 * y + 0.2 * dsq
     tlon_y = 2.0 + 0.1 * x
     # The ellipsoid factors depend on latitude: d klon/dlat = klon (tan - e^2 sin cos / magic),
@@ -311,9 +344,16 @@ def _bd09_to_gcj02(lon, lat):
 def _normalise_datum(name: str) -> str:
     key = str(name).lower().replace("-", "").replace("_", "").replace(" ", "")
     aliases = {
-        "wgs84": "wgs84", "epsg4326": "wgs84", "4326": "wgs84",
-        "gcj02": "gcj02", "gcj": "gcj02", "amap": "gcj02", "mars": "gcj02",
-        "bd09": "bd09", "bd": "bd09", "baidu": "bd09",
+        "wgs84": "wgs84",
+        "epsg4326": "wgs84",
+        "4326": "wgs84",
+        "gcj02": "gcj02",
+        "gcj": "gcj02",
+        "amap": "gcj02",
+        "mars": "gcj02",
+        "bd09": "bd09",
+        "bd": "bd09",
+        "baidu": "bd09",
     }
     if key not in aliases:
         raise ValueError(f"unknown datum {name!r}; expected one of {DATUMS}")
@@ -384,7 +424,7 @@ def convert(lon, lat, src: Datum | str, dst: Datum | str):
             # Chunks keep each elementwise temporary in cache (2-3x faster on 1M points than whole arrays).
             fx, fy = x.reshape(-1), y.reshape(-1)
             for i in range(0, fx.size, _CHUNK):
-                fx[i:i + _CHUNK], fy[i:i + _CHUNK] = _convert(fx[i:i + _CHUNK], fy[i:i + _CHUNK], src_n, dst_n)
+                fx[i : i + _CHUNK], fy[i : i + _CHUNK] = _convert(fx[i : i + _CHUNK], fy[i : i + _CHUNK], src_n, dst_n)
     if scalar:
         return float(x), float(y)
     return x, y
@@ -457,8 +497,7 @@ def convert_frame(gdf, src: Datum | str, dst: Datum | str):
     marked = gdf.attrs.get("datum")
     if marked is not None and _normalise_datum(marked) != src_n:
         # Converting twice would shift twice (~1.2 km in Guangzhou for GCJ-02 applied two times).
-        raise DatumError(f"the frame is already in {marked} (attrs['datum']), not {src_n}; "
-                         f"convert from {marked}")
+        raise DatumError(f"the frame is already in {marked} (attrs['datum']), not {src_n}; convert from {marked}")
     if gdf.crs is None:
         raise DatumError("the frame has no CRS: set it (lon/lat degrees are EPSG:4326) before converting datums")
     if not gdf.crs.is_geographic:

@@ -57,8 +57,11 @@ def _as_list(value: str | Iterable[str] | None) -> list[str]:
 
 def _resolve_names(values: list[str], table: pd.DataFrame, key: str, what: str) -> list[str]:
     """Map ids or Chinese/English names (case-insensitive) to ``table[key]``; unknown values raise with the list."""
-    lookup = {str(v).casefold(): k for k, zh, en in zip(table[key], table["name_zh"], table["name_en"], strict=True)
-              for v in (k, zh, en)}
+    lookup = {
+        str(v).casefold(): k
+        for k, zh, en in zip(table[key], table["name_zh"], table["name_en"], strict=True)
+        for v in (k, zh, en)
+    }
     unknown = [v for v in values if v.casefold() not in lookup]
     if unknown:
         raise ValueError(f"unknown {what} {', '.join(unknown)}; valid: {', '.join(table[key])}")
@@ -238,8 +241,9 @@ def _layer_for_export(name: str, platforms: gpd.GeoDataFrame | None) -> gpd.GeoD
     return load(name).to_crs(WGS84)
 
 
-def write_geopackage(path: str | Path, platforms: gpd.GeoDataFrame | None = None,
-                     layers: Iterable[str] | None = None) -> Path:
+def write_geopackage(
+    path: str | Path, platforms: gpd.GeoDataFrame | None = None, layers: Iterable[str] | None = None
+) -> Path:
     """Write every layer into one GeoPackage: spatial layers in EPSG:4326 plus attribute-only tables.
 
     Parameters

@@ -208,8 +208,9 @@ def _facet_mask(column: pd.Series, values: tuple[str, ...], multi: bool) -> np.n
     wanted = set(values)
     if not multi:
         return column.astype(str).isin(wanted).to_numpy()
-    return np.fromiter((not wanted.isdisjoint(str(s).split(_SEP)) for s in column.fillna("")),
-                       dtype=bool, count=len(column))
+    return np.fromiter(
+        (not wanted.isdisjoint(str(s).split(_SEP)) for s in column.fillna("")), dtype=bool, count=len(column)
+    )
 
 
 def _text_mask(search_text: pd.Series, text: str) -> np.ndarray:
@@ -230,8 +231,9 @@ def _mask(platforms: gpd.GeoDataFrame, flt: PlatformFilter, skip: str | None = N
     return mask
 
 
-def filter_platforms(platforms: gpd.GeoDataFrame, flt: PlatformFilter | None = None,
-                     **selections: object) -> gpd.GeoDataFrame:
+def filter_platforms(
+    platforms: gpd.GeoDataFrame, flt: PlatformFilter | None = None, **selections: object
+) -> gpd.GeoDataFrame:
     """Platforms matching every selection (values within a facet are OR-ed, facets AND-ed).
 
     Parameters
@@ -271,8 +273,9 @@ def _explode_counts(column: pd.Series, multi: bool) -> pd.Series:
     return values.value_counts()
 
 
-def facet_counts(platforms: gpd.GeoDataFrame, flt: PlatformFilter | None = None,
-                 facets: Iterable[str] = tuple(FACETS)) -> dict[str, pd.Series]:
+def facet_counts(
+    platforms: gpd.GeoDataFrame, flt: PlatformFilter | None = None, facets: Iterable[str] = tuple(FACETS)
+) -> dict[str, pd.Series]:
     """For each facet, how many platforms each value gives under the *other* selections.
 
     Returns

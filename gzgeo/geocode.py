@@ -47,16 +47,35 @@ from .geoproviders import (  # re-exported: gzgeo.geocode stays their public hom
 from .layers import LAYERS, LOCATION_PRECISIONS, load
 
 __all__ = [
-    "Candidate", "GeocodeResult", "Provider", "AMap", "Baidu", "Tianditu", "GeocodeError", "geocode",
-    "configured_providers", "parse_district", "level_precision", "PROVIDERS",
+    "Candidate",
+    "GeocodeResult",
+    "Provider",
+    "AMap",
+    "Baidu",
+    "Tianditu",
+    "GeocodeError",
+    "geocode",
+    "configured_providers",
+    "parse_district",
+    "level_precision",
+    "PROVIDERS",
 ]
 
 #: Distance a point may lie outside its stated district and still count as in it (boundary simplification).
 DISTRICT_TOLERANCE_M = 100.0
 
 #: Old names still found in addresses, and the district that has them now.
-_FORMER_DISTRICTS = {"萝岗区": "黄埔区", "萝岗": "黄埔区", "从化市": "从化区", "增城市": "增城区",
-                     "番禺市": "番禺区", "花都市": "花都区", "东山区": "越秀区", "芳村区": "荔湾区"}
+_FORMER_DISTRICTS = {
+    "萝岗区": "黄埔区",
+    "萝岗": "黄埔区",
+    "从化市": "从化区",
+    "增城市": "增城区",
+    "番禺市": "番禺区",
+    "花都市": "花都区",
+    "东山区": "越秀区",
+    "芳村区": "荔湾区",
+}
+
 
 @dataclass
 class GeocodeResult:
@@ -149,8 +168,14 @@ def _check(candidate: Candidate, stated: str | None) -> Candidate:
 
 
 # -- offline ------------------------------------------------------------------------------------------------------
-_KIND_PRECISION = {"building": "site", "landmark": "site", "campus": "campus_or_park", "park": "campus_or_park",
-                   "island": "campus_or_park", "metro_station": "campus_or_park"}
+_KIND_PRECISION = {
+    "building": "site",
+    "landmark": "site",
+    "campus": "campus_or_park",
+    "park": "campus_or_park",
+    "island": "campus_or_park",
+    "metro_station": "campus_or_park",
+}
 
 
 def _default_gazetteer() -> gpd.GeoDataFrame | None:
@@ -181,8 +206,9 @@ def _gazetteer_match(address: str, gazetteer: gpd.GeoDataFrame | None, provider:
     if precision not in ("site", "campus_or_park"):
         precision = _KIND_PRECISION.get(str(row.get("kind") or ""), "campus_or_park")
     point = row.geometry if row.geometry.geom_type == "Point" else row.geometry.representative_point()
-    return Candidate(point.x, point.y, precision, provider, name, level=str(row.get("kind") or ""),
-                     point=(point.x, point.y))
+    return Candidate(
+        point.x, point.y, precision, provider, name, level=str(row.get("kind") or ""), point=(point.x, point.y)
+    )
 
 
 def _zone_match(address: str) -> Candidate | None:
@@ -192,8 +218,11 @@ def _zone_match(address: str) -> Candidate | None:
         for key, name in zip(frame["id"], frame["name_zh"], strict=True):
             short = name.removeprefix("广州").removeprefix("中新广州")
             for candidate_name in (name, short):
-                if len(candidate_name) >= 3 and candidate_name in address and (best is None or
-                                                                                len(candidate_name) > best[0]):
+                if (
+                    len(candidate_name) >= 3
+                    and candidate_name in address
+                    and (best is None or len(candidate_name) > best[0])
+                ):
                     best = (len(candidate_name), key, name)
     if best is None:
         return None
@@ -217,20 +246,30 @@ def _coarse(address: str, district: str | None) -> list[Candidate]:
     found = []
     zone = _zone_match(address)
     if zone is not None:
-        polygons = {key: geom for layer in ("nodes", "zones", "cores")
-                    for key, geom in zip(load(layer)["id"], load(layer).geometry, strict=True)}
+        polygons = {
+            key: geom
+            for layer in ("nodes", "zones", "cores")
+            for key, geom in zip(load(layer)["id"], load(layer).geometry, strict=True)
+        }
         inside = polygons[zone.anchor].representative_point()
         zone.district = district or _district_of(inside.x, inside.y) or ""
         found.append(zone)
     if district:
-        found.append(Candidate(None, None, "district", "district", district, level="区县", anchor=district,
-                               district=district))
+        found.append(
+            Candidate(None, None, "district", "district", district, level="区县", anchor=district, district=district)
+        )
     return found
 
 
-def geocode(address: str, *, district: str | None = None, gazetteer: gpd.GeoDataFrame | None | bool = True,
-            providers: Sequence[Provider] | None = None, cache: Any = None,
-            on_error: Callable[[str], None] | None = None) -> GeocodeResult:
+def geocode(
+    address: str,
+    *,
+    district: str | None = None,
+    gazetteer: gpd.GeoDataFrame | None | bool = True,
+    providers: Sequence[Provider] | None = None,
+    cache: Any = None,
+    on_error: Callable[[str], None] | None = None,
+) -> GeocodeResult:
     """Locate an address in Guangzhou, offline first.
 
     Parameters

@@ -17,8 +17,16 @@ import pandas as pd
 from .crs import convert
 from .layers import LOCATION_PRECISIONS
 
-__all__ = ["place_id", "PRECISION_DECIMALS", "PRECISE", "DATUMS", "decimals", "source_to_wgs84", "precision_counts",
-           "precision_table_markdown"]
+__all__ = [
+    "place_id",
+    "PRECISION_DECIMALS",
+    "PRECISE",
+    "DATUMS",
+    "decimals",
+    "source_to_wgs84",
+    "precision_counts",
+    "precision_table_markdown",
+]
 
 #: Most decimals a stored WGS-84 coordinate may carry at each precision (0.0001° ≈ 10 m here).
 PRECISION_DECIMALS: dict[str, int] = {"site": 5, "campus_or_park": 4}
@@ -139,6 +147,8 @@ def precision_table_markdown(platforms: pd.DataFrame) -> str:
         lines.append(f"| {label} | {int(row['n'])} | {row['share']:.0%} | {int(row['cited'])} |")
     precise = int(table.loc[list(PRECISE), "n"].sum())
     lines.append("")
-    lines.append(f"{precise} of {len(platforms)} platforms ({precise / max(len(platforms), 1):.0%}) are located to a "
-                 "site or campus; the goal is at least 60 %.")
+    lines.append(
+        f"{precise} of {len(platforms)} platforms ({precise / max(len(platforms), 1):.0%}) are located to a "
+        "site or campus; the goal is at least 60 %."
+    )
     return "\n".join(lines)

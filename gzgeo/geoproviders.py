@@ -20,15 +20,59 @@ from typing import Any
 
 from .crs import convert
 
-__all__ = ["AMap", "Baidu", "Candidate", "GeocodeError", "PROVIDERS", "Provider", "Tianditu", "configured_providers",
-           "level_precision"]
+__all__ = [
+    "AMap",
+    "Baidu",
+    "Candidate",
+    "GeocodeError",
+    "PROVIDERS",
+    "Provider",
+    "Tianditu",
+    "configured_providers",
+    "level_precision",
+]
 
 # Provider match levels (AMap, Baidu, Tianditu use overlapping Chinese labels) -> location_precision.
-_SITE_LEVELS = {"门牌号", "单元号", "门址", "兴趣点", "商务大厦", "政府机构", "教育", "医疗", "宾馆", "金融",
-                "公司企业", "生活服务", "购物", "餐饮", "休闲娱乐", "汽车服务", "poi", "楼栋"}
-_CAMPUS_LEVELS = {"村庄", "热点商圈", "商圈", "道路交叉路口", "交叉路口", "公交站台", "地铁站", "公交地铁站点",
-                  "地产小区", "工业园区", "旅游景点", "绿地", "火车站", "长途汽车站", "飞机场", "机场",
-                  "港口/码头", "桥"}
+_SITE_LEVELS = {
+    "门牌号",
+    "单元号",
+    "门址",
+    "兴趣点",
+    "商务大厦",
+    "政府机构",
+    "教育",
+    "医疗",
+    "宾馆",
+    "金融",
+    "公司企业",
+    "生活服务",
+    "购物",
+    "餐饮",
+    "休闲娱乐",
+    "汽车服务",
+    "poi",
+    "楼栋",
+}
+_CAMPUS_LEVELS = {
+    "村庄",
+    "热点商圈",
+    "商圈",
+    "道路交叉路口",
+    "交叉路口",
+    "公交站台",
+    "地铁站",
+    "公交地铁站点",
+    "地产小区",
+    "工业园区",
+    "旅游景点",
+    "绿地",
+    "火车站",
+    "长途汽车站",
+    "飞机场",
+    "机场",
+    "港口/码头",
+    "桥",
+}
 _DISTRICT_LEVELS = {"区县", "乡镇", "开发区", "道路", "道路中心点"}
 _TOO_COARSE = {"国家", "省", "市", "城市", "未知", "UNKNOWN", ""}
 
@@ -83,7 +127,6 @@ class GeocodeError(RuntimeError):
     """An online provider failed after its retries (network, quota, bad key)."""
 
 
-
 class Provider:
     """An online geocoder: a base URL, a key, a datum, and how to read its answer.
 
@@ -107,8 +150,14 @@ class Provider:
     env_url = ""
     default_url = ""
 
-    def __init__(self, key: str, base_url: str | None = None, timeout_s: float = 5.0, retries: int = 2,
-                 min_interval_s: float = 0.34) -> None:
+    def __init__(
+        self,
+        key: str,
+        base_url: str | None = None,
+        timeout_s: float = 5.0,
+        retries: int = 2,
+        min_interval_s: float = 0.34,
+    ) -> None:
         self.key = key
         self.base_url = (base_url or os.environ.get(self.env_url) or self.default_url).rstrip("/")
         self.timeout_s, self.retries, self.min_interval_s = timeout_s, retries, min_interval_s
@@ -135,7 +184,7 @@ class Provider:
         error: Exception | None = None
         for attempt in range(self.retries + 1):
             if attempt:
-                time.sleep(min(0.2 * 2 ** attempt, 2.0))
+                time.sleep(min(0.2 * 2**attempt, 2.0))
             self._wait()
             try:
                 with urllib.request.urlopen(url, timeout=self.timeout_s) as response:  # noqa: S310 - http(s) only
@@ -164,8 +213,19 @@ class Provider:
             wlon, wlat = convert(lon, lat, self.datum, "wgs84") if self.datum != "wgs84" else (lon, lat)
             precision = level_precision(level)
             if precision is None:
-                found.append(Candidate(wlon, wlat, "district", self.name, label, level=level, point=None,
-                                       accepted=False, reason=f"match level {level or 'unknown'} is too coarse"))
+                found.append(
+                    Candidate(
+                        wlon,
+                        wlat,
+                        "district",
+                        self.name,
+                        label,
+                        level=level,
+                        point=None,
+                        accepted=False,
+                        reason=f"match level {level or 'unknown'} is too coarse",
+                    )
+                )
                 continue
             found.append(Candidate(wlon, wlat, precision, self.name, label, level=level, point=(wlon, wlat)))
         if not found:
@@ -182,12 +242,18 @@ def _url(base: str, path: str, params: dict[str, str]) -> str:
 class AMap(Provider):
     """AMap (高德) geocoding API v3, answers in GCJ-02 (``/v3/geocode/geo``)."""
 
-    name, datum, env_key, env_url, default_url = "amap", "gcj02", "GZGEO_AMAP_KEY", "GZGEO_AMAP_URL", \
-        "https://restapi.amap.com"
+    name, datum, env_key, env_url, default_url = (
+        "amap",
+        "gcj02",
+        "GZGEO_AMAP_KEY",
+        "GZGEO_AMAP_URL",
+        "https://restapi.amap.com",
+    )
 
     def request_url(self, address: str, city: str) -> str:
-        return _url(self.base_url, "/v3/geocode/geo", {"key": self.key, "address": address, "city": city,
-                                                        "output": "JSON"})
+        return _url(
+            self.base_url, "/v3/geocode/geo", {"key": self.key, "address": address, "city": city, "output": "JSON"}
+        )
 
     def parse(self, payload: dict) -> list[tuple[float, float, str, str]]:
         if str(payload.get("status")) != "1":
@@ -202,12 +268,18 @@ class AMap(Provider):
 class Baidu(Provider):
     """Baidu (百度) geocoding API v3, answers in BD-09 (``/geocoding/v3/``)."""
 
-    name, datum, env_key, env_url, default_url = "baidu", "bd09", "GZGEO_BAIDU_AK", "GZGEO_BAIDU_URL", \
-        "https://api.map.baidu.com"
+    name, datum, env_key, env_url, default_url = (
+        "baidu",
+        "bd09",
+        "GZGEO_BAIDU_AK",
+        "GZGEO_BAIDU_URL",
+        "https://api.map.baidu.com",
+    )
 
     def request_url(self, address: str, city: str) -> str:
-        return _url(self.base_url, "/geocoding/v3/", {"address": address, "city": city, "output": "json",
-                                                       "ak": self.key})
+        return _url(
+            self.base_url, "/geocoding/v3/", {"address": address, "city": city, "output": "json", "ak": self.key}
+        )
 
     def parse(self, payload: dict) -> list[tuple[float, float, str, str]]:
         if int(payload.get("status", -1)) != 0:
@@ -226,13 +298,19 @@ class Baidu(Provider):
 class Tianditu(Provider):
     """Tianditu (天地图) geocoder, answers in CGCS2000 (``/geocoder?ds=...``), used as WGS-84 (≈cm apart)."""
 
-    name, datum, env_key, env_url, default_url = "tianditu", "wgs84", "GZGEO_TIANDITU_TK", "GZGEO_TIANDITU_URL", \
-        "http://api.tianditu.gov.cn"
+    name, datum, env_key, env_url, default_url = (
+        "tianditu",
+        "wgs84",
+        "GZGEO_TIANDITU_TK",
+        "GZGEO_TIANDITU_URL",
+        "http://api.tianditu.gov.cn",
+    )
 
     def request_url(self, address: str, city: str) -> str:
         keyword = address if city.rstrip("市") in address else f"{city}{address}"
-        return _url(self.base_url, "/geocoder", {"ds": json.dumps({"keyWord": keyword}, ensure_ascii=False),
-                                                 "tk": self.key})
+        return _url(
+            self.base_url, "/geocoder", {"ds": json.dumps({"keyWord": keyword}, ensure_ascii=False), "tk": self.key}
+        )
 
     def parse(self, payload: dict) -> list[tuple[float, float, str, str]]:
         if str(payload.get("status")) != "0":
@@ -240,8 +318,14 @@ class Tianditu(Provider):
         loc = payload.get("location") or {}
         if "lon" not in loc:
             return []
-        return [(float(loc["lon"]), float(loc["lat"]), str(loc.get("level") or ""),
-                 f"{loc.get('keyWord', '')} (score {loc.get('score', '?')})")]
+        return [
+            (
+                float(loc["lon"]),
+                float(loc["lat"]),
+                str(loc.get("level") or ""),
+                f"{loc.get('keyWord', '')} (score {loc.get('score', '?')})",
+            )
+        ]
 
 
 PROVIDERS: tuple[type[Provider], ...] = (AMap, Baidu, Tianditu)

@@ -14,8 +14,16 @@ from functools import lru_cache
 
 from .layers import data_home, load
 
-__all__ = ["LANGUAGES", "DEFAULT_LANGUAGE", "STRINGS", "VALUE_LABELS", "t", "value_label", "category_labels",
-           "normalise_language"]
+__all__ = [
+    "LANGUAGES",
+    "DEFAULT_LANGUAGE",
+    "STRINGS",
+    "VALUE_LABELS",
+    "t",
+    "value_label",
+    "category_labels",
+    "normalise_language",
+]
 
 LANGUAGES: tuple[str, ...] = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
@@ -23,9 +31,11 @@ DEFAULT_LANGUAGE = "zh"
 #: UI strings: key -> (中文, English).
 STRINGS: dict[str, tuple[str, str]] = {
     "title": ("广州科技创新空间布局", "Guangzhou science-and-technology innovation layout"),
-    "caption": ("一区三城 · 黄埔“123”布局 · “1+1+4+4+N”/“1+1+3+N”平台体系 — 空心虚线圆圈表示位置为估计",
-                "One zone, three cities · Huangpu \"123\" layout · \"1+1+4+4+N\"/\"1+1+3+N\" platforms — "
-                "hollow dashed circles are estimated locations"),
+    "caption": (
+        "一区三城 · 黄埔“123”布局 · “1+1+4+4+N”/“1+1+3+N”平台体系 — 空心虚线圆圈表示位置为估计",
+        'One zone, three cities · Huangpu "123" layout · "1+1+4+4+N"/"1+1+3+N" platforms — '
+        "hollow dashed circles are estimated locations",
+    ),
     "language": ("语言 Language", "Language 语言"),
     "filters": ("筛选", "Filters"),
     "category": ("类别", "Category"),
@@ -43,19 +53,27 @@ STRINGS: dict[str, tuple[str, str]] = {
     "layers": ("图层", "Layers"),
     "basemap": ("底图", "Basemap"),
     "tianditu_key": ("天地图密钥 (tk)", "Tianditu key (tk)"),
-    "tianditu_key_help": ("在 console.tianditu.gov.cn 申请；密钥不会写入网址。",
-                          "Apply at console.tianditu.gov.cn; the key is never put in the URL."),
+    "tianditu_key_help": (
+        "在 console.tianditu.gov.cn 申请；密钥不会写入网址。",
+        "Apply at console.tianditu.gov.cn; the key is never put in the URL.",
+    ),
     "datum": ("坐标系", "Datum"),
-    "datum_shift_note": ("高德底图为 GCJ-02：所有叠加图层已偏移以对齐。",
-                         "AMap tiles are GCJ-02: every overlay is shifted to line up."),
+    "datum_shift_note": (
+        "高德底图为 GCJ-02：所有叠加图层已偏移以对齐。",
+        "AMap tiles are GCJ-02: every overlay is shifted to line up.",
+    ),
     "offline_note": ("无底图：完全离线，不访问互联网。", "No basemap: fully offline, nothing leaves this machine."),
     "online_note": ("在线底图需要互联网。", "Online basemaps need the internet."),
     "synthetic": ("测试：合成平台数量", "Test: synthetic platforms"),
-    "synthetic_help": ("0 = 使用真实数据。用于压力测试（例如 20000）。",
-                       "0 = the real data. For stress tests (e.g. 20000)."),
+    "synthetic_help": (
+        "0 = 使用真实数据。用于压力测试（例如 20000）。",
+        "0 = the real data. For stress tests (e.g. 20000).",
+    ),
     "synthetic_banner": ("正在显示合成测试数据，而非真实平台。", "Showing synthetic test data, not real platforms."),
-    "skipped_rows": ("以下数据行因坐标无效（非数字、无穷或超出经纬度范围）被跳过",
-                     "Rows skipped for invalid coordinates (not a number, infinite or out of range)"),
+    "skipped_rows": (
+        "以下数据行因坐标无效（非数字、无穷或超出经纬度范围）被跳过",
+        "Rows skipped for invalid coordinates (not a number, infinite or out of range)",
+    ),
     "url_ignored": ("链接中的以下参数不存在或不被接受，已忽略", "Ignored link parameters (unknown or not accepted)"),
     "map": ("地图", "Map"),
     "tab_table": ("平台列表", "Platforms"),
@@ -108,10 +126,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sources": ("政策来源", "Policy source"),
     "count": ("数量", "Count"),
     "no_results": ("没有符合条件的平台。", "No platform matches."),
-    "not_located": ("另有 {n} 个平台仅知所在行政区，位置未知，未计入。",
-                    "{n} more known only to their district are not shown (their location is unknown)."),
-    "distance_unknown": ("无法测距：{name} 仅知所在行政区，没有确切位置。",
-                         "No distance: {name} is known only to its district, not located."),
+    "not_located": (
+        "另有 {n} 个平台仅知所在行政区，位置未知，未计入。",
+        "{n} more known only to their district are not shown (their location is unknown).",
+    ),
+    "distance_unknown": (
+        "无法测距：{name} 仅知所在行政区，没有确切位置。",
+        "No distance: {name} is known only to its district, not located.",
+    ),
     "layer_districts": ("行政区", "Districts"),
     "layer_zones": ("一区三城", "Zones"),
     "layer_parts": ("片区分区", "Zone parts"),
@@ -127,10 +149,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "layer_metro": ("地铁（方位参考）", "Metro (orientation)"),
     "layer_district_counts": ("仅知所在区的平台数", "Platforms known only to their district"),
     "district_only_popup": ("{district}：{n} 个平台仅知所在区", "{district}: {n} platforms known only to the district"),
-    "legend_district_badge": ("数字框：仅知所在区的平台数（不绘为点）",
-                              "Number box: platforms known only to the district (not drawn as points)"),
-    "precisely_located": ("{n}/{total} 个所示平台位置精确到地点或园区",
-                          "{n} of {total} shown platforms located to a site or campus"),
+    "legend_district_badge": (
+        "数字框：仅知所在区的平台数（不绘为点）",
+        "Number box: platforms known only to the district (not drawn as points)",
+    ),
+    "precisely_located": (
+        "{n}/{total} 个所示平台位置精确到地点或园区",
+        "{n} of {total} shown platforms located to a site or campus",
+    ),
     "location_source": ("位置来源", "Location source"),
     # sign-in (gzgeo.app_auth)
     "signin_header": ("编辑登录", "Sign in to edit"),
@@ -143,10 +169,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "signin_failed": ("用户名或密码错误。", "Wrong user name or password."),
     "signin_throttled": ("登录失败次数过多，请 {s} 秒后再试。", "Too many failed sign-ins; try again in {s} s."),
     "session_expired": ("登录已过期，请重新登录。", "Your session expired; please sign in again."),
-    "no_users": ("尚未设置编辑用户（gzgeo users add）；地图为只读。",
-                 "No editors set up yet (gzgeo users add); the map is read-only."),
-    "read_only_note": ("浏览无需登录；导入、地理编码、修正和撤销需要编辑权限。",
-                       "Viewing needs no sign-in; importing, geocoding, correcting and undoing need an editor."),
+    "no_users": (
+        "尚未设置编辑用户（gzgeo users add）；地图为只读。",
+        "No editors set up yet (gzgeo users add); the map is read-only.",
+    ),
+    "read_only_note": (
+        "浏览无需登录；导入、地理编码、修正和撤销需要编辑权限。",
+        "Viewing needs no sign-in; importing, geocoding, correcting and undoing need an editor.",
+    ),
     "edit_refused": ("无编辑权限，操作被拒绝。", "Not allowed to edit: the action was refused."),
 }
 
@@ -170,49 +200,60 @@ VALUE_LABELS: dict[tuple[str, str], tuple[str, str]] = {
 }
 
 # The plan timeline and "what changed" view (gzgeo.planmap, the app's plan panel).
-STRINGS.update({
-    "plan_stage": ("规划时间轴", "Plan timeline"),
-    "plan_stage_help": ("选择一份规划：地图只显示该规划点名的平台，按规划表述的状态着色。",
-                        "Choose a plan: the map shows only the platforms it names, coloured by the plan's wording."),
-    "plan_current": ("当前数据", "Current data"),
-    "plan_layer": ("规划", "Plan"),
-    "plan_legend": ("规划表述", "Plan wording"),
-    "plan_frameworks": ("平台体系更名", "Framework renames"),
-    "plan_scope_city": ("广州市", "Guangzhou"),
-    "plan_scope_huangpu": ("黄埔区", "Huangpu"),
-    "plan_history": ("历次规划表述", "Plan history"),
-    "plan_never_named": ("历次规划均未点名", "Not named in any plan"),
-    "plan_year": ("年份·文件", "Year · document"),
-    "plan_clause": ("条款", "Clause"),
-    "plan_phrase": ("表述", "Wording"),
-    "plan_looking_back": ("回顾", "looking back"),
-    "plan_checked_status": ("核实的当前状态", "Checked current status"),
-    "plan_changes_layer": ("规划变化", "Plan changes"),
-    "tab_plans": ("规划演变", "Plan evolution"),
-    "plan_from": ("较早的规划", "Earlier plan"),
-    "plan_to": ("较晚的规划", "Later plan"),
-    "plan_highlight": ("在地图上标出变化", "Highlight the changes on the map"),
-    "plan_same": ("请选择两份不同的规划。", "Choose two different plans."),
-    "plan_named_count": ("点名平台", "Platforms named"),
-    "plan_change_counts": ("新增 {added} · 状态变化 {status_changed} · 不再点名 {no_longer_named}",
-                           "added {added} · status changed {status_changed} · no longer named {no_longer_named}"),
-    "plan_press_caveat": ("较晚的文件是新闻报道：未提及不等于撤销。",
-                          "The later document is a press report: not mentioning a platform is weak evidence "
-                          "that it was dropped."),
-    "plan_wording_note": ("“表述”为规划原文，与项目核实的当前状态分列。",
-                          "Wording is the plan's own; the project's checked current status is a separate column."),
-})
-VALUE_LABELS.update({
-    ("plan_status", "named"): ("仅点名", "Named"),
-    ("plan_status", "planned"): ("筹建/创建", "Planned"),
-    ("plan_status", "building"): ("建设中", "Building"),
-    ("plan_status", "operating"): ("已运行/获批", "Operating"),
-    ("plan_status", "upgrading"): ("提升/列入国家规划", "Upgrading"),
-    ("plan_status", "target"): ("目标", "Target"),
-    ("plan_change", "added"): ("新增", "Added"),
-    ("plan_change", "status_changed"): ("状态变化", "Status changed"),
-    ("plan_change", "no_longer_named"): ("不再点名", "No longer named"),
-})
+STRINGS.update(
+    {
+        "plan_stage": ("规划时间轴", "Plan timeline"),
+        "plan_stage_help": (
+            "选择一份规划：地图只显示该规划点名的平台，按规划表述的状态着色。",
+            "Choose a plan: the map shows only the platforms it names, coloured by the plan's wording.",
+        ),
+        "plan_current": ("当前数据", "Current data"),
+        "plan_layer": ("规划", "Plan"),
+        "plan_legend": ("规划表述", "Plan wording"),
+        "plan_frameworks": ("平台体系更名", "Framework renames"),
+        "plan_scope_city": ("广州市", "Guangzhou"),
+        "plan_scope_huangpu": ("黄埔区", "Huangpu"),
+        "plan_history": ("历次规划表述", "Plan history"),
+        "plan_never_named": ("历次规划均未点名", "Not named in any plan"),
+        "plan_year": ("年份·文件", "Year · document"),
+        "plan_clause": ("条款", "Clause"),
+        "plan_phrase": ("表述", "Wording"),
+        "plan_looking_back": ("回顾", "looking back"),
+        "plan_checked_status": ("核实的当前状态", "Checked current status"),
+        "plan_changes_layer": ("规划变化", "Plan changes"),
+        "tab_plans": ("规划演变", "Plan evolution"),
+        "plan_from": ("较早的规划", "Earlier plan"),
+        "plan_to": ("较晚的规划", "Later plan"),
+        "plan_highlight": ("在地图上标出变化", "Highlight the changes on the map"),
+        "plan_same": ("请选择两份不同的规划。", "Choose two different plans."),
+        "plan_named_count": ("点名平台", "Platforms named"),
+        "plan_change_counts": (
+            "新增 {added} · 状态变化 {status_changed} · 不再点名 {no_longer_named}",
+            "added {added} · status changed {status_changed} · no longer named {no_longer_named}",
+        ),
+        "plan_press_caveat": (
+            "较晚的文件是新闻报道：未提及不等于撤销。",
+            "The later document is a press report: not mentioning a platform is weak evidence that it was dropped.",
+        ),
+        "plan_wording_note": (
+            "“表述”为规划原文，与项目核实的当前状态分列。",
+            "Wording is the plan's own; the project's checked current status is a separate column.",
+        ),
+    }
+)
+VALUE_LABELS.update(
+    {
+        ("plan_status", "named"): ("仅点名", "Named"),
+        ("plan_status", "planned"): ("筹建/创建", "Planned"),
+        ("plan_status", "building"): ("建设中", "Building"),
+        ("plan_status", "operating"): ("已运行/获批", "Operating"),
+        ("plan_status", "upgrading"): ("提升/列入国家规划", "Upgrading"),
+        ("plan_status", "target"): ("目标", "Target"),
+        ("plan_change", "added"): ("新增", "Added"),
+        ("plan_change", "status_changed"): ("状态变化", "Status changed"),
+        ("plan_change", "no_longer_named"): ("不再点名", "No longer named"),
+    }
+)
 
 
 def normalise_language(lang: str | None) -> str:

@@ -153,7 +153,7 @@ def _local_url(url: str, mode: str, is_css: bool, prefix: str) -> str:
         if mode == "static":
             return url
         # A map built for the app, now saved standalone: inline the file it links to.
-        url = _urls_by_filename().get(url[len(prefix):], url)
+        url = _urls_by_filename().get(url[len(prefix) :], url)
     text = asset_text(url)
     if mode == "inline":
         payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
@@ -196,19 +196,17 @@ def localize(
     """
     for element in _walk(m):
         if hasattr(element, "default_js"):
-            element.default_js = [
-                (name, _local_url(url, mode, False, prefix)) for name, url in element.default_js
-            ]
+            element.default_js = [(name, _local_url(url, mode, False, prefix)) for name, url in element.default_js]
         if hasattr(element, "default_css"):
-            element.default_css = [
-                (name, _local_url(url, mode, True, prefix)) for name, url in element.default_css
-            ]
+            element.default_css = [(name, _local_url(url, mode, True, prefix)) for name, url in element.default_css]
     # folium.Map links the default marker images from a CDN; gzgeo draws no
     # default markers, so point Leaflet at the local static folder instead.
     m.get_root().header.add_child(
-        Element("<style>.leaflet-control-layers-toggle{background-image:none!important;}"
-                ".leaflet-control-layers-toggle::after{content:'☰';font-size:22px;line-height:36px;"
-                "display:block;text-align:center;color:#333;}</style>"),
+        Element(
+            "<style>.leaflet-control-layers-toggle{background-image:none!important;}"
+            ".leaflet-control-layers-toggle::after{content:'☰';font-size:22px;line-height:36px;"
+            "display:block;text-align:center;color:#333;}</style>"
+        ),
         name="gzgeo_offline_style",
     )
     return m

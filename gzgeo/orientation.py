@@ -29,8 +29,17 @@ from .style import METRO_COLOR, district_name  # METRO_COLOR re-exported: its ol
 if TYPE_CHECKING:  # folium loads with the web-map functions: static maps and decks never need it (~0.15 s)
     import folium
 
-__all__ = ["METRO_COLOR", "linked_source", "district_only", "district_counts", "add_metro_layer", "add_district_badges",
-           "draw_metro", "draw_district_badges", "badge_html"]
+__all__ = [
+    "METRO_COLOR",
+    "linked_source",
+    "district_only",
+    "district_counts",
+    "add_metro_layer",
+    "add_district_badges",
+    "draw_metro",
+    "draw_district_badges",
+    "badge_html",
+]
 
 _BADGE_COLOR = "#444444"
 _MAX_NAMES = 40  # names listed in one badge popup; the rest are counted
@@ -54,9 +63,11 @@ def linked_source(text: str) -> str:
     for match in _URL.finditer(text or ""):
         url = match.group(0)
         host = urlsplit(url).hostname or url
-        out.append(html.escape(text[last:match.start()]))
-        out.append(f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">'
-                   f"{html.escape(host)}</a>")
+        out.append(html.escape(text[last : match.start()]))
+        out.append(
+            f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">'
+            f"{html.escape(host)}</a>"
+        )
         last = match.end()
     out.append(html.escape((text or "")[last:]))
     return "".join(out)
@@ -109,18 +120,22 @@ def district_counts(platforms: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         point = anchor.get(district, geoms.iloc[0] if len(geoms) else None)
         if point is None:
             continue
-        rows.append({"district": district, "n": len(group), "names": list(group["name_zh"].astype(str)),
-                     "geometry": point})
-    return gpd.GeoDataFrame(rows, columns=["district", "n", "names", "geometry"], geometry="geometry",
-                            crs=platforms.crs or 4326)
+        rows.append(
+            {"district": district, "n": len(group), "names": list(group["name_zh"].astype(str)), "geometry": point}
+        )
+    return gpd.GeoDataFrame(
+        rows, columns=["district", "n", "names", "geometry"], geometry="geometry", crs=platforms.crs or 4326
+    )
 
 
 def badge_html(n: int) -> str:
     """The badge's HTML: a dark rounded box with the count (an int, so nothing to escape)."""
-    return (f"<div style='display:inline-block;background:{_BADGE_COLOR};color:#fff;border:2px solid #fff;"
-            f"border-radius:10px;padding:1px 6px;font:bold 12px sans-serif;box-shadow:0 0 3px rgba(0,0,0,.5);"
-            f"white-space:nowrap'>"
-            f"{int(n)}</div>")
+    return (
+        f"<div style='display:inline-block;background:{_BADGE_COLOR};color:#fff;border:2px solid #fff;"
+        f"border-radius:10px;padding:1px 6px;font:bold 12px sans-serif;box-shadow:0 0 3px rgba(0,0,0,.5);"
+        f"white-space:nowrap'>"
+        f"{int(n)}</div>"
+    )
 
 
 class _Badges(MacroElement):
@@ -151,8 +166,9 @@ class _Badges(MacroElement):
         self.rows_json = htmlsafe_json_dumps(rows, separators=(",", ":"), ensure_ascii=False)
 
 
-def add_district_badges(fmap: folium.Map, platforms: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE,
-                        datum: str = "wgs84", show: bool = True) -> gpd.GeoDataFrame:
+def add_district_badges(
+    fmap: folium.Map, platforms: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE, datum: str = "wgs84", show: bool = True
+) -> gpd.GeoDataFrame:
     """Add a layer of per-district count badges for the district-only platforms; returns the counts."""
     counts = district_counts(platforms)
     import folium
@@ -168,8 +184,15 @@ def add_district_badges(fmap: folium.Map, platforms: gpd.GeoDataFrame, lang: str
         district = district_name(row.district, lang)
         title = html.escape(t("district_only_popup", lang).format(district=district, n=row.n))
         body = "<br>".join(names) + (f"<br>… +{more}" if more > 0 else "")
-        rows.append([round(float(y), 6), round(float(x), 6), badge_html(row.n), title,
-                     f"<div class='gzgeo-popup'><b>{title}</b><br>{body}</div>"])
+        rows.append(
+            [
+                round(float(y), 6),
+                round(float(x), 6),
+                badge_html(row.n),
+                title,
+                f"<div class='gzgeo-popup'><b>{title}</b><br>{body}</div>",
+            ]
+        )
     _Badges(rows).add_to(group)
     group.add_to(fmap)
     return counts
@@ -187,14 +210,18 @@ def _metro_data(home: str, datum: str) -> tuple[str, str] | None:
     lines = lines[["name_zh", "name_en", "geometry"]].copy()
     for col in ("name_zh", "name_en"):
         lines[col] = lines[col].astype(str).map(html.escape)
-    rows = [[round(float(p.y), 6), round(float(p.x), 6), html.escape(f"{name}站")]
-            for name, p in zip(stations["name_zh"], stations.geometry, strict=True)]
-    return lines.to_json(drop_id=True, ensure_ascii=False), htmlsafe_json_dumps(rows, separators=(",", ":"),
-                                                                                ensure_ascii=False)
+    rows = [
+        [round(float(p.y), 6), round(float(p.x), 6), html.escape(f"{name}站")]
+        for name, p in zip(stations["name_zh"], stations.geometry, strict=True)
+    ]
+    return lines.to_json(drop_id=True, ensure_ascii=False), htmlsafe_json_dumps(
+        rows, separators=(",", ":"), ensure_ascii=False
+    )
 
 
-def add_metro_layer(fmap: folium.Map, lang: str = DEFAULT_LANGUAGE, datum: str = "wgs84",
-                    show: bool = True) -> folium.FeatureGroup | None:
+def add_metro_layer(
+    fmap: folium.Map, lang: str = DEFAULT_LANGUAGE, datum: str = "wgs84", show: bool = True
+) -> folium.FeatureGroup | None:
     """Add the metro lines (thin polylines) and stations (small dots) as one toggleable layer.
 
     Returns None when the metro layers are not installed.
@@ -206,9 +233,11 @@ def add_metro_layer(fmap: folium.Map, lang: str = DEFAULT_LANGUAGE, datum: str =
     import folium
 
     group = folium.FeatureGroup(name=html.escape(t("layer_metro", lang)), show=show)
-    folium.GeoJson(json.loads(lines_json), style_function=lambda _f: {"color": METRO_COLOR, "weight": 2,
-                                                                      "opacity": 0.7},
-                   tooltip=folium.GeoJsonTooltip(fields=["name_zh", "name_en"], labels=False)).add_to(group)
+    folium.GeoJson(
+        json.loads(lines_json),
+        style_function=lambda _f: {"color": METRO_COLOR, "weight": 2, "opacity": 0.7},
+        tooltip=folium.GeoJsonTooltip(fields=["name_zh", "name_en"], labels=False),
+    ).add_to(group)
     # One script element with the stations as JSON: 289 folium CircleMarkers cost ~0.7 s per render, and
     # streamlit-folium renders the map three times per rerun.
     _Stations(rows_json).add_to(group)
@@ -247,13 +276,24 @@ def draw_metro(ax, handles: list | None = None) -> None:
         return
     lines.to_crs(GUANGZHOU_METRIC_CRS).plot(ax=ax, color=METRO_COLOR, linewidth=0.9, alpha=0.6, zorder=2.5)
     st = stations.to_crs(GUANGZHOU_METRIC_CRS)
-    ax.scatter(st.geometry.x, st.geometry.y, s=5, facecolors="white", edgecolors=METRO_COLOR, linewidths=0.6,
-               zorder=2.6)
+    ax.scatter(
+        st.geometry.x, st.geometry.y, s=5, facecolors="white", edgecolors=METRO_COLOR, linewidths=0.6, zorder=2.6
+    )
     if handles is not None:
         from matplotlib.lines import Line2D
 
-        handles.append(Line2D([], [], color=METRO_COLOR, linewidth=1.2, marker="o", markersize=3,
-                              markerfacecolor="white", label="地铁线路与车站 metro (orientation)"))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=METRO_COLOR,
+                linewidth=1.2,
+                marker="o",
+                markersize=3,
+                markerfacecolor="white",
+                label="地铁线路与车站 metro (orientation)",
+            )
+        )
 
 
 def draw_district_badges(ax, platforms: gpd.GeoDataFrame, handles: list | None = None) -> int:
@@ -267,13 +307,28 @@ def draw_district_badges(ax, platforms: gpd.GeoDataFrame, handles: list | None =
     metric = counts.to_crs(GUANGZHOU_METRIC_CRS)
     for row in metric.itertuples():
         # Offset below the point, where the district's name label sits.
-        ax.annotate(str(int(row.n)), (row.geometry.x, row.geometry.y), xytext=(0, -14), textcoords="offset points",
-                    ha="center", va="center", fontsize=9, fontweight="bold", color="white", zorder=15,
-                    annotation_clip=True,
-                bbox={"boxstyle": "round,pad=0.3", "facecolor": _BADGE_COLOR, "edgecolor": "white"})
+        ax.annotate(
+            str(int(row.n)),
+            (row.geometry.x, row.geometry.y),
+            xytext=(0, -14),
+            textcoords="offset points",
+            ha="center",
+            va="center",
+            fontsize=9,
+            fontweight="bold",
+            color="white",
+            zorder=15,
+            annotation_clip=True,
+            bbox={"boxstyle": "round,pad=0.3", "facecolor": _BADGE_COLOR, "edgecolor": "white"},
+        )
     if handles is not None:
         from matplotlib.patches import Patch
 
-        handles.append(Patch(facecolor=_BADGE_COLOR, edgecolor="white",
-                             label=f"仅知所在区（计数）district-only ({int(counts['n'].sum())})"))
+        handles.append(
+            Patch(
+                facecolor=_BADGE_COLOR,
+                edgecolor="white",
+                label=f"仅知所在区（计数）district-only ({int(counts['n'].sum())})",
+            )
+        )
     return int(counts["n"].sum())

@@ -46,7 +46,7 @@ def pack7(data: bytes) -> str:
     flat[:n] = np.frombuffer(data, dtype=np.uint8)
     rows[:, 1:] = flat.reshape(-1, 7)
     words = rows.view(">u8").ravel()
-    groups = ((words[:, None] >> _SHIFTS) & 127).astype(np.int32).ravel()[:-(-8 * n // 7)]
+    groups = ((words[:, None] >> _SHIFTS) & 127).astype(np.int32).ravel()[: -(-8 * n // 7)]
     m = len(groups)
     if m == 0:
         return ""
@@ -92,4 +92,4 @@ def unpack7(text: str) -> bytes:
     groups[at[pair]] = np.asarray(UNSAFE, dtype=np.uint8)[rest >> 7]
     groups[at[pair] + 1] = rest & 127
     bits = np.unpackbits(groups[:, None], axis=1)[:, 1:].ravel()
-    return np.packbits(bits[:len(bits) // 8 * 8]).tobytes()
+    return np.packbits(bits[: len(bits) // 8 * 8]).tobytes()

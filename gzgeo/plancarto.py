@@ -76,16 +76,30 @@ def _draw_stage(ax, named, size: float, fontsize: float) -> None:
         for subset, dashed in ((group[~estimate], False), (group[estimate], True)):
             if subset.empty:
                 continue
-            ax.scatter(subset.geometry.x, subset.geometry.y, s=size * (style.radius / 7.0) ** 2, c=[face],
-                       edgecolors=style.color, linewidths=min(style.weight, 2.5) * 0.8,
-                       linestyle=(0, (2, 1.5)) if dashed else "solid", zorder=10 + _RANK.get(status, 0))
+            ax.scatter(
+                subset.geometry.x,
+                subset.geometry.y,
+                s=size * (style.radius / 7.0) ** 2,
+                c=[face],
+                edgecolors=style.color,
+                linewidths=min(style.weight, 2.5) * 0.8,
+                linestyle=(0, (2, 1.5)) if dashed else "solid",
+                zorder=10 + _RANK.get(status, 0),
+            )
     # Platforms known only to the same district or zone share one point: say how many.
     xy = np.round(np.column_stack([named.geometry.x, named.geometry.y]), 0)
     if len(xy):
         stacked = pd.DataFrame(xy, columns=["x", "y"]).value_counts()
         for (x, y), n in stacked[stacked > 1].items():
-            ax.annotate(f"×{n}", (x, y), xytext=(4, 3), textcoords="offset points", fontsize=fontsize,
-                        color="#222222", zorder=20)
+            ax.annotate(
+                f"×{n}",
+                (x, y),
+                xytext=(4, 3),
+                textcoords="offset points",
+                fontsize=fontsize,
+                color="#222222",
+                zorder=20,
+            )
 
 
 def plan_small_multiples(
@@ -137,8 +151,7 @@ def plan_small_multiples(
     width = (right - left - gap * (n - 1)) / n
     ratio = width * size_in[0] / ((top - bottom) * size_in[1])
     small = SLIDE_MIN_FONT_PT if slide else 7.5
-    extent = _fit_extent(_extent_of(everything if len(everything) else _metric(load("city")).geometry, pad=0.08),
-                         ratio)
+    extent = _fit_extent(_extent_of(everything if len(everything) else _metric(load("city")).geometry, pad=0.08), ratio)
     districts = _metric(load("districts"))
     zones = _metric(load("zones"))
     zones = zones[is_top_level(zones)]
@@ -147,8 +160,9 @@ def plan_small_multiples(
         for i, (stage, named) in enumerate(stages):
             ax = fig.add_axes((left + i * (width + gap), bottom, width, top - bottom))
             districts.plot(ax=ax, facecolor=_DISTRICT_FACE, edgecolor=_DISTRICT_EDGE, linewidth=0.6, zorder=1)
-            zones.plot(ax=ax, facecolor="none", edgecolor=_ZONE_EDGE, linewidth=0.9, linestyle=(0, (4, 2)),
-                       alpha=0.8, zorder=2)
+            zones.plot(
+                ax=ax, facecolor="none", edgecolor=_ZONE_EDGE, linewidth=0.9, linestyle=(0, (4, 2)), alpha=0.8, zorder=2
+            )
             _draw_stage(ax, named, marker_size, small)
             ax.set_xlim(extent[0], extent[1])
             ax.set_ylim(extent[2], extent[3])
@@ -157,44 +171,108 @@ def plan_small_multiples(
             for spine in ax.spines.values():
                 spine.set_edgecolor("#555555")
             label = f"{len(named)} 个平台 platforms" if slide else f"{stage.label_en} ({len(named)})"
-            ax.set_title(f"{stage.label_zh}{'' if slide else f' · {len(named)} 个平台'}\n{label}",
-                         loc="left", fontsize=max(small, 10), fontweight="bold")
+            ax.set_title(
+                f"{stage.label_zh}{'' if slide else f' · {len(named)} 个平台'}\n{label}",
+                loc="left",
+                fontsize=max(small, 10),
+                fontweight="bold",
+            )
             ax.gzgeo_stage, ax.gzgeo_count = stage.key, len(named)
             if i == 0:
                 add_scale_bar(ax, loc=(0.3, 0.06) if slide else (0.12, 0.06))  # the 12 pt caption is wide
             if i == n - 1:
                 add_north_arrow(ax, loc=(0.88, 0.90), size=0.06)
 
-        handles = [Line2D([], [], marker="o", linestyle="none", markersize=9,
-                          markerfacecolor=matplotlib.colors.to_rgba(style.color, style.fill_opacity),
-                          markeredgecolor=style.color, markeredgewidth=min(style.weight, 2.5) * 0.8,
-                          label=f"{value_label('plan_status', key, 'zh')} {value_label('plan_status', key, 'en')}")
-                   for key, style in STATUS_STYLES.items() if key != "target"]
-        handles.append(Line2D([], [], marker="o", linestyle="none", markersize=9, markerfacecolor="none",
-                              markeredgecolor="#333333", label="虚线：位置为估计 dashed = estimated location"))
+        handles = [
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="none",
+                markersize=9,
+                markerfacecolor=matplotlib.colors.to_rgba(style.color, style.fill_opacity),
+                markeredgecolor=style.color,
+                markeredgewidth=min(style.weight, 2.5) * 0.8,
+                label=f"{value_label('plan_status', key, 'zh')} {value_label('plan_status', key, 'en')}",
+            )
+            for key, style in STATUS_STYLES.items()
+            if key != "target"
+        ]
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="none",
+                markersize=9,
+                markerfacecolor="none",
+                markeredgecolor="#333333",
+                label="虚线：位置为估计 dashed = estimated location",
+            )
+        )
         handles.append(Patch(facecolor="none", edgecolor=_ZONE_EDGE, linestyle="--", label="一区三城 zones"))
-        fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(left, bottom - 0.03), ncol=4, frameon=False,
-                   fontsize=max(small, 9.5), title="规划表述（状态类别）Plan wording (status class)",
-                   title_fontsize=max(small, 10.5), alignment="left", borderaxespad=0)
+        fig.legend(
+            handles=handles,
+            loc="upper left",
+            bbox_to_anchor=(left, bottom - 0.03),
+            ncol=4,
+            frameon=False,
+            fontsize=max(small, 9.5),
+            title="规划表述（状态类别）Plan wording (status class)",
+            title_fontsize=max(small, 10.5),
+            alignment="left",
+            borderaxespad=0,
+        )
         fig.gzgeo_callouts = []  # as static_map: no numbered platforms on these panels
         fig.axes[0].gzgeo_notes = []
         if slide:
             _slide_fonts(fig)
             return fig
-        renames = "; ".join(f"{scope} " + " → ".join(f"{p} ({d})" for p, d in items)
-                            for scope, items in framework_renames("zh"))
-        fig.text(0.012, 0.085, f"平台体系更名 Framework renames: {renames}. 2025 = 两份“十四五”规划的合并 "
-                 "(the two 14th-FYP plans together). 2022 为新闻报道：未点名不等于撤销 "
-                 "(a press report: silence is weak evidence of a drop).", fontsize=8.5, color="#333333",
-                 ha="left", va="bottom")
+        renames = "; ".join(
+            f"{scope} " + " → ".join(f"{p} ({d})" for p, d in items) for scope, items in framework_renames("zh")
+        )
+        fig.text(
+            0.012,
+            0.085,
+            f"平台体系更名 Framework renames: {renames}. 2025 = 两份“十四五”规划的合并 "
+            "(the two 14th-FYP plans together). 2022 为新闻报道：未点名不等于撤销 "
+            "(a press report: silence is weak evidence of a drop).",
+            fontsize=8.5,
+            color="#333333",
+            ha="left",
+            va="bottom",
+        )
         fig.text(0.012, 0.962, title or PLAN_STAGES_TITLE, fontsize=21, fontweight="bold", va="center", ha="left")
-        fig.text(0.012, 0.925, subtitle if subtitle is not None else
-                 "每幅地图为一版规划点名的平台，颜色/填充为规划原文的状态表述；状态取该文件中最进一步的表述 "
-                 "each panel: the platforms one plan names, by the most advanced status its wording gives",
-                 fontsize=11.5, color="#444444", va="center", ha="left")
-        fig.text(0.988, 0.962, f"审图号 Map review No.: {review_number or DEFAULT_REVIEW_NUMBER}", fontsize=9,
-                 ha="right", va="center", color="#222222")
-        fig.text(0.012, 0.008, _source_note(selection, []), fontsize=7.6, ha="left", va="bottom", color="#333333",
-                 linespacing=1.3)
+        fig.text(
+            0.012,
+            0.925,
+            subtitle
+            if subtitle is not None
+            else "每幅地图为一版规划点名的平台，颜色/填充为规划原文的状态表述；状态取该文件中最进一步的表述 "
+            "each panel: the platforms one plan names, by the most advanced status its wording gives",
+            fontsize=11.5,
+            color="#444444",
+            va="center",
+            ha="left",
+        )
+        fig.text(
+            0.988,
+            0.962,
+            f"审图号 Map review No.: {review_number or DEFAULT_REVIEW_NUMBER}",
+            fontsize=9,
+            ha="right",
+            va="center",
+            color="#222222",
+        )
+        fig.text(
+            0.012,
+            0.008,
+            _source_note(selection, []),
+            fontsize=7.6,
+            ha="left",
+            va="bottom",
+            color="#333333",
+            linespacing=1.3,
+        )
         _pin_fonts(fig)
     return fig

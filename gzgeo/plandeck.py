@@ -47,8 +47,15 @@ def plan_change_summary(pairs: tuple[tuple[str, str], ...] = PLAN_PAIRS) -> pd.D
     rows = []
     for a, b in pairs:
         counts = plan_changes(a, b)["change"].value_counts()
-        rows.append({"from": a, "to": b, "from_date": str(dates[a])[:7], "to_date": str(dates[b])[:7],
-                     **{kind: int(counts.get(kind, 0)) for kind in _KINDS}})
+        rows.append(
+            {
+                "from": a,
+                "to": b,
+                "from_date": str(dates[a])[:7],
+                "to_date": str(dates[b])[:7],
+                **{kind: int(counts.get(kind, 0)) for kind in _KINDS},
+            }
+        )
     return pd.DataFrame(rows, columns=["from", "to", "from_date", "to_date", *_KINDS])
 
 
@@ -57,10 +64,16 @@ def _status_changes(pairs: tuple[tuple[str, str], ...]) -> pd.DataFrame:
     for a, b in pairs:
         changed = plan_changes(a, b)
         for row in changed[changed["change"] == "status_changed"].itertuples(index=False):
-            rows.append({"平台 platform": row.name_zh, "较早 earlier": f"{row.phrase_a or '—'}（{a}）",
-                         "较晚 later": f"{row.phrase_b or '—'}（{b}）"})
+            rows.append(
+                {
+                    "平台 platform": row.name_zh,
+                    "较早 earlier": f"{row.phrase_a or '—'}（{a}）",
+                    "较晚 later": f"{row.phrase_b or '—'}（{b}）",
+                }
+            )
     return pd.DataFrame(rows, columns=["平台 platform", "较早 earlier", "较晚 later"]).drop_duplicates(
-        subset=["平台 platform", "较晚 later"])
+        subset=["平台 platform", "较晚 later"]
+    )
 
 
 def _dropped_by_category(a: str = "000", b: str = "002") -> pd.DataFrame:
@@ -69,11 +82,13 @@ def _dropped_by_category(a: str = "000", b: str = "002") -> pd.DataFrame:
     category = dropped["platform_id"].map(load("platforms").set_index("id")["category"])
     table = dropped.assign(category=category).groupby("category", sort=False)["name_zh"].agg(list)
     table = table.reindex(table.map(len).sort_values(ascending=False, kind="stable").index)
-    return pd.DataFrame({
-        "类别 category": [value_label("category", c, "zh") for c in table.index],
-        "数量 n": [len(names) for names in table],
-        "平台 platforms": ["、".join(names) for names in table],
-    })
+    return pd.DataFrame(
+        {
+            "类别 category": [value_label("category", c, "zh") for c in table.index],
+            "数量 n": [len(names) for names in table],
+            "平台 platforms": ["、".join(names) for names in table],
+        }
+    )
 
 
 def plan_changes_slides(prs, layout, notes: str) -> None:
@@ -88,20 +103,35 @@ def plan_changes_slides(prs, layout, notes: str) -> None:
         Speaker notes (the deck's sources and location-precision text); the caveats are added.
     """
     summary = plan_change_summary()
-    counts = pd.DataFrame({
-        "较早 earlier": summary["from"] + " (" + summary["from_date"] + ")",
-        "较晚 later": summary["to"] + " (" + summary["to_date"] + ")",
-        "新增 added": summary["added"], "状态变化 changed": summary["status_changed"],
-        "不再点名 dropped": summary["no_longer_named"],
-    })
-    renames = "；".join(f"{scope} " + " → ".join(f"{p}（{d}）" for p, d in items)
-                       for scope, items in framework_renames("zh"))
-    caveat = ("002 为新闻报道的摘要：未点名不等于撤销 (a press summary's silence is weak evidence of a drop)。"
-              "表述为规划原文，与项目核实的当前状态分列。")
+    counts = pd.DataFrame(
+        {
+            "较早 earlier": summary["from"] + " (" + summary["from_date"] + ")",
+            "较晚 later": summary["to"] + " (" + summary["to_date"] + ")",
+            "新增 added": summary["added"],
+            "状态变化 changed": summary["status_changed"],
+            "不再点名 dropped": summary["no_longer_named"],
+        }
+    )
+    renames = "；".join(
+        f"{scope} " + " → ".join(f"{p}（{d}）" for p, d in items) for scope, items in framework_renames("zh")
+    )
+    caveat = (
+        "002 为新闻报道的摘要：未点名不等于撤销 (a press summary's silence is weak evidence of a drop)。"
+        "表述为规划原文，与项目核实的当前状态分列。"
+    )
     notes = "\n".join([f"平台体系 Frameworks: {renames}。", caveat, notes])
-    _table_slides(prs, layout, CHANGES_TITLE,
-                  [(counts, (1.5, 1.5, 1.0, 1.1, 1.1)), (_status_changes((("000", "002"), ("003", "002"))),
-                                                         (2.6, 1.5, 1.7))],
-                  notes, intro=f"平台体系 Frameworks: {renames}。{caveat}")
-    _table_slides(prs, layout, "2022 年报道不再点名的 2021 年平台 Named in 2021, not in the 2022 report",
-                  [(_dropped_by_category(), (1.6, 0.6, 7.0))], notes)
+    _table_slides(
+        prs,
+        layout,
+        CHANGES_TITLE,
+        [(counts, (1.5, 1.5, 1.0, 1.1, 1.1)), (_status_changes((("000", "002"), ("003", "002"))), (2.6, 1.5, 1.7))],
+        notes,
+        intro=f"平台体系 Frameworks: {renames}。{caveat}",
+    )
+    _table_slides(
+        prs,
+        layout,
+        "2022 年报道不再点名的 2021 年平台 Named in 2021, not in the 2022 report",
+        [(_dropped_by_category(), (1.6, 0.6, 7.0))],
+        notes,
+    )

@@ -149,8 +149,7 @@ def _class_name(kind: str, platform_id: str, extra: str) -> str:
 
 def _history_table() -> pd.DataFrame:
     table = _mentions()
-    return table.sort_values(["platform_id", "order", "looking_back", "clause"],
-                             ascending=[True, True, False, True])
+    return table.sort_values(["platform_id", "order", "looking_back", "clause"], ascending=[True, True, False, True])
 
 
 def plan_history_html(platform_id: str, history: pd.DataFrame | None = None, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -184,9 +183,12 @@ def plan_history_html(platform_id: str, history: pd.DataFrame | None = None, lan
             f"<tr><td>{html.escape(str(row.year))} · {html.escape(str(row.document))}</td>"
             f"<td>{html.escape(str(row.clause))}</td>"
             f"<td><b>{html.escape(str(phrase))}</b> ({html.escape(status)}){back}<br>"
-            f"<span style='color:#555'>“{html.escape(str(row.quote))}”</span></td></tr>")
-    return (f"<div class='gzgeo-plan-history'><b>{html.escape(t('plan_history', lang))}</b>"
-            f"<table><tr>{head}</tr>{''.join(rows)}</table></div>")
+            f"<span style='color:#555'>“{html.escape(str(row.quote))}”</span></td></tr>"
+        )
+    return (
+        f"<div class='gzgeo-plan-history'><b>{html.escape(t('plan_history', lang))}</b>"
+        f"<table><tr>{head}</tr>{''.join(rows)}</table></div>"
+    )
 
 
 class _Bind(MacroElement):
@@ -215,17 +217,26 @@ class _Bind(MacroElement):
 def _popup(row: pd.Series, history: pd.DataFrame, stage_line: str, lang: str) -> str:
     name_en = f"<br><i>{html.escape(str(row.get('name_en', '')))}</i>" if row.get("name_en") else ""
     current = value_label("status", row.get("status", ""), lang)
-    estimate = (f"<br><span class='gzgeo-estimate'>{html.escape(t('legend_estimate', lang))}</span>"
-                if bool(row.get("location_is_estimate", False)) else "")
-    text = (f"<div class='gzgeo-popup'><b>{html.escape(str(row['name_zh']))}</b>{name_en}<br>{stage_line}"
-            f"<br>{html.escape(t('plan_checked_status', lang))}: {html.escape(current)}{estimate}"
-            f"{plan_history_html(str(row['id']), history, lang)}</div>")
+    estimate = (
+        f"<br><span class='gzgeo-estimate'>{html.escape(t('legend_estimate', lang))}</span>"
+        if bool(row.get("location_is_estimate", False))
+        else ""
+    )
+    text = (
+        f"<div class='gzgeo-popup'><b>{html.escape(str(row['name_zh']))}</b>{name_en}<br>{stage_line}"
+        f"<br>{html.escape(t('plan_checked_status', lang))}: {html.escape(current)}{estimate}"
+        f"{plan_history_html(str(row['id']), history, lang)}</div>"
+    )
     return text
 
 
-def plan_stage_layer(stage: str | PlanStage, platforms: gpd.GeoDataFrame | None = None,
-                     lang: str = DEFAULT_LANGUAGE, basemap: str = "none",
-                     tianditu_key: str | None = None) -> folium.FeatureGroup:
+def plan_stage_layer(
+    stage: str | PlanStage,
+    platforms: gpd.GeoDataFrame | None = None,
+    lang: str = DEFAULT_LANGUAGE,
+    basemap: str = "none",
+    tianditu_key: str | None = None,
+) -> folium.FeatureGroup:
     """What one plan stage names, as circle markers styled by the plan's status class.
 
     Parameters
@@ -267,23 +278,38 @@ def plan_stage_layer(stage: str | PlanStage, platforms: gpd.GeoDataFrame | None 
         estimate = bool(row.get("location_is_estimate", False))
         label = value_label("plan_status", status["status_class"], lang)
         phrase = status["status_phrase"] or "—"
-        stage_line = (f"{html.escape(plan_stage_label(found.key, lang))}: <b>{html.escape(str(phrase))}</b> "
-                      f"({html.escape(label)}, {html.escape(str(status['clause']))})")
+        stage_line = (
+            f"{html.escape(plan_stage_label(found.key, lang))}: <b>{html.escape(str(phrase))}</b> "
+            f"({html.escape(label)}, {html.escape(str(status['clause']))})"
+        )
         history = by_platform.get(pid, histories.iloc[:0])[columns]
         marker = folium.CircleMarker(
-            (lat, lon), radius=style.radius, color=style.color, weight=style.weight, fill=True,
-            fill_color=style.color, fill_opacity=style.fill_opacity, dash_array="4 3" if estimate else None,
+            (lat, lon),
+            radius=style.radius,
+            color=style.color,
+            weight=style.weight,
+            fill=True,
+            fill_color=style.color,
+            fill_opacity=style.fill_opacity,
+            dash_array="4 3" if estimate else None,
             class_name=_class_name("gzgeo-plan", pid, status["status_class"]),
         )
-        marker.add_child(_Bind(html.escape(f"{row['name_zh']} · {phrase} ({label})"),
-                               _popup(row, history, stage_line, lang)))
+        marker.add_child(
+            _Bind(html.escape(f"{row['name_zh']} · {phrase} ({label})"), _popup(row, history, stage_line, lang))
+        )
         marker.add_to(group)
     return group
 
 
-def plan_changes_layer(doc_a: str, doc_b: str, platforms: gpd.GeoDataFrame | None = None,
-                       lang: str = DEFAULT_LANGUAGE, basemap: str = "none",
-                       tianditu_key: str | None = None, changes: pd.DataFrame | None = None) -> folium.FeatureGroup:
+def plan_changes_layer(
+    doc_a: str,
+    doc_b: str,
+    platforms: gpd.GeoDataFrame | None = None,
+    lang: str = DEFAULT_LANGUAGE,
+    basemap: str = "none",
+    tianditu_key: str | None = None,
+    changes: pd.DataFrame | None = None,
+) -> folium.FeatureGroup:
     """Rings around the platforms that changed between two plans (:func:`gzgeo.plan_changes`).
 
     Added: green ring; status changed: orange ring; no longer named: dashed dark-grey ring (for a press
@@ -308,7 +334,11 @@ def plan_changes_layer(doc_a: str, doc_b: str, platforms: gpd.GeoDataFrame | Non
         kind = str(change["change"])
         arrow = f"{change['phrase_a'] or change['status_a'] or '∅'} → {change['phrase_b'] or change['status_b'] or '∅'}"
         ring = folium.CircleMarker(
-            (lat, lon), radius=13, color=CHANGE_STYLES.get(kind, "#000000"), weight=3, fill=False,
+            (lat, lon),
+            radius=13,
+            color=CHANGE_STYLES.get(kind, "#000000"),
+            weight=3,
+            fill=False,
             dash_array="6 4" if kind == "no_longer_named" else None,
             class_name=_class_name("gzgeo-change", pid, kind),
         )
@@ -342,9 +372,11 @@ def framework_renames(lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, list[tupl
 
 def _swatch(style: StatusStyle, dashed: bool = False) -> str:
     alpha = format(round(style.fill_opacity * 255), "02x")
-    return (f"<span style='display:inline-block;width:11px;height:11px;border-radius:50%;"
-            f"border:{min(style.weight, 3):g}px {'dashed' if dashed else 'solid'} {style.color};"
-            f"background:{style.color}{alpha};margin-right:5px;vertical-align:middle'></span>")
+    return (
+        f"<span style='display:inline-block;width:11px;height:11px;border-radius:50%;"
+        f"border:{min(style.weight, 3):g}px {'dashed' if dashed else 'solid'} {style.color};"
+        f"background:{style.color}{alpha};margin-right:5px;vertical-align:middle'></span>"
+    )
 
 
 def plan_legend_html(stage: str | None, lang: str = DEFAULT_LANGUAGE, changes: tuple[str, str] | None = None) -> str:
@@ -362,16 +394,19 @@ def plan_legend_html(stage: str | None, lang: str = DEFAULT_LANGUAGE, changes: t
         parts.append(f"<div><b>{html.escape(plan_stage_label(stage, lang))}</b></div>")
         for key, style in STATUS_STYLES.items():
             parts.append(f"<div>{_swatch(style)}{html.escape(value_label('plan_status', key, lang))}</div>")
-        parts.append(f"<div>{_swatch(STATUS_STYLES['named'], dashed=True)}"
-                     f"{html.escape(t('legend_estimate', lang))}</div>")
+        parts.append(
+            f"<div>{_swatch(STATUS_STYLES['named'], dashed=True)}{html.escape(t('legend_estimate', lang))}</div>"
+        )
     if changes:
         a, b = (html.escape(d) for d in changes)
         parts.append(f"<div style='margin-top:3px'><b>{html.escape(t('plan_changes_layer', lang))} {a} → {b}</b></div>")
         for kind, color in CHANGE_STYLES.items():
             border = "dashed" if kind == "no_longer_named" else "solid"
-            parts.append(f"<div><span style='display:inline-block;width:11px;height:11px;border-radius:50%;"
-                         f"border:3px {border} {color};margin-right:5px;vertical-align:middle'></span>"
-                         f"{html.escape(value_label('plan_change', kind, lang))}</div>")
+            parts.append(
+                f"<div><span style='display:inline-block;width:11px;height:11px;border-radius:50%;"
+                f"border:3px {border} {color};margin-right:5px;vertical-align:middle'></span>"
+                f"{html.escape(value_label('plan_change', kind, lang))}</div>"
+            )
     parts.append(f"<div style='margin-top:3px'><b>{html.escape(t('plan_frameworks', lang))}</b></div>")
     for scope, items in framework_renames(lang):
         chain = " → ".join(f"{pattern} ({date})" for pattern, date in items)
@@ -414,16 +449,23 @@ class PlanLegend(MacroElement):
         self.html_text = html_text
 
 
-def add_plan_legend(fmap: folium.Map, stage: str | None, lang: str = DEFAULT_LANGUAGE,
-                    changes: tuple[str, str] | None = None) -> folium.Map:
+def add_plan_legend(
+    fmap: folium.Map, stage: str | None, lang: str = DEFAULT_LANGUAGE, changes: tuple[str, str] | None = None
+) -> folium.Map:
     """Add the plan legend (:func:`plan_legend_html`) to ``fmap`` and return it."""
     PlanLegend(plan_legend_html(stage, lang, changes)).add_to(fmap)
     return fmap
 
 
-def add_plan_overlays(fmap: folium.Map, stage: str | None = None, changes: tuple[str, str] | None = None,
-                      platforms: gpd.GeoDataFrame | None = None, lang: str = DEFAULT_LANGUAGE,
-                      basemap: str = "none", tianditu_key: str | None = None) -> folium.Map:
+def add_plan_overlays(
+    fmap: folium.Map,
+    stage: str | None = None,
+    changes: tuple[str, str] | None = None,
+    platforms: gpd.GeoDataFrame | None = None,
+    lang: str = DEFAULT_LANGUAGE,
+    basemap: str = "none",
+    tianditu_key: str | None = None,
+) -> folium.Map:
     """Add a plan stage, the changes between two plans and the plan legend to a map (e.g. :func:`gzgeo.layout_map`).
 
     Parameters
@@ -453,8 +495,9 @@ def add_plan_overlays(fmap: folium.Map, stage: str | None = None, changes: tuple
     if staged:
         plan_stage_layer(stage, platforms, lang, basemap, tianditu_key).add_to(fmap)
     if changes:
-        plan_changes_layer(*changes, platforms=platforms, lang=lang, basemap=basemap,
-                           tianditu_key=tianditu_key).add_to(fmap)
+        plan_changes_layer(*changes, platforms=platforms, lang=lang, basemap=basemap, tianditu_key=tianditu_key).add_to(
+            fmap
+        )
     if staged or changes:
         add_plan_legend(fmap, stage if staged else None, lang, changes)
         # The layer control's script must run after every layer it lists is defined: move it behind ours.

@@ -93,8 +93,7 @@ def _prefix(document: str) -> str:
     if prefix == "001":  # the PDF copy of 000
         prefix = "000"
     if prefix not in _PLAN_ORDER:
-        raise ValueError(f"unknown plan document {document!r}; expected one of {', '.join(_PLAN_ORDER)} "
-                         "or a policy id")
+        raise ValueError(f"unknown plan document {document!r}; expected one of {', '.join(_PLAN_ORDER)} or a policy id")
     return prefix
 
 
@@ -121,7 +120,8 @@ def plan_documents() -> pd.DataFrame:
     out["n_entities"] = out["document"].map(counts).fillna(0).astype(int)
     out = out.sort_values("order").rename(columns={"id": "policy_id"})
     return out[["document", "policy_id", "title_zh", "title_en", "date", "doc_type", "n_entities"]].reset_index(
-        drop=True)
+        drop=True
+    )
 
 
 def _mentions() -> pd.DataFrame:
@@ -162,10 +162,12 @@ def plan_history(platform_id: str) -> pd.DataFrame:
     if platform_id not in set(load("platforms")["id"]):
         raise KeyError(f"unknown platform id {platform_id!r}")
     table = _mentions()
-    rows = table[table["platform_id"] == platform_id].sort_values(["order", "looking_back", "clause"],
-                                                                  ascending=[True, False, True])
-    return rows[["document", "policy_id", "year", "clause", "status_phrase", "status_class", "quote",
-                 "looking_back", "notes"]].reset_index(drop=True)
+    rows = table[table["platform_id"] == platform_id].sort_values(
+        ["order", "looking_back", "clause"], ascending=[True, False, True]
+    )
+    return rows[
+        ["document", "policy_id", "year", "clause", "status_phrase", "status_class", "quote", "looking_back", "notes"]
+    ].reset_index(drop=True)
 
 
 def _status_by_platform(table: pd.DataFrame) -> pd.DataFrame:
@@ -235,8 +237,11 @@ def plan_changes(doc_a: str, doc_b: str) -> pd.DataFrame:
     status_b = _status_by_platform(table[table["document"] == b])
     names = load("platforms").set_index("id")["name_zh"]
     policies = load("policies").assign(document=lambda t: t["source_file"].str[:3]).set_index("document")
-    weak = "press summary: silence is weak evidence of a drop" if policies.loc[b, "doc_type"] == "press report" \
+    weak = (
+        "press summary: silence is weak evidence of a drop"
+        if policies.loc[b, "doc_type"] == "press report"
         else "not named in the later plan's text"
+    )
     rows = []
     for pid in sorted(set(status_a.index) | set(status_b.index)):
         in_a, in_b = pid in status_a.index, pid in status_b.index
@@ -250,17 +255,25 @@ def plan_changes(doc_a: str, doc_b: str) -> pd.DataFrame:
             change, caveat = "added", "" if a != "004" else "the 2018 text is an interpretation naming few entities"
         else:
             change, caveat = "no_longer_named", weak
-        rows.append({
-            "platform_id": pid, "name_zh": names.get(pid, ""), "change": change,
-            "status_a": sa["status_class"] if in_a else "", "status_b": sb["status_class"] if in_b else "",
-            "phrase_a": sa["status_phrase"] if in_a else "", "phrase_b": sb["status_phrase"] if in_b else "",
-            "quote_b": sb["quote"] if in_b else "", "caveat": caveat,
-        })
+        rows.append(
+            {
+                "platform_id": pid,
+                "name_zh": names.get(pid, ""),
+                "change": change,
+                "status_a": sa["status_class"] if in_a else "",
+                "status_b": sb["status_class"] if in_b else "",
+                "phrase_a": sa["status_phrase"] if in_a else "",
+                "phrase_b": sb["status_phrase"] if in_b else "",
+                "quote_b": sb["quote"] if in_b else "",
+                "caveat": caveat,
+            }
+        )
     columns = ["platform_id", "name_zh", "change", "status_a", "status_b", "phrase_a", "phrase_b", "quote_b", "caveat"]
     order = {"added": 0, "status_changed": 1, "no_longer_named": 2}
     out = pd.DataFrame(rows, columns=columns)
-    return out.sort_values(["change", "platform_id"], key=lambda s: s.map(order) if s.name == "change" else s
-                           ).reset_index(drop=True)
+    return out.sort_values(
+        ["change", "platform_id"], key=lambda s: s.map(order) if s.name == "change" else s
+    ).reset_index(drop=True)
 
 
 def check_plan_mentions(tables: dict[str, pd.DataFrame], platform_ids: set[str]) -> list[tuple[str, str, str]]:

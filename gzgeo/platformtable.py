@@ -34,7 +34,7 @@ def skip_rows(frame, bad: np.ndarray, file: str, where: list[str], reason: str):
     for i in np.flatnonzero(bad):
         skipped.append({"file": file, "row": where[i], "id": ids[i], "reason": reason})
     if bad.any():
-        names = "; ".join(f"{e['row']} ({e['id']})" for e in skipped[-int(bad.sum()):][:5])
+        names = "; ".join(f"{e['row']} ({e['id']})" for e in skipped[-int(bad.sum()) :][:5])
         warnings.warn(f"{file}: skipped {int(bad.sum())} row(s) with {reason}: {names}", stacklevel=3)
         frame = frame.loc[~bad].reset_index(drop=True)
     frame.attrs["skipped_rows"] = skipped
@@ -46,8 +46,7 @@ def _largest_part(geom):
     return max(parts, key=lambda g: g.area)
 
 
-def anchor_point(polygons: dict[str, BaseGeometry], district_rest: dict[str, BaseGeometry], anchor: str,
-                 district: str):
+def anchor_point(polygons: dict[str, BaseGeometry], district_rest: dict[str, BaseGeometry], anchor: str, district: str):
     """Representative point for a platform known only to a zone or a district.
 
     A zone can straddle districts (琶洲核心片区 includes 大学城 in Panyu): the
@@ -101,8 +100,13 @@ def membership_strings(memberships: pd.DataFrame) -> pd.DataFrame:
     rows: dict[str, dict[str, list[str]]] = {}
     names = ("frameworks", "roles", "sources", "source_files")
     for pid, framework, role, source, clause in zip(
-            memberships["platform_id"], memberships["framework"], memberships["role"], memberships["source_file"],
-            memberships["clause"], strict=True):
+        memberships["platform_id"],
+        memberships["framework"],
+        memberships["role"],
+        memberships["source_file"],
+        memberships["clause"],
+        strict=True,
+    ):
         parts = rows.setdefault(pid, {name: [] for name in names})
         parts["frameworks"].append(framework)
         parts["roles"].append(f"{framework}:{role}")  # every membership, as the table lists them
@@ -113,13 +117,20 @@ def membership_strings(memberships: pd.DataFrame) -> pd.DataFrame:
     unique = {"frameworks", "sources", "source_files"}
     table = pd.DataFrame.from_dict(
         {pid: {n: "|".join(dict.fromkeys(p[n]) if n in unique else p[n]) for n in names} for pid, p in rows.items()},
-        orient="index", columns=list(names))
+        orient="index",
+        columns=list(names),
+    )
     table.index.name = "platform_id"
     return table
 
 
-def build_platforms(table: pd.DataFrame, memberships: pd.DataFrame, polygons: dict[str, BaseGeometry],
-                    district_rest: dict[str, BaseGeometry], file: str) -> gpd.GeoDataFrame:
+def build_platforms(
+    table: pd.DataFrame,
+    memberships: pd.DataFrame,
+    polygons: dict[str, BaseGeometry],
+    district_rest: dict[str, BaseGeometry],
+    file: str,
+) -> gpd.GeoDataFrame:
     """The platforms layer from its CSV table (all text): points, estimated points, memberships, skipped rows.
 
     A row whose coordinate is present but not a finite lon/lat in range, or that has no coordinates and an
@@ -157,14 +168,20 @@ def build_platforms(table: pd.DataFrame, memberships: pd.DataFrame, polygons: di
     # A platform known only to its zone or district is drawn at a representative
     # point of that polygon; location_precision says it is an estimate.
     for i in np.flatnonzero((lon.isna() | lat.isna()).to_numpy()):
-        geometry[i] = anchor_point(polygons, district_rest, cast(str, table.at[i, "anchor"]),
-                                    cast(str, table.at[i, "district"]))
+        geometry[i] = anchor_point(
+            polygons, district_rest, cast(str, table.at[i, "anchor"]), cast(str, table.at[i, "district"])
+        )
     # No coordinates and an anchor that names no polygon: the platform cannot be placed; skip and say so.
     unplaced = np.array([g is None for g in geometry], dtype=bool)
     if unplaced.any():
         kept_lines = [e for e, keep in zip(lines, ~bad, strict=True) if keep] if bad.any() else lines
-        table = skip_rows(table, unplaced, spec_path, kept_lines,
-                           "no coordinates and an anchor that is not a zone, node, core or district")
+        table = skip_rows(
+            table,
+            unplaced,
+            spec_path,
+            kept_lines,
+            "no coordinates and an anchor that is not a zone, node, core or district",
+        )
         lon, lat = lon[~unplaced].reset_index(drop=True), lat[~unplaced].reset_index(drop=True)
         geometry = geometry[~unplaced]
         skipped = table.attrs["skipped_rows"]

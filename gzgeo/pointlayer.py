@@ -60,8 +60,16 @@ _FALLBACK_COLOR = FALLBACK_COLOR  # the old private name of gzgeo.style.FALLBACK
 UNCLUSTER_ZOOM = 14
 _CLUSTER_RADIUS_PX = 45
 # Popup fields after the two names, in order; those with few distinct values travel as 1-byte codes.
-_POPUP_FIELDS = ("category", "level", "status", "district", "address", "location_precision", "location_source",
-                 "sources")
+_POPUP_FIELDS = (
+    "category",
+    "level",
+    "status",
+    "district",
+    "address",
+    "location_precision",
+    "location_source",
+    "sources",
+)
 _SOURCE_SEP = "\n"
 
 
@@ -120,8 +128,9 @@ def _escaped_labels(frame: pd.DataFrame, field: str, lang: str) -> pd.Series:
 _district_name = district_name
 
 
-def platform_rows(platforms: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE,
-                  datum: str = "wgs84") -> list[list[object]]:
+def platform_rows(
+    platforms: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE, datum: str = "wgs84"
+) -> list[list[object]]:
     """Compact rows for the browser: ``[lat, lon, is_estimate, id, name_zh, name_en, *popup fields]``.
 
     Text is HTML-escaped here, so the JavaScript only concatenates; the popup
@@ -144,8 +153,11 @@ def platform_rows(platforms: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE,
     lon, lat = valid.geometry.x.to_numpy(), valid.geometry.y.to_numpy()
     if datum != "wgs84":
         lon, lat = convert(lon, lat, "wgs84", datum)
-    estimate = (valid["location_is_estimate"].fillna(False).to_numpy(dtype=bool) if "location_is_estimate" in valid
-                else np.zeros(len(valid), dtype=bool))
+    estimate = (
+        valid["location_is_estimate"].fillna(False).to_numpy(dtype=bool)
+        if "location_is_estimate" in valid
+        else np.zeros(len(valid), dtype=bool)
+    )
     ids = _column(valid, "id") if "id" in valid else pd.Series(np.arange(len(valid)).astype(str), index=valid.index)
     precision = _escaped_labels(valid, "location_precision", lang)
     flag = f" — {html.escape(t('estimate', lang))}"
@@ -168,15 +180,26 @@ def platform_rows(platforms: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE,
         _column(valid, "location_source").map(linked_source),
         sources,
     ]
-    return [list(r) for r in zip(np.round(lat, 6).tolist(), np.round(lon, 6).tolist(), estimate.astype(int).tolist(),
-                                 ids.tolist(), *(list(c) for c in columns), strict=True)]
+    return [
+        list(r)
+        for r in zip(
+            np.round(lat, 6).tolist(),
+            np.round(lon, 6).tolist(),
+            estimate.astype(int).tolist(),
+            ids.tolist(),
+            *(list(c) for c in columns),
+            strict=True,
+        )
+    ]
 
 
 def _swatch(color: str, estimate: bool = False) -> str:
     border = "dashed" if estimate else "solid"
     fill = "transparent" if estimate else color
-    return (f"<span style='display:inline-block;width:10px;height:10px;border-radius:50%;"
-            f"border:2px {border} {color};background:{fill};margin-right:4px'></span>")
+    return (
+        f"<span style='display:inline-block;width:10px;height:10px;border-radius:50%;"
+        f"border:2px {border} {color};background:{fill};margin-right:4px'></span>"
+    )
 
 
 def safe_color(color: object) -> str:
@@ -216,10 +239,10 @@ def _stem_numbers(names: list[str]) -> tuple[np.ndarray, list[str], np.ndarray] 
     """
     stems, numbers = [], []
     for name in names:
-        digits = name[len(name.rstrip(_DIGITS)):]
+        digits = name[len(name.rstrip(_DIGITS)) :]
         core = digits.lstrip("0") or digits[-1:]
         if core and len(core) <= 9:
-            stems.append(name[:len(name) - len(core)])
+            stems.append(name[: len(name) - len(core)])
             numbers.append(int(core))
         else:
             stems.append(name)
@@ -256,8 +279,9 @@ def _names(frame: pd.DataFrame, lang: str) -> dict[str, list[str]]:
     return out
 
 
-def platform_payload(platforms: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE, datum: str = "wgs84",
-                     order: list[str] | None = None) -> tuple[dict[str, object], list[tuple[str, int, int]]]:
+def platform_payload(
+    platforms: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE, datum: str = "wgs84", order: list[str] | None = None
+) -> tuple[dict[str, object], list[tuple[str, int, int]]]:
     """Encode platforms for the browser layer: typed arrays and a string table, gzip'ed, as page text.
 
     Rows are grouped by category (in ``order``, then any others) and sorted by
@@ -298,8 +322,11 @@ def platform_payload(platforms: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE, 
     perm = np.lexsort((ilat, cat_rank))
     frame = valid.iloc[perm]
     ilat, ilon = ilat[perm], ilon[perm]
-    estimate = (frame["location_is_estimate"].fillna(False).to_numpy(dtype=bool) if "location_is_estimate" in frame
-                else np.zeros(len(frame), dtype=bool))
+    estimate = (
+        frame["location_is_estimate"].fillna(False).to_numpy(dtype=bool)
+        if "location_is_estimate" in frame
+        else np.zeros(len(frame), dtype=bool)
+    )
     counts = np.bincount(cat_rank[perm], minlength=len(present)) if len(frame) else np.zeros(len(present), int)
     bounds = np.concatenate([[0], np.cumsum(counts)])
     groups = [(c, int(bounds[i]), int(bounds[i + 1])) for i, c in enumerate(present)]
@@ -319,8 +346,10 @@ def platform_payload(platforms: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE, 
             others = _column(frame, "sources")
             values = own.copy()
             extra = (others != "").to_numpy()  # most rows cite one source: join only where there are more
-            values[extra] = [_SOURCE_SEP.join(s for s in dict.fromkeys([first, *rest.split("|")]) if s)
-                             for first, rest in zip(own[extra], others[extra], strict=True)]
+            values[extra] = [
+                _SOURCE_SEP.join(s for s in dict.fromkeys([first, *rest.split("|")]) if s)
+                for first, rest in zip(own[extra], others[extra], strict=True)
+            ]
         elif field == "district":
             values = _column(frame, "district")
         else:
@@ -346,13 +375,20 @@ def platform_payload(platforms: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE, 
             del strings[key]
             stems[key] = split[1]
             arrays += [split[0].tobytes(), split[2].view(np.uint8).reshape(-1, 4).T.tobytes()]
-    table = {"n": len(frame), "fields": fields, "coded": coded, "dicts": dicts, "strings": strings,
-             "stems": stems, "estimate": t("estimate", lang), "sep": _SOURCE_SEP}
+    table = {
+        "n": len(frame),
+        "fields": fields,
+        "coded": coded,
+        "dicts": dicts,
+        "strings": strings,
+        "stems": stems,
+        "estimate": t("estimate", lang),
+        "sep": _SOURCE_SEP,
+    }
     binary = b"".join(arrays)
     text = json.dumps(table, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     compress = len(binary) + len(text) > RAW_PAYLOAD_BYTES
-    payload = {"binary": _pack(binary, compress), "table": _pack(text, compress), "n": len(frame),
-               "gzip": compress}
+    payload = {"binary": _pack(binary, compress), "table": _pack(text, compress), "n": len(frame), "gzip": compress}
     return payload, groups
 
 
@@ -380,17 +416,22 @@ def decode_payload(binary: str, table: str) -> pd.DataFrame:
         raw, text = gzip.decompress(raw), gzip.decompress(text)
     meta = json.loads(text)
     n = meta["n"]
-    ints = np.frombuffer(raw[:8 * n], dtype=np.uint8).reshape(4, 2 * n).T.copy().view("<i4").ravel()
-    out = pd.DataFrame({"lat": np.cumsum(ints[:n]) / 1e6, "lon": ints[n:] / 1e6,
-                        "estimate": np.frombuffer(raw[8 * n:9 * n], dtype=np.uint8).astype(bool)})
+    ints = np.frombuffer(raw[: 8 * n], dtype=np.uint8).reshape(4, 2 * n).T.copy().view("<i4").ravel()
+    out = pd.DataFrame(
+        {
+            "lat": np.cumsum(ints[:n]) / 1e6,
+            "lon": ints[n:] / 1e6,
+            "estimate": np.frombuffer(raw[8 * n : 9 * n], dtype=np.uint8).astype(bool),
+        }
+    )
     offset = 9 * n
     codes = {}
     for key in meta["coded"]:
-        codes[key] = np.frombuffer(raw[offset:offset + n], dtype=np.uint8)
+        codes[key] = np.frombuffer(raw[offset : offset + n], dtype=np.uint8)
         offset += n
     for key, stems in meta.get("stems", {}).items():
-        stem = np.asarray(stems, dtype=object)[np.frombuffer(raw[offset:offset + n], dtype=np.uint8)]
-        number = np.frombuffer(raw[offset + n:offset + 5 * n], dtype=np.uint8).reshape(4, n).T.copy().view("<i4")
+        stem = np.asarray(stems, dtype=object)[np.frombuffer(raw[offset : offset + n], dtype=np.uint8)]
+        number = np.frombuffer(raw[offset + n : offset + 5 * n], dtype=np.uint8).reshape(4, n).T.copy().view("<i4")
         offset += 5 * n
         out[key] = [s + (str(k) if k >= 0 else "") for s, k in zip(stem, number.ravel().tolist(), strict=True)]
     for key, values in meta["strings"].items():
@@ -427,7 +468,7 @@ def platforms_in_html(html_text: str) -> list[pd.DataFrame]:
     out = []
     for options in _LAYER.findall(html_text):
         opts = json.loads(options)
-        part = data.iloc[opts["start"]:opts["end"]].reset_index(drop=True)
+        part = data.iloc[opts["start"] : opts["end"]].reset_index(drop=True)
         part.attrs = {**data.attrs, "color": opts["color"]}
         out.append(part)
     return out
@@ -453,8 +494,10 @@ class _PlatformData(JSCSSMixin, MacroElement):
     def _script(self) -> str:
         # pack7 text holds no quote, backslash, "<" or line break: safe inside a JS string in a <script> element.
         gz = "true" if self.payload["gzip"] else "false"
-        return (f"{_library_js()}\nvar {self.get_name()} = gzgeoPlatforms.decode("
-                f"\"{self.payload['binary']}\", \"{self.payload['table']}\", {gz});\n")
+        return (
+            f"{_library_js()}\nvar {self.get_name()} = gzgeoPlatforms.decode("
+            f'"{self.payload["binary"]}", "{self.payload["table"]}", {gz});\n'
+        )
 
     @property
     def _template(self):  # noqa: D401 - folium API
@@ -483,13 +526,20 @@ class PlatformCategoryLayer(Layer):
         self._name = "PlatformCategoryLayer"
         self.data = data
         self.count = end - start
-        self.js_options = {"start": int(start), "end": int(end), "color": safe_color(color),
-                           "maxZoom": UNCLUSTER_ZOOM - 1, "radius": _CLUSTER_RADIUS_PX}
+        self.js_options = {
+            "start": int(start),
+            "end": int(end),
+            "color": safe_color(color),
+            "maxZoom": UNCLUSTER_ZOOM - 1,
+            "radius": _CLUSTER_RADIUS_PX,
+        }
 
     def _script(self) -> str:
         options = htmlsafe_json_dumps(self.js_options)
-        return (f"var {self.get_name()} = new gzgeoPlatforms.Layer({self.data.get_name()}, {options});\n"
-                f"{self.get_name()}.addTo({self._parent.get_name()});\n")
+        return (
+            f"var {self.get_name()} = new gzgeoPlatforms.Layer({self.data.get_name()}, {options});\n"
+            f"{self.get_name()}.addTo({self._parent.get_name()});\n"
+        )
 
     def render(self, **kwargs) -> None:
         self.get_root().script.add_child(_Literal(self._script()), name=self.get_name())
@@ -527,9 +577,14 @@ def _library_js() -> str:
     return package_asset("gzgeo-platforms.js")
 
 
-def add_platform_layers(fmap: folium.Map, platforms: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE,
-                        datum: str = "wgs84", show: bool = True,
-                        colors: dict[str, str] | None = None) -> list[PlatformCategoryLayer]:
+def add_platform_layers(
+    fmap: folium.Map,
+    platforms: gpd.GeoDataFrame,
+    lang: str = DEFAULT_LANGUAGE,
+    datum: str = "wgs84",
+    show: bool = True,
+    colors: dict[str, str] | None = None,
+) -> list[PlatformCategoryLayer]:
     """Add one browser-side clustered layer per category (so categories toggle in the layer control).
 
     Parameters

@@ -25,8 +25,16 @@ import re
 
 from jinja2.utils import htmlsafe_json_dumps
 
-__all__ = ["escape_html", "js_string", "validate_color", "validate_id", "is_color", "is_id", "has_markup",
-           "FALLBACK_COLOR"]
+__all__ = [
+    "escape_html",
+    "js_string",
+    "validate_color",
+    "validate_id",
+    "is_color",
+    "is_id",
+    "has_markup",
+    "FALLBACK_COLOR",
+]
 
 #: Colour used when a data colour is invalid.
 FALLBACK_COLOR = "#333333"

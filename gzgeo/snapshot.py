@@ -80,11 +80,14 @@ def snapshot_png(
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright)
             try:
-                context = browser.new_context(viewport={"width": width, "height": height},
-                                              device_scale_factor=scale)
+                context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=scale)
                 # offline by construction: anything but the local file and inline data is refused
-                context.route("**/*", lambda route: route.continue_()
-                              if route.request.url.startswith(("file:", "data:")) else route.abort())
+                context.route(
+                    "**/*",
+                    lambda route: (
+                        route.continue_() if route.request.url.startswith(("file:", "data:")) else route.abort()
+                    ),
+                )
                 page = context.new_page()
                 page.goto(page_path.as_uri(), wait_until="load", timeout=timeout_ms)
                 page.wait_for_selector(".leaflet-container", timeout=timeout_ms)

@@ -69,8 +69,10 @@ def documents(policies: pd.DataFrame | None = None) -> pd.DataFrame:
             by_title[key] = i
     keep = [i for i in range(len(table)) if i not in original_of]
     out = table.loc[keep].copy()
-    out["copies"] = [[table.at[i, "source_file"]] + [table.at[j, "source_file"] for j, o in original_of.items()
-                                                      if o == i] for i in keep]
+    out["copies"] = [
+        [table.at[i, "source_file"]] + [table.at[j, "source_file"] for j, o in original_of.items() if o == i]
+        for i in keep
+    ]
     return out.reset_index(drop=True)
 
 

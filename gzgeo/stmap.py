@@ -83,9 +83,16 @@ def map_parts(fmap: folium.Map, bounds: bool = True) -> MapParts:
     map_id = _sf.get_full_id(fmap)  # after the map string, which renames the map to "map_div" (as st_folium)
     css, js = _links(fmap)
     box = fmap.get_bounds() if bounds else [[None, None], [None, None]]
-    return MapParts(script=script, header=header, html=html, map_id=map_id, bounds=box,
-                    zoom=fmap.options.get("zoom"), css_links=tuple(dict.fromkeys(css)),
-                    js_links=tuple(dict.fromkeys(js)))
+    return MapParts(
+        script=script,
+        header=header,
+        html=html,
+        map_id=map_id,
+        bounds=box,
+        zoom=fmap.options.get("zoom"),
+        css_links=tuple(dict.fromkeys(css)),
+        js_links=tuple(dict.fromkeys(js)),
+    )
 
 
 @lru_cache(maxsize=16)
@@ -100,20 +107,35 @@ def _bounds_dict(bounds) -> dict[str, dict[str, float | None]]:
     return {"_southWest": {"lat": south, "lng": west}, "_northEast": {"lat": north, "lng": east}}
 
 
-def show_map(parts: MapParts, key: str, height: int = 620, returned_objects: Iterable[str] = (),
-             center: tuple[float, float] | None = None, zoom: int | None = None,
-             feature_group_to_add: folium.FeatureGroup | None = None,
-             on_change: Callable[[], None] | None = None) -> dict | None:
+def show_map(
+    parts: MapParts,
+    key: str,
+    height: int = 620,
+    returned_objects: Iterable[str] = (),
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
+    feature_group_to_add: folium.FeatureGroup | None = None,
+    on_change: Callable[[], None] | None = None,
+) -> dict | None:
     """``st_folium(fmap, key=key, use_container_width=True, ...)`` from a map rendered by :func:`map_parts`.
 
     Returns what ``st_folium`` returns: the map's state (only ``returned_objects``) once the browser sent one.
     """
     returned = list(returned_objects)
     defaults = {
-        "last_clicked": None, "last_object_clicked": None, "last_object_clicked_count": None,
-        "last_object_clicked_tooltip": None, "last_object_clicked_popup": None, "all_drawings": None,
-        "last_active_drawing": None, "bounds": _bounds_dict(parts.bounds), "zoom": parts.zoom,
-        "last_circle_radius": None, "last_circle_polygon": None, "selected_layers": None, "selected_tags": None,
+        "last_clicked": None,
+        "last_object_clicked": None,
+        "last_object_clicked_count": None,
+        "last_object_clicked_tooltip": None,
+        "last_object_clicked_popup": None,
+        "all_drawings": None,
+        "last_active_drawing": None,
+        "bounds": _bounds_dict(parts.bounds),
+        "zoom": parts.zoom,
+        "last_circle_radius": None,
+        "last_circle_polygon": None,
+        "selected_layers": None,
+        "selected_tags": None,
         "last_geocoder_result": None,
     }
     css, js = list(parts.css_links), list(parts.js_links)
@@ -132,9 +154,23 @@ def show_map(parts: MapParts, key: str, height: int = 620, returned_objects: Ite
             on_change()
 
     return _sf._component_func(
-        script=parts.script, header=parts.header, html=parts.html, id=parts.map_id, key=hash_key,
-        height=height, width=None, returned_objects=returned,
-        default={k: v for k, v in defaults.items() if k in returned}, zoom=zoom, center=center,
-        feature_group=group_script, return_on_hover=False, layer_control=None, pixelated=False,
-        css_links=css, js_links=js, on_change=_changed, wrap_longitude=False,
+        script=parts.script,
+        header=parts.header,
+        html=parts.html,
+        id=parts.map_id,
+        key=hash_key,
+        height=height,
+        width=None,
+        returned_objects=returned,
+        default={k: v for k, v in defaults.items() if k in returned},
+        zoom=zoom,
+        center=center,
+        feature_group=group_script,
+        return_on_hover=False,
+        layer_control=None,
+        pixelated=False,
+        css_links=css,
+        js_links=js,
+        on_change=_changed,
+        wrap_longitude=False,
     )

@@ -17,17 +17,48 @@ from .i18n import normalise_language
 from .layers import data_home, load
 from .safe import validate_color
 
-__all__ = ["GUANGZHOU_CENTER", "ALL_LAYERS", "DEFAULT_LAYERS", "FALLBACK_COLOR", "LAYER_COLORS", "METRO_COLOR",
-           "category_colors", "district_name", "district_names"]
+__all__ = [
+    "GUANGZHOU_CENTER",
+    "ALL_LAYERS",
+    "DEFAULT_LAYERS",
+    "FALLBACK_COLOR",
+    "LAYER_COLORS",
+    "METRO_COLOR",
+    "category_colors",
+    "district_name",
+    "district_names",
+]
 
 #: Map centre (lat, lon) framing the city proper and the Huangpu/Nansha zones.
 GUANGZHOU_CENTER = (23.12, 113.42)
 #: Every overlay the map can draw, in drawing order.
-ALL_LAYERS: tuple[str, ...] = ("districts", "metro", "zones", "parts", "cores", "nodes", "axis", "platforms",
-                               "district_counts", "heatmap", "hulls", "rings")
+ALL_LAYERS: tuple[str, ...] = (
+    "districts",
+    "metro",
+    "zones",
+    "parts",
+    "cores",
+    "nodes",
+    "axis",
+    "platforms",
+    "district_counts",
+    "heatmap",
+    "hulls",
+    "rings",
+)
 #: Overlays shown when nothing else is asked for (the others are in the layer control, switched off).
-DEFAULT_LAYERS: tuple[str, ...] = ("districts", "metro", "zones", "parts", "cores", "nodes", "axis", "platforms",
-                                   "district_counts", "rings")
+DEFAULT_LAYERS: tuple[str, ...] = (
+    "districts",
+    "metro",
+    "zones",
+    "parts",
+    "cores",
+    "nodes",
+    "axis",
+    "platforms",
+    "district_counts",
+    "rings",
+)
 
 
 #: Colour of a category missing from ``data/categories.csv`` or with an invalid colour.
@@ -63,8 +94,10 @@ def category_colors() -> dict[str, str]:
         cats = load("categories")
     except FileNotFoundError:
         return {}
-    return {key: validate_color(color, fallback=FALLBACK_COLOR)
-            for key, color in zip(cats["id"], cats["color"], strict=True)}
+    return {
+        key: validate_color(color, fallback=FALLBACK_COLOR)
+        for key, color in zip(cats["id"], cats["color"], strict=True)
+    }
 
 
 @lru_cache(maxsize=4)

@@ -178,16 +178,18 @@ def _check_safe_values(report: ValidationReport, name: str, frame: pd.DataFrame)
         for key in frame["id"][~frame["id"].map(is_id)]:
             report.add(name, "id", key, "id must be letters, digits, '_', '.', ':', '+' or '-' (at most 64 characters)")
     if "color" in frame:
-        for key, value in zip(ids[~frame["color"].map(is_color)], frame["color"][~frame["color"].map(is_color)],
-                              strict=True):
+        for key, value in zip(
+            ids[~frame["color"].map(is_color)], frame["color"][~frame["color"].map(is_color)], strict=True
+        ):
             report.add(name, "color", key, f"color {value!r} is not #rrggbb")
 
 
 def _check_skipped(report: ValidationReport, name: str, frame: pd.DataFrame) -> None:
     for entry in frame.attrs.get("skipped_rows", []):
         check = "anchor" if "anchor" in entry["reason"] else "coordinates"
-        report.add(name, check, entry["id"] or entry["row"],
-                   f"{entry['file']} {entry['row']}: {entry['reason']} (row skipped)")
+        report.add(
+            name, check, entry["id"] or entry["row"], f"{entry['file']} {entry['row']}: {entry['reason']} (row skipped)"
+        )
 
 
 def _check_areas(report: ValidationReport, name: str, gdf: gpd.GeoDataFrame, official: str, tol: float) -> None:
@@ -203,8 +205,7 @@ def _check_areas(report: ValidationReport, name: str, gdf: gpd.GeoDataFrame, off
             report.add(name, "area", key, f"stated area_km2 {stated} differs from measured {m:.2f}")
 
 
-def _check_zones_in_districts(report: ValidationReport, zones: gpd.GeoDataFrame,
-                              districts: gpd.GeoDataFrame) -> None:
+def _check_zones_in_districts(report: ValidationReport, zones: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> None:
     zm = zones.to_crs(GUANGZHOU_METRIC_CRS)
     dm = districts.to_crs(GUANGZHOU_METRIC_CRS).set_index("name_zh")
     for key, listed, geom in zip(zm["id"], zm["districts"], zm.geometry, strict=True):
@@ -232,9 +233,14 @@ def _check_parents(report: ValidationReport, zones: gpd.GeoDataFrame) -> None:
             report.add("zones", "parent", key, f"only {share:.1%} lies inside its parent {parent}")
 
 
-def _check_platforms(report: ValidationReport, platforms: gpd.GeoDataFrame, tables: dict[str, pd.DataFrame],
-                     districts: gpd.GeoDataFrame, anchors: set[str],
-                     anchor_polygons: Mapping[str, object] | None = None) -> None:
+def _check_platforms(
+    report: ValidationReport,
+    platforms: gpd.GeoDataFrame,
+    tables: dict[str, pd.DataFrame],
+    districts: gpd.GeoDataFrame,
+    anchors: set[str],
+    anchor_polygons: Mapping[str, object] | None = None,
+) -> None:
     ids = platforms["id"]
     for col, allowed in (("level", LEVELS), ("status", STATUSES), ("location_precision", LOCATION_PRECISIONS)):
         for key in ids[~platforms[col].isin(allowed)]:
@@ -276,8 +282,12 @@ def _check_platforms(report: ValidationReport, platforms: gpd.GeoDataFrame, tabl
         report.add("platforms", "provenance", key, "source_file is not one of the policy documents")
 
 
-def _check_located(report: ValidationReport, platforms: gpd.GeoDataFrame, tables: dict[str, pd.DataFrame],
-                   anchor_polygons: Mapping[str, object] | None) -> None:
+def _check_located(
+    report: ValidationReport,
+    platforms: gpd.GeoDataFrame,
+    tables: dict[str, pd.DataFrame],
+    anchor_polygons: Mapping[str, object] | None,
+) -> None:
     """Rules for platforms with a point of their own (``site``, ``campus_or_park``).
 
     Each has a source and the datum of the source coordinate; a point lies near the gazetteer place it names
@@ -295,8 +305,9 @@ def _check_located(report: ValidationReport, platforms: gpd.GeoDataFrame, tables
     for key, datum in zip(located["id"], datums, strict=True):
         if datum not in DATUMS:
             report.add("platforms", "datum", key, f"datum_source {datum!r} must be one of {', '.join(DATUMS)}")
-    for key, precision, lon, lat in zip(located["id"], located["location_precision"], located["lon"],
-                                        located["lat"], strict=True):
+    for key, precision, lon, lat in zip(
+        located["id"], located["location_precision"], located["lon"], located["lat"], strict=True
+    ):
         most = PRECISION_DECIMALS[precision]
         if max(decimals(lon), decimals(lat)) > most:
             report.add("platforms", "decimals", key, f"coordinates carry more than {most} decimals for {precision}")
@@ -307,27 +318,38 @@ def _check_located(report: ValidationReport, platforms: gpd.GeoDataFrame, tables
     if places is not None and len(places):
         pm = cast(gpd.GeoDataFrame, places[places.geometry.notna()]).to_crs(GUANGZHOU_METRIC_CRS)
         place_geoms = dict(zip(pm["id"], pm.geometry, strict=True))
-    for key, place, precision, point in zip(metric["id"], place_ids, metric["location_precision"], metric.geometry,
-                                            strict=True):
+    for key, place, precision, point in zip(
+        metric["id"], place_ids, metric["location_precision"], metric.geometry, strict=True
+    ):
         if not place:
             continue
         if place not in place_geoms:
             report.add("platforms", "place", key, f"place_id {place!r} is not in the places gazetteer")
         elif point.distance(place_geoms[place]) > PLACE_DISTANCE_M[precision]:
-            report.add("platforms", "place", key, f"lies {point.distance(place_geoms[place]):.0f} m from its place "
-                       f"{place}, more than {PLACE_DISTANCE_M[precision]:.0f} m")
+            report.add(
+                "platforms",
+                "place",
+                key,
+                f"lies {point.distance(place_geoms[place]):.0f} m from its place "
+                f"{place}, more than {PLACE_DISTANCE_M[precision]:.0f} m",
+            )
     if anchor_polygons:
         for key, anchor, point in zip(metric["id"], metric["anchor"].fillna(""), metric.geometry, strict=True):
             polygon = anchor_polygons.get(anchor)
             if polygon is not None and point.distance(polygon) > ANCHOR_TOLERANCE_M:
-                report.add("platforms", "anchor", key, f"lies {point.distance(polygon):.0f} m outside its anchor "
-                           f"{anchor}")
+                report.add(
+                    "platforms", "anchor", key, f"lies {point.distance(polygon):.0f} m outside its anchor {anchor}"
+                )
     coords = located["lon"].round(6).astype(str) + "," + located["lat"].round(6).astype(str)
     for coord, group in located.assign(_coord=coords.to_numpy(), _place=place_ids.to_numpy()).groupby("_coord"):
         unshared = group if group["_place"].nunique() > 1 or (group["_place"] == "").all() else group.iloc[:0]
         if len(unshared) > MAX_SHARED_POINT:
-            report.add("platforms", "shared_point", "|".join(unshared["id"]),
-                       f"{len(unshared)} precisely located platforms share {coord} without sharing a place")
+            report.add(
+                "platforms",
+                "shared_point",
+                "|".join(unshared["id"]),
+                f"{len(unshared)} precisely located platforms share {coord} without sharing a place",
+            )
 
 
 def _check_places(report: ValidationReport, places: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> None:
@@ -408,9 +430,23 @@ def validate() -> ValidationReport:
     if report.problems and any(p.check in ("load", "schema") for p in report.problems):
         return report
 
-    _check_not_blank(report, "platforms", frames["platforms"],
-                     ("name_zh", "name_en", "category", "level", "status", "district", "location_precision",
-                      "location_source", "source_file", "source_clause"))
+    _check_not_blank(
+        report,
+        "platforms",
+        frames["platforms"],
+        (
+            "name_zh",
+            "name_en",
+            "category",
+            "level",
+            "status",
+            "district",
+            "location_precision",
+            "location_source",
+            "source_file",
+            "source_clause",
+        ),
+    )
     _check_not_blank(report, "zones", frames["zones"], ("official_area_source", "precision_note"))
     _check_not_blank(report, "targets", frames["targets"], ("source_file", "clause", "unit"))
 

@@ -28,8 +28,17 @@ from .filters import PlatformFilter
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES
 from .style import ALL_LAYERS, DEFAULT_LAYERS, GUANGZHOU_CENTER
 
-__all__ = ["OVERLAYS", "DEFAULT_OVERLAYS", "ViewState", "to_query", "from_query", "unknown_values",
-           "DEFAULT_CENTER", "DEFAULT_ZOOM", "MAX_VALUES"]
+__all__ = [
+    "OVERLAYS",
+    "DEFAULT_OVERLAYS",
+    "ViewState",
+    "to_query",
+    "from_query",
+    "unknown_values",
+    "DEFAULT_CENTER",
+    "DEFAULT_ZOOM",
+    "MAX_VALUES",
+]
 
 #: Overlays the map can draw, in drawing order.
 OVERLAYS: tuple[str, ...] = ALL_LAYERS
@@ -42,8 +51,13 @@ MAX_VALUES = 64
 
 #: Query key of each filter facet.
 _FILTER_KEYS: dict[str, str] = {
-    "category": "cat", "level": "level", "status": "status", "district": "district",
-    "zone": "zone", "framework": "fw", "source": "src",
+    "category": "cat",
+    "level": "level",
+    "status": "status",
+    "district": "district",
+    "zone": "zone",
+    "framework": "fw",
+    "source": "src",
 }
 
 

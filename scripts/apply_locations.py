@@ -38,8 +38,20 @@ from gzgeo.validate import DISTRICT_TOLERANCE_M, PLACE_DISTANCE_M  # noqa: E402
 
 PLATFORMS_CSV = ROOT / "data" / "platforms.csv"
 PLACES_CSV = ROOT / "data" / "places.csv"
-PLACE_COLUMNS = ["id", "key", "name_zh", "name_en", "kind", "district", "lon", "lat", "datum_source", "precision",
-                 "source", "notes"]
+PLACE_COLUMNS = [
+    "id",
+    "key",
+    "name_zh",
+    "name_en",
+    "kind",
+    "district",
+    "lon",
+    "lat",
+    "datum_source",
+    "precision",
+    "source",
+    "notes",
+]
 REJECTED = "location finding rejected: "
 
 
@@ -95,10 +107,19 @@ def metro_place(key: str, stations: pd.DataFrame) -> dict | None:
     if hit.empty:
         return None
     row = hit.iloc[0]
-    return {"id": row["id"], "key": key, "name_zh": f"{row['name_zh']}站", "name_en": f"{row['name_zh']} metro station",
-            "kind": "metro_station", "lon": f"{row.geometry.x:.4f}", "lat": f"{row.geometry.y:.4f}",
-            "datum_source": "wgs84", "precision": "campus_or_park", "source": row["geometry_source"],
-            "notes": f"lines: {row['lines']}; ≈±300 m"}
+    return {
+        "id": row["id"],
+        "key": key,
+        "name_zh": f"{row['name_zh']}站",
+        "name_en": f"{row['name_zh']} metro station",
+        "kind": "metro_station",
+        "lon": f"{row.geometry.x:.4f}",
+        "lat": f"{row.geometry.y:.4f}",
+        "datum_source": "wgs84",
+        "precision": "campus_or_park",
+        "source": row["geometry_source"],
+        "notes": f"lines: {row['lines']}; ≈±300 m",
+    }
 
 
 def build_places(paths: list[Path], existing: pd.DataFrame, districts: Districts) -> tuple[pd.DataFrame, list[str]]:
@@ -123,11 +144,20 @@ def build_places(paths: list[Path], existing: pd.DataFrame, districts: Districts
         if not district:
             log.append(f"{where}: skipped, outside Guangzhou")
             continue
-        places[key] = {"id": place_id(key), "key": key, "name_zh": row["name_zh"], "name_en": row["name_en"],
-                       "kind": row["kind"],
-                       "district": district, "lon": f"{lon:.{PRECISION_DECIMALS[precision]}f}",
-                       "lat": f"{lat:.{PRECISION_DECIMALS[precision]}f}", "datum_source": datum,
-                       "precision": precision, "source": row["source"], "notes": row["notes"]}
+        places[key] = {
+            "id": place_id(key),
+            "key": key,
+            "name_zh": row["name_zh"],
+            "name_en": row["name_en"],
+            "kind": row["kind"],
+            "district": district,
+            "lon": f"{lon:.{PRECISION_DECIMALS[precision]}f}",
+            "lat": f"{lat:.{PRECISION_DECIMALS[precision]}f}",
+            "datum_source": datum,
+            "precision": precision,
+            "source": row["source"],
+            "notes": row["notes"],
+        }
     frame = pd.DataFrame(list(places.values()), columns=PLACE_COLUMNS).fillna("")
     return frame, log
 
@@ -162,8 +192,9 @@ def _explain(platforms: pd.DataFrame, k: int, row: pd.Series) -> None:
     platforms.at[k, "notes"] = _note(platforms.at[k, "notes"], f"location: {text}" if text.strip() else "")
 
 
-def _apply_zone(platforms: pd.DataFrame, k: int, row: pd.Series, zone_ids: list[str], log: list[str],
-                where: str) -> None:
+def _apply_zone(
+    platforms: pd.DataFrame, k: int, row: pd.Series, zone_ids: list[str], log: list[str], where: str
+) -> None:
     """A finding that a platform lies in a planning zone: upgrade a district-only row, or demote an uncited point."""
     current = platforms.at[k, "location_precision"]
     uncited_point = current in PRECISE and not platforms.at[k, "datum_source"]
@@ -187,8 +218,9 @@ def _apply_zone(platforms: pd.DataFrame, k: int, row: pd.Series, zone_ids: list[
     log.append(f"{where}: {current} -> zone {zone}")
 
 
-def apply_findings(paths: list[Path], platforms: pd.DataFrame, places: pd.DataFrame, stations: pd.DataFrame,
-                   districts: Districts) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+def apply_findings(
+    paths: list[Path], platforms: pd.DataFrame, places: pd.DataFrame, stations: pd.DataFrame, districts: Districts
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     platforms = platforms.copy()
     zone_ids = [z for layer in ("zones", "nodes") for z in load(layer)["id"]]
     for col in ("place_id", "datum_source"):
@@ -242,8 +274,10 @@ def apply_findings(paths: list[Path], platforms: pd.DataFrame, places: pd.DataFr
             continue
         off = districts.distance(lon, lat, district)
         if off > DISTRICT_TOLERANCE_M:
-            reject(f"point ({lon}, {lat}) lies in {districts.which(lon, lat) or 'no district'}, "
-                   f"not in the stated {district}")
+            reject(
+                f"point ({lon}, {lat}) lies in {districts.which(lon, lat) or 'no district'}, "
+                f"not in the stated {district}"
+            )
             continue
         if key:
             place = place_rows[key]

@@ -100,8 +100,9 @@ def platform_points() -> tuple[list[dict], str]:
         table = pd.read_csv(PLATFORMS_CSV, dtype=str, keep_default_na=False)
         table = gpd.GeoDataFrame(
             table,
-            geometry=gpd.points_from_xy(pd.to_numeric(table["lon"], errors="coerce"),
-                                        pd.to_numeric(table["lat"], errors="coerce")),
+            geometry=gpd.points_from_xy(
+                pd.to_numeric(table["lon"], errors="coerce"), pd.to_numeric(table["lat"], errors="coerce")
+            ),
             crs=WGS84,
         )
         how = f"data/platforms.csv read directly ({type(exc).__name__} from gzgeo.load)"
@@ -110,12 +111,24 @@ def platform_points() -> tuple[list[dict], str]:
         row = _match(table, name)
         pt = row.geometry if row is not None else None
         if pt is None or pt.is_empty or not np.isfinite(pt.x):
-            out.append({"name": name, "id": row["id"] if row is not None else "",
-                        "point": Point(FALLBACK_POINTS[name]), "how": "fallback"})
+            out.append(
+                {
+                    "name": name,
+                    "id": row["id"] if row is not None else "",
+                    "point": Point(FALLBACK_POINTS[name]),
+                    "how": "fallback",
+                }
+            )
         else:
             precision = str(row.get("location_precision", ""))
-            out.append({"name": name, "id": row["id"], "point": Point(round(pt.x, DECIMALS), round(pt.y, DECIMALS)),
-                        "how": f"csv:{precision}"})
+            out.append(
+                {
+                    "name": name,
+                    "id": row["id"],
+                    "point": Point(round(pt.x, DECIMALS), round(pt.y, DECIMALS)),
+                    "how": f"csv:{precision}",
+                }
+            )
     return out, how
 
 
@@ -160,18 +173,20 @@ def build():
         "in linked_platforms but do not shape the line"
     )
     axis = gpd.GeoDataFrame(
-        [{
-            "id": "innovation-avenue-axis",
-            "name_zh": "创新大道科技创新轴",
-            "name_en": "Innovation Avenue Science and Technology Innovation Axis",
-            "length_km": round(length_km, 2),
-            "linked_platforms": "|".join(dict.fromkeys(ids)),
-            "geometry_quality": "schematic",
-            "geometry_source": geometry_source,
-            "source_file": SEED_FILE,
-            "source_clause": "三(一)",
-            "geometry": line,
-        }],
+        [
+            {
+                "id": "innovation-avenue-axis",
+                "name_zh": "创新大道科技创新轴",
+                "name_en": "Innovation Avenue Science and Technology Innovation Axis",
+                "length_km": round(length_km, 2),
+                "linked_platforms": "|".join(dict.fromkeys(ids)),
+                "geometry_quality": "schematic",
+                "geometry_source": geometry_source,
+                "source_file": SEED_FILE,
+                "source_clause": "三(一)",
+                "geometry": line,
+            }
+        ],
         geometry="geometry",
         crs=WGS84,
     )

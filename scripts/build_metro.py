@@ -39,8 +39,10 @@ from gzgeo.crs import GUANGZHOU_METRIC_CRS, WGS84, convert  # noqa: E402
 from gzgeo.geocoding import place_id  # noqa: E402
 from gzgeo.layers import load, write_layer  # noqa: E402
 
-SOURCE = ("HKUST-Trans-Lab/China-Metro-Info guangzhou_Metro.json @ e92a6dee1cd7e79af6619455f151687ade2fcfe0 "
-          "(Baidu metro API, BD-09 -> WGS-84 by the authors)")
+SOURCE = (
+    "HKUST-Trans-Lab/China-Metro-Info guangzhou_Metro.json @ e92a6dee1cd7e79af6619455f151687ade2fcfe0 "
+    "(Baidu metro API, BD-09 -> WGS-84 by the authors)"
+)
 DECIMALS = 4
 CITY_BUFFER_M = 1000.0  # keep what lies in Guangzhou (lines run on into Foshan and Qingyuan)
 
@@ -80,8 +82,15 @@ def read_source(path: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
         for key, seg in entry.items():
             if key.startswith("(") and len(seg.get("lng", [])) >= 2:
                 parts.append(LineString(zip(seg["lng"], seg["lat"], strict=True)))
-        lines.append({"id": re.sub(r"\W+", "-", name_en.lower()).strip("-"), "name_zh": name_zh,
-                      "name_en": name_en, "kind": kind, "geometry": MultiLineString(parts)})
+        lines.append(
+            {
+                "id": re.sub(r"\W+", "-", name_en.lower()).strip("-"),
+                "name_zh": name_zh,
+                "name_en": name_en,
+                "kind": kind,
+                "geometry": MultiLineString(parts),
+            }
+        )
         names, gps = _first(entry["id2name"]), _first(entry["center_gps"])
         for key, name in names.items():
             lon, lat = gps[key]
@@ -91,11 +100,19 @@ def read_source(path: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
             rec["lines"].append(name_zh)
     line_gdf = gpd.GeoDataFrame(lines, crs=WGS84)
     station_gdf = gpd.GeoDataFrame(
-        [{"id": place_id(f"metro:{name}"), "key": f"metro:{name}", "name_zh": name,
-          "lines": "|".join(dict.fromkeys(rec["lines"])),
-          # A transfer station appears once per line, a few metres apart: one point, their mean.
-          "geometry": Point(float(np.mean(rec["lons"])), float(np.mean(rec["lats"])))}
-         for name, rec in stations.items()], crs=WGS84)
+        [
+            {
+                "id": place_id(f"metro:{name}"),
+                "key": f"metro:{name}",
+                "name_zh": name,
+                "lines": "|".join(dict.fromkeys(rec["lines"])),
+                # A transfer station appears once per line, a few metres apart: one point, their mean.
+                "geometry": Point(float(np.mean(rec["lons"])), float(np.mean(rec["lats"]))),
+            }
+            for name, rec in stations.items()
+        ],
+        crs=WGS84,
+    )
     return line_gdf, station_gdf
 
 
@@ -134,13 +151,29 @@ def main(argv: list[str]) -> None:
     stations["datum_source"] = "wgs84"
     stations["precision"] = "campus_or_park"
     stations["precision_note"] = "≈±300 m (Baidu metro API, converted by the source's authors)"
-    write_layer(lines[["id", "name_zh", "name_en", "kind", "geometry_source", "geometry_quality", "geometry"]],
-                "metro_lines")
+    write_layer(
+        lines[["id", "name_zh", "name_en", "kind", "geometry_source", "geometry_quality", "geometry"]], "metro_lines"
+    )
     dup = stations["id"].duplicated(keep=False)
     if dup.any():  # two stations with the same pinyin: keep them apart
         stations.loc[dup, "id"] = stations.loc[dup, "id"] + "-" + stations.loc[dup].groupby("id").cumcount().astype(str)
-    write_layer(stations[["id", "key", "name_zh", "lines", "datum_source", "precision", "precision_note",
-                          "geometry_source", "geometry_quality", "geometry"]].sort_values("id"), "metro_stations")
+    write_layer(
+        stations[
+            [
+                "id",
+                "key",
+                "name_zh",
+                "lines",
+                "datum_source",
+                "precision",
+                "precision_note",
+                "geometry_source",
+                "geometry_quality",
+                "geometry",
+            ]
+        ].sort_values("id"),
+        "metro_stations",
+    )
     print(f"{len(lines)} lines, {len(stations)} stations written")
     if len(argv) > 1:
         dist = cross_check(stations, Path(argv[1]))

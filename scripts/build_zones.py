@@ -229,6 +229,7 @@ RIVER_HALF_WIDTH_M = {
 # Helpers
 # ---------------------------------------------------------------------------
 
+
 def _poly(vertices) -> Polygon:
     return Polygon([(x, y) for x, y in vertices])
 
@@ -307,10 +308,12 @@ def build_geometries(districts: gpd.GeoDataFrame) -> dict:
     uni = _poly(UNIVERSITY_TOWN).intersection(d["番禺区"]).difference(river)
     g["pazhou"] = _clean(shapely.union_all([haizhu, uni]))
 
-    yuzhu = shapely.union_all([
-        _poly(YUZHU_MAINLAND).intersection(d["黄埔区"]),
-        _poly(CHANGZHOU_ISLAND).intersection(d["黄埔区"]),
-    ]).difference(river)
+    yuzhu = shapely.union_all(
+        [
+            _poly(YUZHU_MAINLAND).intersection(d["黄埔区"]),
+            _poly(CHANGZHOU_ISLAND).intersection(d["黄埔区"]),
+        ]
+    ).difference(river)
     g["yuzhu"] = _clean(yuzhu)
 
     split = list(KNOWLEDGE_SCIENCE_SPLIT)
@@ -319,9 +322,7 @@ def build_geometries(districts: gpd.GeoDataFrame) -> dict:
     knowledge = _poly(split + KNOWLEDGE_CITY_NORTH)
     g["knowledge-city"] = _clean(knowledge.intersection(d["黄埔区"]))
 
-    g["suigang"] = _clean(
-        _poly(SUIGANG).intersection(d["黄埔区"]).difference(_poly(SCIENCE_CITY_SOUTH + split))
-    )
+    g["suigang"] = _clean(_poly(SUIGANG).intersection(d["黄埔区"]).difference(_poly(SCIENCE_CITY_SOUTH + split)))
 
     ns = d["南沙区"]
     g["nansha-science-city"] = _clean(
@@ -343,16 +344,24 @@ _HOW = "approximate polygon drawn in scripts/build_zones.py from public descript
 
 ZONES = [
     dict(
-        id="ai-digital-economy", name_zh="广州人工智能与数字经济试验区",
-        name_en="Guangzhou Artificial Intelligence and Digital Economy Pilot Zone", parent="", kind="zone",
-        official_area_km2=81.0, official_area_source=SRC_AI + ": 琶洲核心片区48 + 国际金融城8 + 鱼珠片区25",
+        id="ai-digital-economy",
+        name_zh="广州人工智能与数字经济试验区",
+        name_en="Guangzhou Artificial Intelligence and Digital Economy Pilot Zone",
+        parent="",
+        kind="zone",
+        official_area_km2=81.0,
+        official_area_source=SRC_AI + ": 琶洲核心片区48 + 国际金融城8 + 鱼珠片区25",
         geometry_source="union of its three parts (pazhou, finance-city, yuzhu), 一江两岸三片区; " + _HOW,
         precision_note="boundary ±1–2 km (union of three approximate parts)",
     ),
     dict(
-        id="pazhou", name_zh="琶洲核心片区", name_en="Pazhou Core Area (incl. Guangzhou University Town)",
-        parent="ai-digital-economy", kind="zone_part",
-        official_area_km2=48.0, official_area_source=SRC_AI + ": 琶洲核心片区(含广州大学城) 48平方公里",
+        id="pazhou",
+        name_zh="琶洲核心片区",
+        name_en="Pazhou Core Area (incl. Guangzhou University Town)",
+        parent="ai-digital-economy",
+        kind="zone_part",
+        official_area_km2=48.0,
+        official_area_source=SRC_AI + ": 琶洲核心片区(含广州大学城) 48平方公里",
         geometry_source=(
             "海珠区 east of the 华南快速干线 (琶洲, 会展中心, 琶洲东区, 官洲) cut back from the mid-river district "
             "line by the channel half-width, without 广州国际生物岛; plus 广州大学城 (小谷围岛, 番禺区) drawn "
@@ -362,9 +371,13 @@ ZONES = [
         precision_note="boundary ±1 km; the western limit (华南快速干线) and the exclusion of 生物岛 are assumptions",
     ),
     dict(
-        id="finance-city", name_zh="广州国际金融城", name_en="Guangzhou International Finance City",
-        parent="ai-digital-economy", kind="zone_part",
-        official_area_km2=8.0, official_area_source=SRC_AI + "; 金融城整体规划研究范围 8平方公里",
+        id="finance-city",
+        name_zh="广州国际金融城",
+        name_en="Guangzhou International Finance City",
+        parent="ai-digital-economy",
+        kind="zone_part",
+        official_area_km2=8.0,
+        official_area_source=SRC_AI + "; 金融城整体规划研究范围 8平方公里",
         geometry_source=(
             "四至 北起黄埔大道、中山大道, 南至珠江, 东至天河区界, 西至华南快速干线 (金融城整体规划研究范围); "
             "south edge = 珠江 north bank; " + _HOW
@@ -372,8 +385,13 @@ ZONES = [
         precision_note="boundary ±0.5–1 km; north edge placed on the 黄埔大道 line so that the area matches",
     ),
     dict(
-        id="yuzhu", name_zh="鱼珠片区", name_en="Yuzhu Area", parent="ai-digital-economy", kind="zone_part",
-        official_area_km2=25.0, official_area_source=SRC_AI + ": 鱼珠片区 25平方公里",
+        id="yuzhu",
+        name_zh="鱼珠片区",
+        name_en="Yuzhu Area",
+        parent="ai-digital-economy",
+        kind="zone_part",
+        official_area_km2=25.0,
+        official_area_source=SRC_AI + ": 鱼珠片区 25平方公里",
         geometry_source=(
             "黄埔 river front between 黄埔东路 and the 珠江 north bank from the 天河区界 east to the 广州绕城高速 "
             "(鱼珠, 大沙, 黄埔港老港, 文冲), plus 长洲岛; " + _HOW
@@ -381,8 +399,13 @@ ZONES = [
         precision_note="boundary ±1 km; the inclusion of 长洲岛 and the eastern limit at the 绕城高速 are assumptions",
     ),
     dict(
-        id="science-city", name_zh="广州科学城", name_en="Guangzhou Science City", parent="", kind="zone",
-        official_area_km2=144.65, official_area_source=SRC_SCIENCE + ": 扩容至144.65平方公里",
+        id="science-city",
+        name_zh="广州科学城",
+        name_en="Guangzhou Science City",
+        parent="",
+        kind="zone",
+        official_area_km2=144.65,
+        official_area_source=SRC_SCIENCE + ": 扩容至144.65平方公里",
         geometry_source=(
             "band along 开创大道 / 科学大道 / 开源大道 between the 广深高速–广园快速–开源大道 corridor (south) and "
             "the 广河高速 (north), from the 天河/白云 border to the 增城 border (incl. 永和), "
@@ -396,7 +419,10 @@ ZONES = [
         ),
     ),
     dict(
-        id="knowledge-city", name_zh="中新广州知识城", name_en="Sino-Singapore Guangzhou Knowledge City", parent="",
+        id="knowledge-city",
+        name_zh="中新广州知识城",
+        name_en="Sino-Singapore Guangzhou Knowledge City",
+        parent="",
         kind="zone",
         official_area_km2=232.0,
         official_area_source=SRC_KNOWLEDGE + " (earlier 123; 253 for the 自贸区联动发展区 scope)",
@@ -410,8 +436,13 @@ ZONES = [
         ),
     ),
     dict(
-        id="nansha-science-city", name_zh="南沙科学城", name_en="Nansha Science City", parent="", kind="zone",
-        official_area_km2=99.0, official_area_source=SRC_NANSHA + ": 明珠湾片区91 + 庆盛片区8",
+        id="nansha-science-city",
+        name_zh="南沙科学城",
+        name_en="Nansha Science City",
+        parent="",
+        kind="zone",
+        official_area_km2=99.0,
+        official_area_source=SRC_NANSHA + ": 明珠湾片区91 + 庆盛片区8",
         geometry_source=(
             "two parts: 明珠湾片区 drawn as one body from 蕉门河 / 灵山岛 / 横沥岛 east to the 南沙湾 shore and south "
             "over 万顷沙 north (珠江街东、南沙湾、万顷沙 in the 2021 reports; 龙穴岛北 not drawn separately), and "
@@ -421,9 +452,13 @@ ZONES = [
         precision_note="boundary ±2–3 km; the 91 km² 明珠湾片区 is really several areas and its shores are hand-drawn",
     ),
     dict(
-        id="mingzhu-science-park", name_zh="明珠科学园", name_en="Mingzhu Science Park (CAS)",
-        parent="nansha-science-city", kind="zone_part",
-        official_area_km2=3.1, official_area_source=SRC_MINGZHU,
+        id="mingzhu-science-park",
+        name_zh="明珠科学园",
+        name_en="Mingzhu Science Park (CAS)",
+        parent="nansha-science-city",
+        kind="zone_part",
+        official_area_km2=3.1,
+        official_area_source=SRC_MINGZHU,
         geometry_source=(
             "a 2.0 km × 1.55 km rectangle of the reported area placed in the 明珠湾 / 横沥岛 east area, the reported "
             "location of the 中科院明珠科学园 (core of 南沙科学城); no boundary description was found; " + _HOW
@@ -438,8 +473,12 @@ CORES = [
 ]
 NODES = [
     dict(
-        id="bio-island", name_zh="广州国际生物岛", name_en="Guangzhou International Bio Island", role="node",
-        official_area_km2=1.83, official_area_source=SRC_BIO,
+        id="bio-island",
+        name_zh="广州国际生物岛",
+        name_en="Guangzhou International Bio Island",
+        role="node",
+        official_area_km2=1.83,
+        official_area_source=SRC_BIO,
         geometry_source=(
             "ellipse 2.8 km × 0.84 km (long axis NE–SW) on 官洲岛 in the 珠江 south of the 琶洲会展中心, "
             "centred on 官洲站 (mid-island per zh.wikipedia 官洲站; point from HKUST-Trans-Lab/China-Metro-Info), "
@@ -451,8 +490,11 @@ NODES = [
     ),
     dict(id="yuzhu", role="node"),  # same geometry as the 鱼珠片区 zone part
     dict(
-        id="suigang", name_zh="广州穗港智造合作区", name_en="Guangzhou-Hong Kong Smart Manufacturing Cooperation Zone",
-        role="node", official_area_km2=56.39,
+        id="suigang",
+        name_zh="广州穗港智造合作区",
+        name_en="Guangzhou-Hong Kong Smart Manufacturing Cooperation Zone",
+        role="node",
+        official_area_km2=56.39,
         official_area_source=SRC_SUIGANG + ": 西区19.1 + 云埔工业区11.7 + 城市社区25.59",
         geometry_source=(
             "四至 北至广园东路—开源大道, 南至珠江, 西至广州绕城高速, 东至黄埔区界 (建设实施方案); "
@@ -477,17 +519,19 @@ def build_frames(districts: gpd.GeoDataFrame):
     zone_rows = []
     for z in ZONES:
         geom = geoms[z["id"]]
-        zone_rows.append({
-            **{k: z[k] for k in ("id", "name_zh", "name_en", "parent", "kind")},
-            "official_area_km2": z["official_area_km2"],
-            "official_area_source": z["official_area_source"],
-            "area_km2": round(area_km2(geom), 2),
-            "districts": _districts_of(geom, districts),
-            "geometry_quality": "approximate",
-            "geometry_source": z["geometry_source"],
-            "precision_note": z["precision_note"],
-            "geometry": geom,
-        })
+        zone_rows.append(
+            {
+                **{k: z[k] for k in ("id", "name_zh", "name_en", "parent", "kind")},
+                "official_area_km2": z["official_area_km2"],
+                "official_area_source": z["official_area_source"],
+                "area_km2": round(area_km2(geom), 2),
+                "districts": _districts_of(geom, districts),
+                "geometry_quality": "approximate",
+                "geometry_source": z["geometry_source"],
+                "precision_note": z["precision_note"],
+                "geometry": geom,
+            }
+        )
     zones = gpd.GeoDataFrame(zone_rows, geometry="geometry", crs=WGS84)
     by_id = zones.set_index("id")
 
@@ -497,19 +541,24 @@ def build_frames(districts: gpd.GeoDataFrame):
             src = by_id.loc[item["id"]].to_dict() if item["id"] in by_id.index else {}
             row = {**src, **item}
             geom = row["geometry"] if "geometry" in row else geoms[item["id"]]
-            rows.append({
-                "id": row["id"], "name_zh": row["name_zh"], "name_en": row["name_en"], "role": row["role"],
-                "area_km2": round(area_km2(geom), 2),
-                "official_area_km2": row["official_area_km2"],
-                "official_area_source": row["official_area_source"],
-                "districts": _districts_of(geom, districts),
-                "geometry_quality": "approximate",
-                "geometry_source": row["geometry_source"],
-                "precision_note": row["precision_note"],
-                "source_file": SEED_FILE,
-                "source_clause": clause,
-                "geometry": geom,
-            })
+            rows.append(
+                {
+                    "id": row["id"],
+                    "name_zh": row["name_zh"],
+                    "name_en": row["name_en"],
+                    "role": row["role"],
+                    "area_km2": round(area_km2(geom), 2),
+                    "official_area_km2": row["official_area_km2"],
+                    "official_area_source": row["official_area_source"],
+                    "districts": _districts_of(geom, districts),
+                    "geometry_quality": "approximate",
+                    "geometry_source": row["geometry_source"],
+                    "precision_note": row["precision_note"],
+                    "source_file": SEED_FILE,
+                    "source_clause": clause,
+                    "geometry": geom,
+                }
+            )
         return gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84)
 
     cores = _site_rows(CORES, "三(二) 专栏1")

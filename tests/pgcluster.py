@@ -51,8 +51,9 @@ class Cluster:
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=120)
 
     def start(self) -> None:
-        self._run(self.bindir / "initdb", "-D", self.data, "--auth=trust", "-U", "postgres", "--encoding=UTF8",
-                  "--no-sync")
+        self._run(
+            self.bindir / "initdb", "-D", self.data, "--auth=trust", "-U", "postgres", "--encoding=UTF8", "--no-sync"
+        )
         options = f"-k {self.root} -p {self.port} -c listen_addresses='' -c fsync=off -c max_connections=40"
         self._run(self.bindir / "pg_ctl", "-D", self.data, "-l", self.root / "log", "-o", options, "-w", "start")
         self.execute("CREATE DATABASE template_gis")

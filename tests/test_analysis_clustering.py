@@ -24,8 +24,11 @@ def blobs() -> gpd.GeoDataFrame:
     xy = np.concatenate([xy, noise])
     truth = np.concatenate([np.full(s, i) for i, s in enumerate(sizes)] + [np.full(10, -1)])
     cats = np.where(truth == 0, "lab", "facility")
-    return gpd.GeoDataFrame({"id": [f"b{i}" for i in range(len(xy))], "truth": truth, "category": cats},
-                            geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=METRIC)
+    return gpd.GeoDataFrame(
+        {"id": [f"b{i}" for i in range(len(xy))], "truth": truth, "category": cats},
+        geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]),
+        crs=METRIC,
+    )
 
 
 def test_dbscan_recovers_blobs_and_orders_by_size(blobs):
@@ -78,8 +81,11 @@ def test_cluster_summary_reports_overlapping_zones(platforms, zones):
 
 def test_identical_district_estimates_do_not_form_a_cluster(blobs):
     # Twenty platforms known only to one district share one drawn point: that is not a cluster.
-    stacked = gpd.GeoDataFrame({"id": [f"d{i}" for i in range(20)], "location_precision": "district"},
-                               geometry=gpd.points_from_xy([470_000] * 20, [2_590_000] * 20), crs=METRIC)
+    stacked = gpd.GeoDataFrame(
+        {"id": [f"d{i}" for i in range(20)], "location_precision": "district"},
+        geometry=gpd.points_from_xy([470_000] * 20, [2_590_000] * 20),
+        crs=METRIC,
+    )
     located_blobs = blobs.assign(location_precision="site")
     mixed = gpd.GeoDataFrame(gpd.pd.concat([located_blobs, stacked], ignore_index=True), crs=METRIC)
     out = dbscan_clusters(mixed, eps_m=800, min_samples=5)

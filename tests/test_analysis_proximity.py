@@ -73,8 +73,12 @@ def test_along_axis_matches_geopandas_on_bundled_axis(platforms):
 
 
 def _precision_frame(xy, precision) -> gpd.GeoDataFrame:
-    return _metric_frame(np.asarray(xy, dtype=float), id=[f"p{i}" for i in range(len(precision))],
-                         location_precision=list(precision), category="lab")
+    return _metric_frame(
+        np.asarray(xy, dtype=float),
+        id=[f"p{i}" for i in range(len(precision))],
+        location_precision=list(precision),
+        category="lab",
+    )
 
 
 def test_district_estimate_near_the_axis_is_not_on_the_axis(synthetic_axis):
@@ -90,8 +94,9 @@ def test_district_estimate_near_the_axis_is_not_on_the_axis(synthetic_axis):
 
 
 def test_nearest_platforms_never_answers_with_a_district_estimate():
-    pts = _precision_frame([[400_000, 2_560_000], [400_500, 2_560_000], [403_000, 2_560_000]],
-                           ["district", "zone", "site"])
+    pts = _precision_frame(
+        [[400_000, 2_560_000], [400_500, 2_560_000], [403_000, 2_560_000]], ["district", "zone", "site"]
+    )
     target = gpd.GeoSeries([shapely.Point(400_000, 2_560_000)], crs=METRIC).to_crs(4326).iloc[0]
     near = nearest_platforms(pts, target, k=3)
     assert list(near["id"]) == ["p1", "p2"]
@@ -104,8 +109,13 @@ def test_located_follows_the_precision_order():
     precisions = ["district", "zone", "campus_or_park", "site", "zone"]
     pts = _precision_frame(np.full((5, 2), [400_000, 2_560_000]), precisions)
     kept = {c: list(located(pts, c)["id"]) for c in ("site", "campus_or_park", "zone", "district", None)}
-    assert kept == {"site": ["p3"], "campus_or_park": ["p2", "p3"], "zone": ["p1", "p2", "p3", "p4"],
-                    "district": ["p0", "p1", "p2", "p3", "p4"], None: ["p0", "p1", "p2", "p3", "p4"]}
+    assert kept == {
+        "site": ["p3"],
+        "campus_or_park": ["p2", "p3"],
+        "zone": ["p1", "p2", "p3", "p4"],
+        "district": ["p0", "p1", "p2", "p3", "p4"],
+        None: ["p0", "p1", "p2", "p3", "p4"],
+    }
     assert located(pts, "zone").crs == pts.crs
     synthetic = synthetic_points(10, seed=1)  # no location_precision column: exact points, kept as they are
     assert located(synthetic, "site") is synthetic
@@ -116,8 +126,9 @@ def test_located_follows_the_precision_order():
 
 
 def test_query_region_reports_platforms_left_out():
-    pts = _precision_frame([[400_000, 2_560_000], [400_100, 2_560_000], [400_200, 2_560_000]],
-                           ["district", "zone", "site"])
+    pts = _precision_frame(
+        [[400_000, 2_560_000], [400_100, 2_560_000], [400_200, 2_560_000]], ["district", "zone", "site"]
+    )
     centre = gpd.GeoSeries([shapely.Point(400_000, 2_560_000)], crs=METRIC).to_crs(4326).iloc[0]
     q = query_region(pts, center=(centre.x, centre.y), radius_m=1000)
     assert list(q.platforms["id"]) == ["p1", "p2"]
@@ -149,8 +160,7 @@ def test_distance_to_nearest_matches_sjoin_nearest(platforms, zones):
     out = distance_to_nearest(platforms, zones, "zone")
     kept = platforms[platforms["location_precision"] != "district"]
     assert list(out.index) == list(kept.index)
-    ref = gpd.sjoin_nearest(gzgeo.to_metric(platforms), gzgeo.to_metric(zones)[["id", "geometry"]],
-                            distance_col="d")
+    ref = gpd.sjoin_nearest(gzgeo.to_metric(platforms), gzgeo.to_metric(zones)[["id", "geometry"]], distance_col="d")
     ref = ref[~ref.index.duplicated()]
     assert np.allclose(out["dist_zone_m"].to_numpy(), ref["d"].reindex(kept.index).to_numpy())
     everything = distance_to_nearest(platforms, zones, "zone", coarsest=None)
@@ -202,8 +212,9 @@ def test_coverage_hand_case():
     # One platform at the centre of a 10 km square with r = 3 km: covered share = π·9 / 100.
     square = shapely.box(400_000, 2_560_000, 410_000, 2_570_000)
     zone = gpd.GeoDataFrame({"id": ["sq"], "name_zh": ["方块"]}, geometry=[square], crs=METRIC)
-    pts = _metric_frame(np.array([[405_000, 2_565_000], [300_000, 2_500_000]]), id=["in", "far"],
-                        category=["lab", "lab"])
+    pts = _metric_frame(
+        np.array([[405_000, 2_565_000], [300_000, 2_500_000]]), id=["in", "far"], category=["lab", "lab"]
+    )
     result = coverage(pts, zone, radius_m=3000)
     assert result.summary["covered_share"].iloc[0] == pytest.approx(np.pi * 9 / 100, rel=2e-3)
     assert result.uncovered["uncovered_km2"].iloc[0] == pytest.approx(100 - np.pi * 9, rel=2e-3)

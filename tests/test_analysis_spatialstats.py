@@ -38,8 +38,9 @@ def clustered() -> gpd.GeoDataFrame:
     angle = np.radians(30)
     rot = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
     xy = raw @ rot.T + [420_000, 2_560_000]
-    return gpd.GeoDataFrame({"w": rng.uniform(1, 5, len(xy))}, geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]),
-                            crs=METRIC)
+    return gpd.GeoDataFrame(
+        {"w": rng.uniform(1, 5, len(xy))}, geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=METRIC
+    )
 
 
 @pytest.fixture(scope="module")
@@ -180,8 +181,9 @@ def test_hot_spots_grid_match_esda(clustered):
     from esda import G_Local
     from libpysal.weights import Queen
 
-    region = gzgeo.to_metric(gpd.GeoDataFrame(geometry=[shapely.Point(420_000, 2_560_000).buffer(25_000)],
-                                              crs=METRIC)).to_crs(4326)
+    region = gzgeo.to_metric(
+        gpd.GeoDataFrame(geometry=[shapely.Point(420_000, 2_560_000).buffer(25_000)], crs=METRIC)
+    ).to_crs(4326)
     cells = hot_spots(clustered, cell_m=4000, region=region)
     assert cells["count"].sum() <= len(clustered)
     w = Queen.from_dataframe(cells.to_crs(METRIC), use_index=False)

@@ -49,13 +49,24 @@ def test_count_platforms_breakdowns_add_up(platforms, districts):
 
 def test_count_platforms_counts_estimates_on_a_hand_made_frame():
     square = lambda x0: shapely.box(x0, 2_560_000, x0 + 10_000, 2_570_000)  # noqa: E731
-    areas = gpd.GeoDataFrame({"id": ["west", "east", "empty"]},
-                             geometry=[square(400_000), square(410_000), square(430_000)], crs=METRIC)
-    xy = np.array([[401_000, 2_561_000], [402_000, 2_562_000], [403_000, 2_563_000], [404_000, 2_564_000],
-                   [415_000, 2_565_000], [416_000, 2_566_000], [500_000, 2_500_000]])
+    areas = gpd.GeoDataFrame(
+        {"id": ["west", "east", "empty"]}, geometry=[square(400_000), square(410_000), square(430_000)], crs=METRIC
+    )
+    xy = np.array(
+        [
+            [401_000, 2_561_000],
+            [402_000, 2_562_000],
+            [403_000, 2_563_000],
+            [404_000, 2_564_000],
+            [415_000, 2_565_000],
+            [416_000, 2_566_000],
+            [500_000, 2_500_000],
+        ]
+    )
     precision = ["site", "campus_or_park", "zone", "district", "district", "site", "zone"]
-    pts = gpd.GeoDataFrame({"location_precision": precision},
-                           geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=METRIC)
+    pts = gpd.GeoDataFrame(
+        {"location_precision": precision}, geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=METRIC
+    )
     stats = count_platforms(pts, areas, by=None).set_index("id")
     assert stats["n_platforms"].to_dict() == {"west": 4, "east": 2, "empty": 0}
     assert stats["n_estimated"].to_dict() == {"west": 2, "east": 1, "empty": 0}  # the point outside is not counted
@@ -116,12 +127,34 @@ def test_target_progress_counts_by_category_and_scope(platforms):
 
 
 def test_target_progress_huangpu_scope_only_counts_huangpu(platforms):
-    fake = gpd.pd.DataFrame([
-        {"id": "a", "indicator_zh": "x", "indicator_en": "x", "scope": "Guangzhou", "target_value": 1,
-         "target_year": 2025, "unit": "个", "countable_category": "lab", "source_file": "s", "clause": "c"},
-        {"id": "b", "indicator_zh": "x", "indicator_en": "x", "scope": "黄埔区", "target_value": 1,
-         "target_year": 2025, "unit": "个", "countable_category": "lab", "source_file": "s", "clause": "c"},
-    ])
+    fake = gpd.pd.DataFrame(
+        [
+            {
+                "id": "a",
+                "indicator_zh": "x",
+                "indicator_en": "x",
+                "scope": "Guangzhou",
+                "target_value": 1,
+                "target_year": 2025,
+                "unit": "个",
+                "countable_category": "lab",
+                "source_file": "s",
+                "clause": "c",
+            },
+            {
+                "id": "b",
+                "indicator_zh": "x",
+                "indicator_en": "x",
+                "scope": "黄埔区",
+                "target_value": 1,
+                "target_year": 2025,
+                "unit": "个",
+                "countable_category": "lab",
+                "source_file": "s",
+                "clause": "c",
+            },
+        ]
+    )
     pts = synthetic_points(50, seed=1, categories=("lab",))
     pts["district"] = ["黄埔区"] * 20 + ["天河区"] * 30
     progress = target_progress(pts, fake).set_index("id")

@@ -146,8 +146,9 @@ def test_synthetic_switch_loads_test_platforms():
     assert at.warning  # the banner says the data are synthetic
 
 
-@pytest.mark.parametrize("panel", ["tab_table", "tab_proximity", "tab_clusters", "tab_stats", "tab_plans",
-                                   "tab_export"])
+@pytest.mark.parametrize(
+    "panel", ["tab_table", "tab_proximity", "tab_clusters", "tab_stats", "tab_plans", "tab_export"]
+)
 def test_every_panel_runs(panel, platforms):
     at = AppTest.from_file(APP, default_timeout=120)
     at.session_state["panel"] = panel
@@ -273,6 +274,7 @@ def test_plan_panel_lists_changes_and_rings_them_on_the_map():
     at.selectbox(key="plan_b").set_value("003").run()
     at.sidebar.select_slider[0].set_value("2022").run()
     named = at.dataframe[0].value
-    assert set(named["name_zh"]) == set(gzgeo.load("platforms").set_index("id").loc[
-        gzgeo.plan_snapshot("2022").index, "name_zh"])
+    assert set(named["name_zh"]) == set(
+        gzgeo.load("platforms").set_index("id").loc[gzgeo.plan_snapshot("2022").index, "name_zh"]
+    )
     assert {"表述", "核实的当前状态"} <= set(named.columns)

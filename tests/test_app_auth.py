@@ -121,8 +121,7 @@ def _panel(at: AppTest) -> AppTest:
 
 
 def _keys(at: AppTest) -> set[str]:
-    return {w.key for kind in ("button", "selectbox", "number_input", "text_input") for w in getattr(at, kind)
-            if w.key}
+    return {w.key for kind in ("button", "selectbox", "number_input", "text_input") for w in getattr(at, kind) if w.key}
 
 
 def test_anonymous_and_viewer_see_no_editing_control(users, workspace_url):
@@ -130,10 +129,13 @@ def test_anonymous_and_viewer_see_no_editing_control(users, workspace_url):
 
     from gzgeo.workspace import open_workspace
 
-    open_workspace().correct_location(LAB, 113.3702, 23.0712, precision="site", source="site visit",
-                                      actor="planner")  # something in the log to show
-    for at in (_panel(AppTest.from_file(APP, default_timeout=120)),
-               _panel(sign_in(AppTest.from_file(APP, default_timeout=120), "vera"))):
+    open_workspace().correct_location(
+        LAB, 113.3702, 23.0712, precision="site", source="site visit", actor="planner"
+    )  # something in the log to show
+    for at in (
+        _panel(AppTest.from_file(APP, default_timeout=120)),
+        _panel(sign_in(AppTest.from_file(APP, default_timeout=120), "vera")),
+    ):
         assert not (_keys(at) & set(EDIT_KEYS)), _keys(at) & set(EDIT_KEYS)
         assert not at.get("file_uploader")
         assert [i.value for i in at.info if i.value.startswith("浏览无需登录")]
@@ -157,8 +159,9 @@ def test_editor_edits_and_the_log_names_them(users, workspace_url):
     assert list(log["actor"]) == ["alice"] and list(log["action"]) == ["correct"]
 
     # An editor may not undo an admin's edit; the admin may undo anyone's.
-    open_workspace().correct_location(LAB, 113.371, 23.071, precision="site", source="survey",
-                                      actor=Identity("root", "admin", "local"))
+    open_workspace().correct_location(
+        LAB, 113.371, 23.071, precision="site", source="survey", actor=Identity("root", "admin", "local")
+    )
     at.button(key="ws_undo_btn").click().run()
     assert at.error and "only their own" in at.error[0].value
     at = _panel(sign_in(AppTest.from_file(APP, default_timeout=120), "root"))
@@ -194,9 +197,13 @@ def test_a_drawn_control_is_refused_once_the_right_is_gone(users, workspace_url)
 
 
 # -- OpenID Connect: chosen by [auth] in the secrets; the identity provider's user gets a role from the user file --
-OIDC = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "test-only-secret",
-        "client_id": "gzgeo", "client_secret": "test-only", "server_metadata_url":
-        "http://127.0.0.1:9/.well-known/openid-configuration"}
+OIDC = {
+    "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+    "cookie_secret": "test-only-secret",
+    "client_id": "gzgeo",
+    "client_secret": "test-only",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
 
 
 @pytest.fixture()

@@ -126,8 +126,11 @@ def test_weaker_hashes_are_upgraded_on_sign_in(tmp_path):
 
 
 def test_roles():
-    editor, admin, viewer = (Identity("ann", "editor", "local"), Identity("root", "admin", "oidc"),
-                             Identity("vera", "viewer", "local"))
+    editor, admin, viewer = (
+        Identity("ann", "editor", "local"),
+        Identity("root", "admin", "oidc"),
+        Identity("vera", "viewer", "local"),
+    )
     require_editor(editor)
     require_editor(admin)
     for nobody in (viewer, ANONYMOUS, None, Identity("", "editor", "local")):
@@ -141,8 +144,9 @@ def test_roles():
 
 def test_wrong_password_is_refused_slowed_locked_and_logged_without_password(store, caplog):
     clock = FakeClock()
-    throttle = SignInThrottle(max_failures=3, window_s=600, base_delay_s=0.5, max_delay_s=8, clock=clock,
-                              sleep=clock.sleep)
+    throttle = SignInThrottle(
+        max_failures=3, window_s=600, base_delay_s=0.5, max_delay_s=8, clock=clock, sleep=clock.sleep
+    )
     caplog.set_level(logging.INFO, logger="gzgeo.auth")
     for _ in range(3):
         with pytest.raises(SignInFailed) as refused:
@@ -221,8 +225,10 @@ def test_cli_users_add_list_remove(tmp_path, monkeypatch, capsys):
     capsys.readouterr()
     assert main(["users", "list", "--format", "json"]) == 0
     listed = json.loads(capsys.readouterr().out)
-    assert [(u["name"], u["role"], u["kind"]) for u in listed] == [("alice", "admin", "password"),
-                                                                   ("li@example.org", "editor", "oidc")]
+    assert [(u["name"], u["role"], u["kind"]) for u in listed] == [
+        ("alice", "admin", "password"),
+        ("li@example.org", "editor", "oidc"),
+    ]
     assert main(["users", "remove", "alice"]) == 0
     assert main(["users", "remove", "alice"]) == 1
     capsys.readouterr()

@@ -33,8 +33,9 @@ sync_api = pytest.importorskip("playwright.sync_api")
 @pytest.fixture(scope="module")
 def server():
     ARTIFACTS.mkdir(exist_ok=True)
-    with serve_app(ROOT / "app.py", ARTIFACTS / "streamlit-browser-test.log",
-                   env={"GZGEO_SYNTHETIC_PLATFORMS": "0"}) as base:
+    with serve_app(
+        ROOT / "app.py", ARTIFACTS / "streamlit-browser-test.log", env={"GZGEO_SYNTHETIC_PLATFORMS": "0"}
+    ) as base:
         yield base
 
 
@@ -104,7 +105,8 @@ def test_map_loads_with_layers_offline_and_renders(page, server, platforms):
     # The metro orientation layer: every station a small dot on the map (canvas-rendered, so counted in Leaflet).
     stations = frame.evaluate(
         "() => { let n = 0; window.map.eachLayer(l => { if (l instanceof L.CircleMarker && l.options.radius === 2.5)"
-        " n++; }); return n; }")
+        " n++; }); return n; }"
+    )
     assert stations == len(gzgeo.load("metro_stations"))
     assert frame.locator(".gzgeo-legend").inner_text().startswith("图例")
     assert frame.locator(".leaflet-control-measure, .leaflet-control-zoom-fullscreen, .leaflet-draw").count() >= 3
@@ -218,7 +220,8 @@ def test_click_on_map_lists_nearest_platforms(page, server):
     box = page.query_selector(MAP_IFRAME).bounding_box()
     # Click open ground (south-west of the city, far from every platform) so the click is not taken by a marker.
     x, y = _map_frame(page).evaluate(
-        "() => { const p = window.map.latLngToContainerPoint([22.98, 113.08]); return [p.x, p.y]; }")
+        "() => { const p = window.map.latLngToContainerPoint([22.98, 113.08]); return [p.x, p.y]; }"
+    )
     page.mouse.click(box["x"] + x, box["y"] + y)
     # Five nearest platforms appear in a table under the map, and a selection ring on it.
     page.get_by_text("在地图上点击任意位置。").wait_for(state="detached", timeout=30_000)
@@ -248,7 +251,8 @@ def test_drawn_circle_lists_platforms_inside(page, server, platforms):
     # The drawn circle as Leaflet reports it, queried independently with the analysis library.
     circle = _map_frame(page).evaluate(
         "() => { const c = window.drawnItems.getLayers().find(l => l instanceof L.Circle);"
-        " return c && [c.getLatLng().lng, c.getLatLng().lat, c.getRadius()]; }")
+        " return c && [c.getLatLng().lng, c.getLatLng().lat, c.getRadius()]; }"
+    )
     assert circle is not None
     expected = analysis.query_region(platforms, center=tuple(circle[:2]), radius_m=circle[2])
     metric = page.locator('[data-testid="stMetric"]').filter(has_text="范围内平台")

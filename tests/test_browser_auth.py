@@ -24,8 +24,11 @@ pytestmark = pytest.mark.browser
 def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("auth-browser")
     make_users(folder / "users.json")
-    env = {"GZGEO_USERS": str(folder / "users.json"), "GZGEO_WORKSPACE": str(folder / "workspace.gpkg"),
-           "GZGEO_SYNTHETIC_PLATFORMS": "0"}
+    env = {
+        "GZGEO_USERS": str(folder / "users.json"),
+        "GZGEO_WORKSPACE": str(folder / "workspace.gpkg"),
+        "GZGEO_SYNTHETIC_PLATFORMS": "0",
+    }
     ARTIFACTS.mkdir(exist_ok=True)
     with serve_app(ROOT / "app.py", ARTIFACTS / "streamlit-browser-auth.log", env=env) as base:
         yield base

@@ -18,9 +18,11 @@ from gzgeo.workspace import open_workspace
 
 pytestmark = pytest.mark.browser
 
-TRUTH = [("黄埔某孵化器", "黄埔区", 113.4521234, 23.1688765),
-         ("南沙某研究院", "南沙区", 113.5612345, 22.7923456),
-         ("天河某中心", "天河区", 113.3612345, 23.1265432)]
+TRUTH = [
+    ("黄埔某孵化器", "黄埔区", 113.4521234, 23.1688765),
+    ("南沙某研究院", "南沙区", 113.5612345, 22.7923456),
+    ("天河某中心", "天河区", 113.3612345, 23.1265432),
+]
 
 
 @pytest.fixture(scope="module")
@@ -32,9 +34,11 @@ def workspace_file(tmp_path_factory):
 def server(workspace_file):
     ARTIFACTS.mkdir(exist_ok=True)
     users = make_users(workspace_file.parent / "users.json")
-    with serve_app(ROOT / "app.py", ARTIFACTS / "streamlit-browser-workspace.log",
-                   env={"GZGEO_SYNTHETIC_PLATFORMS": "0", "GZGEO_WORKSPACE": str(workspace_file),
-                        "GZGEO_USERS": str(users.path)}) as base:
+    with serve_app(
+        ROOT / "app.py",
+        ARTIFACTS / "streamlit-browser-workspace.log",
+        env={"GZGEO_SYNTHETIC_PLATFORMS": "0", "GZGEO_WORKSPACE": str(workspace_file), "GZGEO_USERS": str(users.path)},
+    ) as base:
         yield base
 
 

@@ -126,8 +126,7 @@ def test_estimates_are_hollow_and_selection_is_respected(platforms):
     points = subset[subset["location_precision"] != "district"]
     drawn = sum(len(c.get_offsets()) for c in ax.collections if c.get_zorder() == 12)
     assert drawn == len(points)
-    hollow = sum(len(c.get_offsets()) for c in ax.collections
-                 if c.get_zorder() == 12 and len(c.get_facecolors()) == 0)
+    hollow = sum(len(c.get_offsets()) for c in ax.collections if c.get_zorder() == 12 and len(c.get_facecolors()) == 0)
     assert hollow == int(points["location_is_estimate"].sum())
     badges = [int(a.get_text()) for a in ax.texts if a.get_zorder() == 15]
     only = subset[subset["location_precision"] == "district"]

@@ -21,12 +21,21 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def gz(*args: str, input_text: str | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    return subprocess.run([sys.executable, "-m", "gzgeo.cli", *args], capture_output=True, text=True, env=env,
-                          cwd=ROOT, timeout=180, input=input_text)
+    return subprocess.run(
+        [sys.executable, "-m", "gzgeo.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=180,
+        input=input_text,
+    )
 
 
-@pytest.mark.parametrize("args", [[], ["layers"], ["validate"], ["query"], ["query", "near-axis"],
-                                  ["query", "in-zone"], ["export"], ["convert"]])
+@pytest.mark.parametrize(
+    "args",
+    [[], ["layers"], ["validate"], ["query"], ["query", "near-axis"], ["query", "in-zone"], ["export"], ["convert"]],
+)
 def test_help_everywhere(args):
     result = gz(*args, "--help")
     assert result.returncode == 0
@@ -98,8 +107,9 @@ def test_convert_gcj02_to_wgs84(tmp_path):
     glon, glat = convert(113.3191, 23.1066, "wgs84", "gcj02")
     pd.DataFrame({"name": ["广州塔", "blank"], "x": [glon, None], "y": [glat, None]}).to_csv(source, index=False)
     out = tmp_path / "out.csv"
-    result = gz("convert", "--from", "gcj02", "--to", "wgs84", "--lon-col", "x", "--lat-col", "y", str(source),
-                str(out))
+    result = gz(
+        "convert", "--from", "gcj02", "--to", "wgs84", "--lon-col", "x", "--lat-col", "y", str(source), str(out)
+    )
     assert result.returncode == 0, result.stderr
     assert out.read_bytes().startswith("\ufeff".encode())  # a BOM, so Excel reads the Chinese names
     table = pd.read_csv(out)
@@ -114,9 +124,11 @@ def test_convert_gcj02_to_wgs84(tmp_path):
 def test_convert_bad_paths_and_encoding_fail_cleanly(tmp_path):
     source = tmp_path / "in.csv"
     source.write_text("name,lon,lat\n广州塔,113.3245,23.1040\n", encoding="utf-8")
-    for args in ([str(source), str(tmp_path / "nope" / "out.csv")],   # output folder missing
-                 [str(tmp_path), str(tmp_path / "out.csv")],            # input is a folder
-                 [str(source), str(tmp_path)]):                         # output is a folder
+    for args in (
+        [str(source), str(tmp_path / "nope" / "out.csv")],  # output folder missing
+        [str(tmp_path), str(tmp_path / "out.csv")],  # input is a folder
+        [str(source), str(tmp_path)],
+    ):  # output is a folder
         result = gz("convert", "--from", "gcj02", "--to", "wgs84", *args)
         assert result.returncode == 1, result.stderr
         assert "Traceback" not in result.stderr and "gzgeo: error:" in result.stderr
@@ -127,9 +139,11 @@ def test_convert_bad_paths_and_encoding_fail_cleanly(tmp_path):
 
 
 def test_invalid_option_values_are_usage_errors(tmp_path):
-    for args in (["query", "near-axis", "--within", "-5"],
-                 ["export", "png", "-o", str(tmp_path / "z.png"), "--preset", "zone", "-q"],
-                 ["export", "png", "-o", str(tmp_path / "z.png"), "--dpi", "60", "-q"]):
+    for args in (
+        ["query", "near-axis", "--within", "-5"],
+        ["export", "png", "-o", str(tmp_path / "z.png"), "--preset", "zone", "-q"],
+        ["export", "png", "-o", str(tmp_path / "z.png"), "--dpi", "60", "-q"],
+    ):
         result = gz(*args)
         assert result.returncode == 2, (args, result.stderr)
         assert "usage: gzgeo" in result.stderr and "Traceback" not in result.stderr

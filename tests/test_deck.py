@@ -65,7 +65,8 @@ def deck(deck_file):
 
 def _slide_text(slide) -> str:
     return "\n".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame) + "\n".join(
-        cell.text for shape in slide.shapes if shape.has_table for row in shape.table.rows for cell in row.cells)
+        cell.text for shape in slide.shapes if shape.has_table for row in shape.table.rows for cell in row.cells
+    )
 
 
 def _title(slide) -> str:
@@ -180,9 +181,14 @@ def test_zone_callouts_are_keyed_to_the_next_slide(deck, platforms):
         index = next(i for i, s in enumerate(slides) if _title(s) == f"{zone.name_zh} · {zone.name_en}")
         members = zone_platforms(platforms, zone.id)
         assert (members["location_precision"] != "district").all()
-        keys = [s for s in slides[index + 1:] if _title(s).startswith(f"{zone.name_zh} · 平台一览")]
-        rows = [[c.text for c in row.cells] for s in keys for sh in s.shapes if sh.has_table
-                for row in list(sh.table.rows)[1:]]
+        keys = [s for s in slides[index + 1 :] if _title(s).startswith(f"{zone.name_zh} · 平台一览")]
+        rows = [
+            [c.text for c in row.cells]
+            for s in keys
+            for sh in s.shapes
+            if sh.has_table
+            for row in list(sh.table.rows)[1:]
+        ]
         assert sorted(r[1] for r in rows) == sorted(members["name_zh"])  # every platform in the zone listed once
         numbered = callout_order(members)
         assert [r[1] for r in rows if r[0] != "–"] == list(numbered["name_zh"])
@@ -197,6 +203,7 @@ def test_callouts_number_located_platforms_and_count_the_rest(platforms):
     points = zone.geometry.representative_point()
     rng = np.random.default_rng(7)
     from shapely.geometry import Point
+
     spots = []
     while len(spots) < len(inside):
         candidate = Point(points.x + rng.uniform(-0.05, 0.05), points.y + rng.uniform(-0.05, 0.05))
@@ -217,8 +224,13 @@ def test_callouts_number_located_platforms_and_count_the_rest(platforms):
     # the estimated ones left in the zone are counted at their shared point, not numbered
     assert sum(int(t.split(" ")[0]) for t in annotations if "估计" in t) == len(in_zone) - located
     prs = Presentation(io.BytesIO(deck_bytes(sample, slides="zone:knowledge-city")))
-    rows = [[c.text for c in row.cells] for s in prs.slides for sh in s.shapes if sh.has_table
-            and _title(s).startswith("中新广州知识城 · 平台一览") for row in list(sh.table.rows)[1:]]
+    rows = [
+        [c.text for c in row.cells]
+        for s in prs.slides
+        for sh in s.shapes
+        if sh.has_table and _title(s).startswith("中新广州知识城 · 平台一览")
+        for row in list(sh.table.rows)[1:]
+    ]
     assert [r[0] for r in rows[:located]] == [str(n) for n in range(1, located + 1)]
     assert all(r[0] == "–" and "估计" in r[3] for r in rows[located:])
     assert len(rows) == len(in_zone)
@@ -286,8 +298,24 @@ def _potx(path: Path) -> Path:
 def test_cli_chooses_slides_and_uses_a_template(tmp_path, capsys):
     out = tmp_path / "brief.pptx"
     template = _potx(tmp_path / "org.potx")
-    assert main(["export", "pptx", "-o", str(out), "-q", "--slides", "overview,zone:南沙科学城",
-                 "--template", str(template), "--review-number", REVIEW]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "pptx",
+                "-o",
+                str(out),
+                "-q",
+                "--slides",
+                "overview,zone:南沙科学城",
+                "--template",
+                str(template),
+                "--review-number",
+                REVIEW,
+            ]
+        )
+        == 0
+    )
     prs = Presentation(str(out))
     assert "SAMPLE SLIDE OF THE TEMPLATE" not in "".join(_slide_text(s) for s in prs.slides)
     titles = [_title(s) for s in prs.slides]
@@ -295,8 +323,9 @@ def test_cli_chooses_slides_and_uses_a_template(tmp_path, capsys):
     assert titles[1] == "南沙科学城 · Nansha Science City"
     assert all(t.startswith("南沙科学城") for t in titles[1:]) and len(titles) >= 4
     for slide in prs.slides:
-        assert "ORG MASTER MARK" in [s.text_frame.text for s in slide.slide_layout.slide_master.shapes
-                                     if s.has_text_frame]
+        assert "ORG MASTER MARK" in [
+            s.text_frame.text for s in slide.slide_layout.slide_master.shapes if s.has_text_frame
+        ]
     assert abs(prs.slide_width - Inches(13.333)) < Inches(0.01)
     assert main(["export", "pptx", "-o", str(out), "-q", "--slides", "overview,maps"]) == 2
     assert main(["export", "pptx", "-o", str(out), "-q", "--template", str(tmp_path / "none.potx")]) == 1
@@ -304,8 +333,7 @@ def test_cli_chooses_slides_and_uses_a_template(tmp_path, capsys):
 
 def _shape_boxes_pt(slide):
     for shape in slide.shapes:
-        box = tuple(v / EMU_PER_PT for v in (shape.left, shape.top, shape.left + shape.width,
-                                             shape.top + shape.height))
+        box = tuple(v / EMU_PER_PT for v in (shape.left, shape.top, shape.left + shape.width, shape.top + shape.height))
         if shape.shape_type == MSO_SHAPE_TYPE.PICTURE:
             yield "picture", box, ""
         elif shape.has_table:
@@ -314,12 +342,27 @@ def _shape_boxes_pt(slide):
             yield "text", box, shape.text_frame.text
 
 
-@pytest.mark.skipif(not shutil.which("soffice") or not shutil.which("pdftoppm"),
-                    reason="LibreOffice Impress and poppler-utils are installed by .ci/run")
+@pytest.mark.skipif(
+    not shutil.which("soffice") or not shutil.which("pdftoppm"),
+    reason="LibreOffice Impress and poppler-utils are installed by .ci/run",
+)
 def test_libreoffice_renders_every_slide_with_text_inside_its_shapes(deck, deck_file, tmp_path):
     profile = (tmp_path / "lo-profile").as_uri()  # a private profile: parallel runs do not share a lock
-    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(deck_file)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(deck_file),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     pdf = tmp_path / "deck.pdf"
     subprocess.run(["pdftoppm", "-r", "30", "-png", str(pdf), str(tmp_path / "page")], check=True, timeout=120)
     pages = sorted(tmp_path.glob("page-*.png"))
@@ -330,14 +373,17 @@ def test_libreoffice_renders_every_slide_with_text_inside_its_shapes(deck, deck_
         scale = pixels.shape[1] / (deck.slide_width / EMU_PER_PT)
         for picture in _pictures(slide):  # the map is drawn over its whole area, as it was drawn
             x0, y0 = (round(v / EMU_PER_PT * scale) for v in (picture.left, picture.top))
-            x1, y1 = (round((a + b) / EMU_PER_PT * scale) for a, b in ((picture.left, picture.width),
-                                                                       (picture.top, picture.height)))
+            x1, y1 = (
+                round((a + b) / EMU_PER_PT * scale)
+                for a, b in ((picture.left, picture.width), (picture.top, picture.height))
+            )
             region = pixels[y0:y1, x0:x1]
             source = Image.open(io.BytesIO(picture.image.blob)).convert("L").resize(region.shape[::-1])
             assert (region < 250).mean() > 0.15, page.name
             assert np.abs(region - np.asarray(source, dtype=float)).mean() < 12, page.name
-    words = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True,
-                           timeout=120).stdout
+    words = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True, timeout=120
+    ).stdout
     pages_xml = words.split("<page ")[1:]
     assert len(pages_xml) == len(deck.slides)
     pattern = re.compile(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
@@ -351,7 +397,6 @@ def test_libreoffice_renders_every_slide_with_text_inside_its_shapes(deck, deck_
             assert holders, (word, _title(slide))  # no rendered text outside every shape
             assert all(kind != "picture" for kind, _ in holders), (word, _title(slide))  # none over a map
             # a word inside a shape belongs to it: text that ran out of its box would land in another
-            assert any(re.sub(r"\s", "", word) in re.sub(r"\s", "", text) for _, text in holders), \
-                (word, _title(slide))
+            assert any(re.sub(r"\s", "", word) in re.sub(r"\s", "", text) for _, text in holders), (word, _title(slide))
             checked += 1
     assert checked > 1000

@@ -71,10 +71,12 @@ def test_zone_filter_matches_polygons_or_anchor(prepared, zones):
 
 
 def test_platform_zones_includes_parent_and_anchor():
-    zones = gpd.GeoDataFrame({"id": ["z", "z_a"], "parent": ["", "z"]},
-                             geometry=[box(0, 0, 2, 2), box(0, 0, 1, 1)], crs=4326)
-    points = gpd.GeoDataFrame({"anchor": ["", "", "z_a", ""]},
-                              geometry=[Point(0.5, 0.5), Point(1.5, 1.5), Point(9, 9), None], crs=4326)
+    zones = gpd.GeoDataFrame(
+        {"id": ["z", "z_a"], "parent": ["", "z"]}, geometry=[box(0, 0, 2, 2), box(0, 0, 1, 1)], crs=4326
+    )
+    points = gpd.GeoDataFrame(
+        {"anchor": ["", "", "z_a", ""]}, geometry=[Point(0.5, 0.5), Point(1.5, 1.5), Point(9, 9), None], crs=4326
+    )
     assert platform_zones(points, zones).tolist() == ["z|z_a", "z", "z|z_a", ""]
 
 

@@ -75,24 +75,51 @@ class FakeProviders:
             if hit is None:
                 return {"status": "1", "info": "OK", "infocode": "10000", "count": "0", "geocodes": []}
             lon, lat = gzgeo.convert(hit[0], hit[1], "wgs84", "gcj02")
-            return {"status": "1", "info": "OK", "infocode": "10000", "count": "1", "geocodes": [{
-                "formatted_address": f"广东省广州市{query['address']}", "country": "中国", "province": "广东省",
-                "citycode": "020", "city": "广州市", "district": "黄埔区", "adcode": "440112",
-                "location": f"{lon:.6f},{lat:.6f}", "level": hit[2]}]}
+            return {
+                "status": "1",
+                "info": "OK",
+                "infocode": "10000",
+                "count": "1",
+                "geocodes": [
+                    {
+                        "formatted_address": f"广东省广州市{query['address']}",
+                        "country": "中国",
+                        "province": "广东省",
+                        "citycode": "020",
+                        "city": "广州市",
+                        "district": "黄埔区",
+                        "adcode": "440112",
+                        "location": f"{lon:.6f},{lat:.6f}",
+                        "level": hit[2],
+                    }
+                ],
+            }
         if path == "/geocoding/v3/":
             hit = self.answers.get(query["address"])
             if hit is None:
                 return {"status": 1, "msg": "Internal Service Error:无相关结果", "results": []}
             lon, lat = gzgeo.convert(hit[0], hit[1], "wgs84", "bd09")
-            return {"status": 0, "result": {"location": {"lng": lon, "lat": lat}, "precise": 1, "confidence": 80,
-                                            "comprehension": 100, "level": hit[2]}}
+            return {
+                "status": 0,
+                "result": {
+                    "location": {"lng": lon, "lat": lat},
+                    "precise": 1,
+                    "confidence": 80,
+                    "comprehension": 100,
+                    "level": hit[2],
+                },
+            }
         if path == "/geocoder":
             keyword = json.loads(query["ds"])["keyWord"]
             hit = next((v for k, v in self.answers.items() if k in keyword), None)
             if hit is None:
                 return {"msg": "无结果", "status": "101", "searchVersion": "6.4.9V"}
-            return {"msg": "ok", "status": "0", "searchVersion": "6.4.9V", "location": {
-                "score": 100, "level": hit[2], "lon": hit[0], "lat": hit[1], "keyWord": keyword}}
+            return {
+                "msg": "ok",
+                "status": "0",
+                "searchVersion": "6.4.9V",
+                "location": {"score": 100, "level": hit[2], "lon": hit[0], "lat": hit[1], "keyWord": keyword},
+            }
         return {}
 
     def close(self) -> None:
@@ -111,10 +138,16 @@ def _precise(cls, fake, **kw):
     return cls("test-key", base_url=fake.url, min_interval_s=0.0, timeout_s=2.0, **kw)
 
 
-@pytest.mark.parametrize("cls, level, expected_precision", [
-    (AMap, "门牌号", "site"), (Baidu, "门址", "site"), (Tianditu, "兴趣点", "site"),
-    (AMap, "道路交叉路口", "campus_or_park"), (Baidu, "工业园区", "campus_or_park"),
-])
+@pytest.mark.parametrize(
+    "cls, level, expected_precision",
+    [
+        (AMap, "门牌号", "site"),
+        (Baidu, "门址", "site"),
+        (Tianditu, "兴趣点", "site"),
+        (AMap, "道路交叉路口", "campus_or_park"),
+        (Baidu, "工业园区", "campus_or_park"),
+    ],
+)
 def test_provider_answer_to_wgs84_within_1cm(fake, cls, level, expected_precision):
     address = "黄埔区开源大道11号"
     fake.answers[address] = (*TRUTH, level)
@@ -188,9 +221,16 @@ def test_retries_timeouts_and_rate_limit(fake):
 
 
 def test_offline_gazetteer_and_district_parsing():
-    gazetteer = gpd.GeoDataFrame({"name_zh": ["科学城", "某某大厦"], "aliases": ["", "某某大楼"],
-                                  "kind": ["park", "building"], "precision": ["campus_or_park", "site"]},
-                                 geometry=gpd.points_from_xy([113.4521, 113.45], [23.1688, 23.17]), crs=4326)
+    gazetteer = gpd.GeoDataFrame(
+        {
+            "name_zh": ["科学城", "某某大厦"],
+            "aliases": ["", "某某大楼"],
+            "kind": ["park", "building"],
+            "precision": ["campus_or_park", "site"],
+        },
+        geometry=gpd.points_from_xy([113.4521, 113.45], [23.1688, 23.17]),
+        crs=4326,
+    )
     hit = geocode("广州市黄埔区某某大楼5楼", gazetteer=gazetteer, providers=[])
     assert hit.best.provider == "gazetteer" and hit.best.precision == "site" and hit.best.label == "某某大楼"
     assert parse_district("广州市萝岗区") == "黄埔区" and parse_district("Nansha") == "南沙区"

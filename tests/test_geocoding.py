@@ -104,7 +104,9 @@ def test_apply_locations_converts_rounds_and_rejects(tmp_path, platforms):
         "platform_id,precision,place_key,lon,lat,datum,address,location_source,evidence,notes\n"
         f"{target['id']},site,,{lon},{lat},gcj02,somewhere,https://example.org/a,quoted,\n"
         f"{table.iloc[1]['id']},site,,113.59,23.55,wgs84,,https://example.org/b,,\n"
-        f"{table.iloc[2]['id']},site,,113.48,23.17,wgs84,,,,\n", encoding="utf-8")
+        f"{table.iloc[2]['id']},site,,113.48,23.17,wgs84,,,,\n",
+        encoding="utf-8",
+    )
     places = module.build_places([], module._read(ROOT / "data" / "places.csv"), districts)[0]
     out, _, log = module.apply_findings([findings], table, places, gzgeo.load("metro_stations"), districts)
     row = out.set_index("id").loc[target["id"]]

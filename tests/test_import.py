@@ -16,16 +16,19 @@ from gzgeo.io import import_platforms, map_columns, read_table
 from gzgeo.workspace import open_workspace
 
 # WGS-84 truth: three points in three districts (name, district, lon, lat)
-TRUTH = [("黄埔某孵化器", "黄埔区", 113.4521234, 23.1688765),
-         ("南沙某研究院", "南沙区", 113.5612345, 22.7923456),
-         ("天河某中心", "天河区", 113.3612345, 23.1265432)]
+TRUTH = [
+    ("黄埔某孵化器", "黄埔区", 113.4521234, 23.1688765),
+    ("南沙某研究院", "南沙区", 113.5612345, 22.7923456),
+    ("天河某中心", "天河区", 113.3612345, 23.1265432),
+]
 
 
 def _errors_m(platforms: gpd.GeoDataFrame, truth=TRUTH) -> list[float]:
     by_name = platforms.set_index("name_zh")
     got = gpd.GeoSeries([by_name.geometry[name] for name, *_ in truth], crs=4326).to_crs(GUANGZHOU_METRIC_CRS)
-    want = gpd.GeoSeries(gpd.points_from_xy([t[2] for t in truth], [t[3] for t in truth]),
-                         crs=4326).to_crs(GUANGZHOU_METRIC_CRS)
+    want = gpd.GeoSeries(gpd.points_from_xy([t[2] for t in truth], [t[3] for t in truth]), crs=4326).to_crs(
+        GUANGZHOU_METRIC_CRS
+    )
     return list(got.distance(want, align=False))
 
 
@@ -43,8 +46,14 @@ def test_gbk_csv_with_gcj02_lands_within_1cm_in_the_workspace(workspace_url, tmp
     ws = open_workspace()
     result = import_platforms(path, datum="gcj02", workspace=ws, commit=True, actor="planner")
     assert result.encoding == "gb18030"
-    assert result.mapping == {"name_zh": "名称", "address": "地址", "lon": "经度", "lat": "纬度", "category": "类别",
-                              "district": "行政区"}
+    assert result.mapping == {
+        "name_zh": "名称",
+        "address": "地址",
+        "lon": "经度",
+        "lat": "纬度",
+        "category": "类别",
+        "district": "行政区",
+    }
     assert result.issues.empty and result.batch
     platforms = gzgeo.load("platforms")
     assert len(platforms) == len(gzgeo.load("platforms", workspace=False)) + 3
@@ -72,21 +81,38 @@ def test_xlsx_bd09_with_english_headers(tmp_path):
     rows = []
     for name, district, lon, lat in TRUTH:
         blon, blat = gzgeo.convert(lon, lat, "wgs84", "bd09")
-        rows.append({"Name": name, "LNG": blon, "Latitude": blat, "District": district.removesuffix("区"),
-                     "Type": "incubator", "Remarks": "x"})
+        rows.append(
+            {
+                "Name": name,
+                "LNG": blon,
+                "Latitude": blat,
+                "District": district.removesuffix("区"),
+                "Type": "incubator",
+                "Remarks": "x",
+            }
+        )
     path = tmp_path / "list.xlsx"
     pd.DataFrame(rows).to_excel(path, index=False)
     result = import_platforms(path, datum="bd09")
-    assert result.mapping == {"name_zh": "Name", "lon": "LNG", "lat": "Latitude", "category": "Type",
-                              "district": "District", "notes": "Remarks"}
+    assert result.mapping == {
+        "name_zh": "Name",
+        "lon": "LNG",
+        "lat": "Latitude",
+        "category": "Type",
+        "district": "District",
+        "notes": "Remarks",
+    }
     assert result.format == "xlsx" and result.issues.empty
     assert set(result.platforms["district"]) == {t[1] for t in TRUTH}
     assert max(_errors_m(result.platforms)) < 0.01
 
 
 def _truth_frame(crs: str = "EPSG:4326") -> gpd.GeoDataFrame:
-    gdf = gpd.GeoDataFrame({"名称": [t[0] for t in TRUTH], "区": [t[1] for t in TRUTH]},
-                           geometry=gpd.points_from_xy([t[2] for t in TRUTH], [t[3] for t in TRUTH]), crs=4326)
+    gdf = gpd.GeoDataFrame(
+        {"名称": [t[0] for t in TRUTH], "区": [t[1] for t in TRUTH]},
+        geometry=gpd.points_from_xy([t[2] for t in TRUTH], [t[3] for t in TRUTH]),
+        crs=4326,
+    )
     return gdf.to_crs(crs)
 
 
@@ -117,18 +143,18 @@ def test_zipped_shapefile_honours_prj_and_cpg(tmp_path):
 def test_bad_rows_are_reported_by_row_number_and_skipped(tmp_path):
     lines = [
         "编号,名称,经度,纬度,行政区,类别",
-        ",好平台,113.4521,23.1688,黄埔区,孵化器",            # 2 ok
-        ",,113.45,23.17,黄埔区,",                            # 3 no name
-        ",坏经度,abc,23.1,黄埔区,",                          # 4 not a number
-        ",交换,23.1688,113.4521,黄埔区,",                     # 5 swapped
-        ",深圳,114.0579,22.5431,,",                          # 6 outside Guangzhou
-        ",错区,113.4521,23.1688,南沙区,",                     # 7 not in the stated district
-        ",无区名,113.4521,23.1688,浦东新区,",                  # 8 unknown district
-        ",半坐标,113.4521,,黄埔区,",                           # 9 only lon
-        "user-dup,重复一,113.4521,23.1688,黄埔区,",            # 10 ok
-        "user-dup,重复二,113.4521,23.1688,黄埔区,",            # 11 duplicate id
-        ",奇怪类别,113.4521,23.1688,黄埔区,外星科技",           # 12 ok with a warning
-        ",无坐标无地址,,,,",                                  # 13 cannot be located
+        ",好平台,113.4521,23.1688,黄埔区,孵化器",  # 2 ok
+        ",,113.45,23.17,黄埔区,",  # 3 no name
+        ",坏经度,abc,23.1,黄埔区,",  # 4 not a number
+        ",交换,23.1688,113.4521,黄埔区,",  # 5 swapped
+        ",深圳,114.0579,22.5431,,",  # 6 outside Guangzhou
+        ",错区,113.4521,23.1688,南沙区,",  # 7 not in the stated district
+        ",无区名,113.4521,23.1688,浦东新区,",  # 8 unknown district
+        ",半坐标,113.4521,,黄埔区,",  # 9 only lon
+        "user-dup,重复一,113.4521,23.1688,黄埔区,",  # 10 ok
+        "user-dup,重复二,113.4521,23.1688,黄埔区,",  # 11 duplicate id
+        ",奇怪类别,113.4521,23.1688,黄埔区,外星科技",  # 12 ok with a warning
+        ",无坐标无地址,,,,",  # 13 cannot be located
     ]
     path = tmp_path / "bad.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -154,8 +180,9 @@ def test_bad_rows_are_reported_by_row_number_and_skipped(tmp_path):
 
 
 def test_address_only_rows_are_geocoded_or_reported(tmp_path):
-    gazetteer = gpd.GeoDataFrame({"name_zh": ["某科技园"], "kind": ["park"]},
-                                 geometry=gpd.points_from_xy([113.4521], [23.1688]), crs=4326)
+    gazetteer = gpd.GeoDataFrame(
+        {"name_zh": ["某科技园"], "kind": ["park"]}, geometry=gpd.points_from_xy([113.4521], [23.1688]), crs=4326
+    )
     lines = ["名称,地址", "甲,广州市黄埔区某科技园3栋", "乙,广州市南沙区某某路", "丙,上海市浦东新区"]
     path = tmp_path / "addr.csv"
     path.write_text("\n".join(lines), encoding="utf-8")
@@ -174,10 +201,18 @@ def test_address_only_rows_are_geocoded_or_reported(tmp_path):
 
 def test_header_mapping_and_overrides():
     assert map_columns(["平台名称", "详细地址", "lng", "lat", "平台类型", "所在区"]) == {
-        "name_zh": "平台名称", "address": "详细地址", "lon": "lng", "lat": "lat", "category": "平台类型",
-        "district": "所在区"}
+        "name_zh": "平台名称",
+        "address": "详细地址",
+        "lon": "lng",
+        "lat": "lat",
+        "category": "平台类型",
+        "district": "所在区",
+    }
     assert map_columns(["A", "B", "C"], {"name_zh": "A", "lon": "B", "lat": "C"}) == {
-        "name_zh": "A", "lon": "B", "lat": "C"}
+        "name_zh": "A",
+        "lon": "B",
+        "lat": "C",
+    }
     with pytest.raises(ValueError, match="not in the file"):
         map_columns(["A"], {"lon": "X"})
 

@@ -16,8 +16,14 @@ HEAVY = ("sklearn", "matplotlib", "pptx", "playwright", "folium", "scipy", "stre
 
 def _loaded_after(code: str) -> set[str]:
     probe = f"import sys\n{code}\nprint(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT,
-                         env={"PYTHONPATH": str(ROOT), "PATH": ""})
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT), "PATH": ""},
+    )
     return set(out.stdout.split())
 
 
@@ -32,9 +38,11 @@ def test_heavy_libraries_load_on_first_use():
 
 def test_static_map_needs_no_scipy_signal_or_stats():
     # scipy.signal and scipy.stats take seconds to import; the kernel density convolves with numpy's FFT.
-    loaded = _loaded_after("import gzgeo\nfrom gzgeo.analysis import kernel_density\n"
-                           "kernel_density(gzgeo.load('platforms'), bandwidth_m=3000)\n"
-                           "print(' '.join(m for m in ('scipy.signal', 'scipy.stats') if m in sys.modules))")
+    loaded = _loaded_after(
+        "import gzgeo\nfrom gzgeo.analysis import kernel_density\n"
+        "kernel_density(gzgeo.load('platforms'), bandwidth_m=3000)\n"
+        "print(' '.join(m for m in ('scipy.signal', 'scipy.stats') if m in sys.modules))"
+    )
     assert not {"scipy.signal", "scipy.stats"} & loaded
 
 

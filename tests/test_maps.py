@@ -34,8 +34,11 @@ def test_standalone_map_is_offline(default_html):
 
 
 def test_static_mode_links_local_assets(platforms):
-    html = layout_map(platforms=platforms, offline="static", draw=True, layers=["platforms", "heatmap"]) \
-        .get_root().render()
+    html = (
+        layout_map(platforms=platforms, offline="static", draw=True, layers=["platforms", "heatmap"])
+        .get_root()
+        .render()
+    )
     links = re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', html)
     assert links and all(link.startswith(STATIC_URL_PREFIX) for link in links)
     for plugin in ("supercluster", "leaflet_heat", "leaflet.draw", "leaflet-measure", "Control.FullScreen"):
@@ -67,8 +70,9 @@ def test_district_only_platforms_are_badges_not_points(default_html, platforms):
     only = platforms[platforms["location_precision"] == "district"]
     assert len(only) > 0
     counts = only["district"].value_counts()
-    badges = [int(n) for n in re.findall(r"white-space:nowrap(?:'>|\\u0027\\u003e)(\d+)(?:</div|\\u003c/div)",
-                                         default_html)]
+    badges = [
+        int(n) for n in re.findall(r"white-space:nowrap(?:'>|\\u0027\\u003e)(\d+)(?:</div|\\u003c/div)", default_html)
+    ]
     # one badge per district plus the legend's total
     assert sorted(badges) == sorted([*counts.tolist(), len(only)])
     for district, n in counts.items():
@@ -130,8 +134,7 @@ def test_gcj02_basemap_shifts_every_overlay(platforms, districts):
     # District polygons move too: the first vertex of the first district differs by the GCJ-02 offset.
     first = districts.geometry.iloc[0].exterior.coords[0]
     glon, glat = convert(first[0], first[1], "wgs84", "gcj02")
-    assert f"[{round(glon, 6)}" in gcj.replace(", ", ",").replace("[ ", "[") or \
-        f"{glon:.5f}"[:9] in gcj
+    assert f"[{round(glon, 6)}" in gcj.replace(", ", ",").replace("[ ", "[") or f"{glon:.5f}"[:9] in gcj
     assert "webrd0{s}.is.autonavi.com" in gcj and "MiniMap" in gcj.replace("miniMap", "MiniMap")
 
 
@@ -189,9 +192,15 @@ def test_hulls_and_rings_layers(platforms):
 
 
 def test_viewstate_round_trip():
-    view = ViewState(lang="en", basemap="osm", layers=("districts", "platforms"),
-                     filter=PlatformFilter(category=("a",), framework=("1+1+4+4+N",), text="lab"),
-                     center=(23.2, 113.5), zoom=12, synthetic=20000)
+    view = ViewState(
+        lang="en",
+        basemap="osm",
+        layers=("districts", "platforms"),
+        filter=PlatformFilter(category=("a",), framework=("1+1+4+4+N",), text="lab"),
+        center=(23.2, 113.5),
+        zoom=12,
+        synthetic=20000,
+    )
     query = to_query(view)
     assert query["fw"] == ["1+1+4+4+N"] and query["layers"] == ["districts", "platforms"]
     # The synthetic test-data size never travels in a URL (a URL must not decide the server's work).

@@ -65,8 +65,7 @@ def test_stage_layer_keeps_the_filtered_selection(platforms):
 
 def test_markers_follow_the_basemap_datum(platforms):
     wgs = {_ids([m]).pop(): m.location for m in _markers(plan_stage_layer("2022"), "gzgeo-plan")}
-    gcj = {_ids([m]).pop(): m.location for m in _markers(plan_stage_layer("2022", basemap="amap_vector"),
-                                                         "gzgeo-plan")}
+    gcj = {_ids([m]).pop(): m.location for m in _markers(plan_stage_layer("2022", basemap="amap_vector"), "gzgeo-plan")}
     for pid, (lat, lon) in wgs.items():
         x, y = convert(lon, lat, "wgs84", "gcj02")
         assert gcj[pid] == pytest.approx([float(y), float(x)], abs=1e-9)
@@ -75,8 +74,9 @@ def test_markers_follow_the_basemap_datum(platforms):
 
 def test_popup_lists_the_history_with_clauses():
     group = plan_stage_layer("2022", lang="en")
-    marker = next(m for m in _markers(group, "gzgeo-plan")
-                  if "gba-national-tech-innovation-center" in m.options["className"])
+    marker = next(
+        m for m in _markers(group, "gzgeo-plan") if "gba-national-tech-innovation-center" in m.options["className"]
+    )
     text = next(c for c in marker._children.values() if type(c).__name__ == "_Bind").popup
     history = gzgeo.plan_history("gba-national-tech-innovation-center")
     for row in history.itertuples():
@@ -91,8 +91,9 @@ def test_data_strings_are_escaped_in_popups_tooltips_and_classes(platforms):
     row = hostile["id"] == "guangzhou-laboratory"
     hostile.loc[row, "name_zh"] = "<script>alert(1)</script>广州实验室"
     hostile.loc[row, "name_en"] = '"><img src=x onerror=alert(2)>`${alert(3)}`'
-    fmap = add_plan_overlays(layout_map(layers=("districts",), platforms=hostile), "2022", ("000", "002"),
-                             platforms=hostile)
+    fmap = add_plan_overlays(
+        layout_map(layers=("districts",), platforms=hostile), "2022", ("000", "002"), platforms=hostile
+    )
     html_text = fmap.get_root().render()
     assert "<script>alert(1)" not in html_text and "<img src=x" not in html_text
     assert "\\u0026lt;script\\u0026gt;alert(1)" in html_text  # html.escape'd, then a JSON string
@@ -118,7 +119,8 @@ def test_changes_layer_rings_every_change():
         assert _ids(rings) == set(changes.loc[changes["change"] == kind, "platform_id"])
         assert all(r.options["color"] == color for r in rings)
     assert {"human-cell-lineage-facility", "cold-seep-ecosystem-facility"} <= _ids(
-        _markers(group, "gzgeo-change-status_changed"))
+        _markers(group, "gzgeo-change-status_changed")
+    )
 
 
 def test_legend_shows_status_classes_and_framework_renames():
@@ -174,7 +176,7 @@ def test_small_multiples_panels_differ_in_pixels(small_multiples):
         # of them (grey "named" and red "target" resemble district and zone edges, so they are left out).
         near = np.zeros(crop.shape[:2], bool)
         for style in (STATUS_STYLES[k] for k in ("planned", "building", "operating", "upgrading")):
-            rgb = np.array([int(style.color[i:i + 2], 16) for i in (1, 3, 5)])
+            rgb = np.array([int(style.color[i : i + 2], 16) for i in (1, 3, 5)])
             near |= np.abs(crop - rgb).sum(axis=2) < 40
         coloured.append(int(near.sum()))
     width = min(c.shape[1] for c in crops)

@@ -31,12 +31,24 @@ HOSTILE = '</script><img src=x onerror="window.pwned=1">"\'&'
 
 def _hostile_platforms() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
-        {"id": ["h1", "h2"], "name_zh": [HOSTILE, "正常平台"], "name_en": ["<b>bold</b>", "Plain"],
-         "category": ["national_lab", "national_lab"], "level": ["national", "provincial"],
-         "status": ["operating", "operating"], "district": ["黄埔区", "天河区"], "address": [HOSTILE, ""],
-         "location_precision": ["site", "zone"], "location_is_estimate": [False, True],
-         "source_file": ["a.pdf", "b.pdf"], "source_clause": ["§1", ""], "sources": ["c.pdf|a.pdf §1", ""]},
-        geometry=[Point(113.45, 23.16), Point(113.36, 23.13)], crs=4326)
+        {
+            "id": ["h1", "h2"],
+            "name_zh": [HOSTILE, "正常平台"],
+            "name_en": ["<b>bold</b>", "Plain"],
+            "category": ["national_lab", "national_lab"],
+            "level": ["national", "provincial"],
+            "status": ["operating", "operating"],
+            "district": ["黄埔区", "天河区"],
+            "address": [HOSTILE, ""],
+            "location_precision": ["site", "zone"],
+            "location_is_estimate": [False, True],
+            "source_file": ["a.pdf", "b.pdf"],
+            "source_clause": ["§1", ""],
+            "sources": ["c.pdf|a.pdf §1", ""],
+        },
+        geometry=[Point(113.45, 23.16), Point(113.36, 23.13)],
+        crs=4326,
+    )
 
 
 def test_payload_round_trips_every_popup_field(platforms):
@@ -148,8 +160,10 @@ def test_cluster_counts_add_up_and_every_point_is_a_marker_at_high_zoom(chromium
     page.evaluate(f"void {_MAP}.setView([{lat}, {lon}], 16, {{animate: false}})")
     page.wait_for_timeout(300)
     drawn = page.evaluate(DRAWN_MARKERS_JS)
-    bounds = page.evaluate(f"(() => {{ const b = {_MAP}.getBounds().pad(0.25); "
-                           "return [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]; })()")
+    bounds = page.evaluate(
+        f"(() => {{ const b = {_MAP}.getBounds().pad(0.25); "
+        "return [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]; })()"
+    )
     x, y = fake.geometry.x.to_numpy(), fake.geometry.y.to_numpy()
     inside = int(((y >= bounds[0]) & (y <= bounds[2]) & (x >= bounds[1]) & (x <= bounds[3])).sum())
     assert drawn["clusters"] == 0 and drawn["points"] == inside >= 1
@@ -245,8 +259,7 @@ def test_without_decompression_stream_small_maps_work_and_large_ones_say_why(chr
     no_stream = "delete window.DecompressionStream;"
     small = _hostile_platforms()
     path = tmp_path / "small.html"
-    path.write_text(layout_map(platforms=small, zoom=16, center=(23.16, 113.45)).get_root().render(),
-                    encoding="utf-8")
+    path.write_text(layout_map(platforms=small, zoom=16, center=(23.16, 113.45)).get_root().render(), encoding="utf-8")
     page = chromium.new_page()
     page.add_init_script(no_stream)
     page.goto(path.as_uri())
@@ -326,10 +339,13 @@ def test_thematic_layers_render_every_feature(chromium, tmp_path):
     shipped = {}
     for match in re.finditer(r"(geo_json_\w+)_add\(", page_html):
         shipped[match.group(1)] = len(json.JSONDecoder().raw_decode(page_html, match.end())[0]["features"])
-    drawn = page.evaluate("Object.fromEntries(Object.entries(window).filter(([k, v]) => v instanceof L.GeoJSON)"
-                          ".map(([k, v]) => [k, v.getLayers().length]))")
+    drawn = page.evaluate(
+        "Object.fromEntries(Object.entries(window).filter(([k, v]) => v instanceof L.GeoJSON)"
+        ".map(([k, v]) => [k, v.getLayers().length]))"
+    )
     assert drawn == shipped and sum(drawn.values()) >= 25
-    assert page.evaluate(f"Object.values(window).filter(v => v instanceof L.GeoJSON && {_MAP}.hasLayer(v)).length"
-                         ) == len(shipped)
+    assert page.evaluate(
+        f"Object.values(window).filter(v => v instanceof L.GeoJSON && {_MAP}.hasLayer(v)).length"
+    ) == len(shipped)
     assert page.errors == []
     page.close()

@@ -57,8 +57,10 @@ def _web_layer_color(fmap: folium.Map, label: str) -> str:
     raise AssertionError(f"no layer {label!r} on the web map")
 
 
-@pytest.mark.parametrize(("layer", "label"), [("zones", "layer_zones"), ("cores", "layer_cores"),
-                                               ("nodes", "layer_nodes"), ("axis", "layer_axis")])
+@pytest.mark.parametrize(
+    ("layer", "label"),
+    [("zones", "layer_zones"), ("cores", "layer_cores"), ("nodes", "layer_nodes"), ("axis", "layer_axis")],
+)
 def test_web_map_and_static_map_draw_each_layer_in_the_same_colour(web_map, layer, label):
     color = _web_layer_color(web_map, t(label, "zh"))
     assert color == LAYER_COLORS[layer]

@@ -29,8 +29,15 @@ show_map(map_parts(copy.deepcopy(m)), key="cached", height=620, returned_objects
 
 def test_streamlit_folium_helpers_used_by_stmap_exist():
     # gzgeo.stmap calls these module-level helpers of streamlit-folium: an upgrade that renames one fails here.
-    for name in ("_get_html", "_get_header", "_get_map_string", "_get_feature_group_string", "get_full_id",
-                 "generate_js_hash", "_component_func"):
+    for name in (
+        "_get_html",
+        "_get_header",
+        "_get_map_string",
+        "_get_feature_group_string",
+        "get_full_id",
+        "generate_js_hash",
+        "_component_func",
+    ):
         assert callable(getattr(streamlit_folium, name)), name
 
 

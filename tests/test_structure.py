@@ -19,8 +19,17 @@ PKG_DIR = Path(__file__).resolve().parents[1] / "gzgeo"
 UI_MODULES = {"gzgeo.cli", "gzgeo.auth_cli", "gzgeo.app_auth", "gzgeo.workspace.panel"}
 #: Whole views (a map, a slide, a figure, a file): the UI and the exports use them; the
 #: library below them (data, CRS, analysis, styles, selection, map layers) never does.
-VIEW_MODULES = {"gzgeo.maps", "gzgeo.webmap", "gzgeo.cartography", "gzgeo.deck", "gzgeo.export", "gzgeo.snapshot",
-                "gzgeo.planmap", "gzgeo.plancarto", "gzgeo.plandeck"}
+VIEW_MODULES = {
+    "gzgeo.maps",
+    "gzgeo.webmap",
+    "gzgeo.cartography",
+    "gzgeo.deck",
+    "gzgeo.export",
+    "gzgeo.snapshot",
+    "gzgeo.planmap",
+    "gzgeo.plancarto",
+    "gzgeo.plandeck",
+}
 #: The one deliberate edge back: ``gzgeo.load("platforms")`` applies the active workspace
 #: (imported inside ``load``, only when a workspace is asked for), and the workspace records
 #: platforms with the layer schema. Every other edge counts.

@@ -21,7 +21,10 @@ def test_core_modules_type_check(tmp_path):
     # the [tool.mypy] section of pyproject.toml holds the options; the cache goes to a temp dir
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "--cache-dir", str(tmp_path / "mypy"), *CORE],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"no issues found in {len(CORE)} source files" in result.stdout

@@ -32,7 +32,13 @@ def _edit_platforms(home: Path, edit) -> None:
 
 def _pin(table, i, lon, lat, datum="wgs84", place=""):
     table.loc[i, ["lon", "lat", "location_precision", "anchor", "datum_source", "place_id"]] = [
-        str(lon), str(lat), "campus_or_park", "", datum, place]
+        str(lon),
+        str(lat),
+        "campus_or_park",
+        "",
+        datum,
+        place,
+    ]
     if not table.loc[i, "location_source"]:
         table.loc[i, "location_source"] = "a test source"
 
@@ -57,6 +63,7 @@ def test_located_platform_needs_source_and_datum(broken_home):
         _pin(t, b, 113.4912, 23.1823)
         t.loc[b, "location_source"] = ""
         ids.update(a=t.loc[a, "id"], b=t.loc[b, "id"])
+
     _edit_platforms(broken_home, damage)
     assert "datum" in _checks(ids["a"])
     assert "located" in _checks(ids["b"]) or "provenance" in _checks(ids["b"])
@@ -69,6 +76,7 @@ def test_located_platform_decimals_match_precision(broken_home):
         (a,) = _huangpu_rows(t, 1)
         _pin(t, a, 113.481234, 23.172345)  # 6 decimals for a campus: more than the source supports
         ids["a"] = t.loc[a, "id"]
+
     _edit_platforms(broken_home, damage)
     assert "decimals" in _checks(ids["a"])
 
@@ -84,6 +92,7 @@ def test_located_platform_near_its_place_and_inside_its_anchor(broken_home):
         _pin(t, b, 113.5912, 23.3523)  # north-east Huangpu, far outside the bio-island node
         t.loc[b, "anchor"] = "bio-island"
         ids.update(a=t.loc[a, "id"], b=t.loc[b, "id"])
+
     _edit_platforms(broken_home, damage)
     assert "place" in _checks(ids["a"])
     assert "anchor" in _checks(ids["b"])
@@ -93,6 +102,7 @@ def test_catches_precise_platforms_piled_on_one_point(broken_home):
     def damage(t):
         for i in _huangpu_rows(t, 3):
             _pin(t, i, 113.4812, 23.1723)
+
     _edit_platforms(broken_home, damage)
     assert "shared_point" in _checks()
 
@@ -104,6 +114,7 @@ def test_sharing_a_place_is_not_a_pile(broken_home):
         for i in _huangpu_rows(t, 3):
             _pin(t, i, place["lon"], place["lat"], datum="wgs84", place=place["id"])
             t.loc[i, "district"] = place["district"]
+
     _edit_platforms(broken_home, damage)
     assert "shared_point" not in _checks()
     assert "place" not in _checks()
@@ -123,6 +134,7 @@ def test_catches_platform_in_wrong_district(broken_home):
     def move(t):
         i = t.index[t["district"] != "从化区"][0]
         _pin(t, i, 113.59, 23.55)  # a point in Conghua
+
     _edit_platforms(broken_home, move)
     problems = gzgeo.validate().to_frame()
     flagged = problems[problems["check"] == "district"]
@@ -134,6 +146,7 @@ def test_catches_duplicate_ids_missing_provenance_and_bad_precision(broken_home)
         t.loc[1, "id"] = t.loc[0, "id"]
         t.loc[2, "location_source"] = ""
         t.loc[3, "location_precision"] = "exact"
+
     _edit_platforms(broken_home, damage)
     checks = set(gzgeo.validate().to_frame()["check"])
     assert {"unique_ids", "provenance", "location_precision"} <= checks
@@ -142,6 +155,7 @@ def test_catches_duplicate_ids_missing_provenance_and_bad_precision(broken_home)
 def test_catches_point_outside_guangzhou(broken_home):
     def away(t):
         _pin(t, 0, 116.4, 39.9)  # Beijing
+
     _edit_platforms(broken_home, away)
     checks = set(gzgeo.validate().to_frame()["check"])
     assert "bounds" in checks

@@ -71,12 +71,31 @@ def test_additions_and_datum_of_a_correction(workspace_url):
     truth = (113.4521, 23.1688)
     gcj = gzgeo.convert(*truth, "wgs84", "gcj02")
     ws.correct_location(LAB, *gcj, precision="campus_or_park", source="AMap pick", actor="a", datum="gcj02")
-    ws.add_platforms([{"id": "user-x", "name_zh": "某孵化器", "name_en": "Some incubator", "category": "incubator",
-                       "district": "黄埔区", "location_precision": "site", "location_source": "list",
-                       "lon": truth[0], "lat": truth[1]},
-                      {"id": "user-y", "name_zh": "某研究院", "category": "innovation_institute",
-                       "district": "南沙区", "location_precision": "district", "anchor": "南沙区"}],
-                     actor="a", source="test")
+    ws.add_platforms(
+        [
+            {
+                "id": "user-x",
+                "name_zh": "某孵化器",
+                "name_en": "Some incubator",
+                "category": "incubator",
+                "district": "黄埔区",
+                "location_precision": "site",
+                "location_source": "list",
+                "lon": truth[0],
+                "lat": truth[1],
+            },
+            {
+                "id": "user-y",
+                "name_zh": "某研究院",
+                "category": "innovation_institute",
+                "district": "南沙区",
+                "location_precision": "district",
+                "anchor": "南沙区",
+            },
+        ],
+        actor="a",
+        source="test",
+    )
     platforms = gzgeo.load("platforms").set_index("id")
     assert len(platforms) == len(gzgeo.load("platforms", workspace=False)) + 2
     assert _metres(platforms.geometry[LAB], gpd.points_from_xy([truth[0]], [truth[1]])[0]) < 0.01
@@ -87,8 +106,11 @@ def test_additions_and_datum_of_a_correction(workspace_url):
     assert pd.isna(platforms.loc["user-y", "lon"])
     assert districts.geometry["南沙区"].contains(platforms.geometry["user-y"])
     # analyses see the additions: the Huangpu incubator is counted in its district
-    assert gzgeo.filter_platforms(platforms.reset_index(), gzgeo.PlatformFilter(district=("黄埔区",)))[
-        "id"].eq("user-x").any()
+    assert (
+        gzgeo.filter_platforms(platforms.reset_index(), gzgeo.PlatformFilter(district=("黄埔区",)))["id"]
+        .eq("user-x")
+        .any()
+    )
 
 
 def test_undo_refuses_to_clobber_a_later_edit(workspace_url):
@@ -120,8 +142,11 @@ def test_single_authorisation_hook(workspace_url, monkeypatch):
 def test_bad_edits_are_rejected_whole(workspace_url):
     ws = open_workspace()
     with pytest.raises(ValueError):
-        ws.write([(LAB, {"props": {"notes": "fine"}}), ("user-q", {"props": {"location_precision": "exact"}})],
-                 actor="a", action="add")
+        ws.write(
+            [(LAB, {"props": {"notes": "fine"}}), ("user-q", {"props": {"location_precision": "exact"}})],
+            actor="a",
+            action="add",
+        )
     assert ws.log().empty and ws.overlay() == {}  # the first change of the failed transaction is not kept
     with pytest.raises(ValueError):
         ws.correct_location(LAB, 113.37, 23.07, precision="district", source="x", actor="a")
@@ -165,8 +190,12 @@ def test_two_writers_at_once_lose_no_edit(workspace_url):
     open_workspace()  # create the schema before the race
     n = 15
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    procs = [subprocess.Popen([sys.executable, "-c", _WRITER, workspace_url, field, str(n)], env=env,
-                              stderr=subprocess.PIPE, text=True) for field in ("notes", "address")]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _WRITER, workspace_url, field, str(n)], env=env, stderr=subprocess.PIPE, text=True
+        )
+        for field in ("notes", "address")
+    ]
     for proc in procs:
         assert proc.wait(timeout=300) == 0, proc.stderr.read()
     ws = open_workspace()
@@ -221,8 +250,13 @@ def test_kill_9_during_imports_leaves_the_workspace_consistent(workspace_url, tm
     rng = random.Random(11)
     batches = 0
     for _ in range(4):
-        proc = subprocess.Popen([sys.executable, "-c", _IMPORTER, workspace_url, str(path)], env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _IMPORTER, workspace_url, str(path)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
         time.sleep(rng.uniform(0.5, 2.5))
         proc.send_signal(signal.SIGKILL)
@@ -234,5 +268,10 @@ def test_kill_9_during_imports_leaves_the_workspace_consistent(workspace_url, tm
     platforms = gzgeo.load("platforms")
     added = platforms[platforms["name_zh"].str.startswith("测试平台")]
     assert len(added) == rows
-    assert gpd.GeoSeries(added.geometry, crs=4326).to_crs(GUANGZHOU_METRIC_CRS).distance(
-        gpd.GeoSeries(truth.geometry, crs=4326).to_crs(GUANGZHOU_METRIC_CRS).iloc[0]).max() < 0.01
+    assert (
+        gpd.GeoSeries(added.geometry, crs=4326)
+        .to_crs(GUANGZHOU_METRIC_CRS)
+        .distance(gpd.GeoSeries(truth.geometry, crs=4326).to_crs(GUANGZHOU_METRIC_CRS).iloc[0])
+        .max()
+        < 0.01
+    )

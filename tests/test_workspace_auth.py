@@ -32,8 +32,9 @@ def test_roles_decide_who_edits_and_who_undoes(workspace_url):
     assert ws.log().empty and ws.overlay() == {}
 
     by_alice = ws.correct_location(LAB, 113.3702, 23.0712, precision="site", source="site visit", actor=ALICE)
-    by_root = ws.add_platforms([{"id": "user-x", "name_zh": "某中心", "lon": 113.4, "lat": 23.1}], actor=ROOT,
-                               source="list")
+    by_root = ws.add_platforms(
+        [{"id": "user-x", "name_zh": "某中心", "lon": 113.4, "lat": 23.1}], actor=ROOT, source="list"
+    )
     log = ws.log()
     assert list(log["actor"]) == ["root", "alice"]  # newest first: every change names who made it
     with pytest.raises(PermissionDenied, match="only their own"):
@@ -71,8 +72,11 @@ def test_postgis_read_only_role_is_refused_by_the_database(pg_cluster, monkeypat
     db = urlsplit(owner_url).path.lstrip("/")
     for role, grants in (("gz_reader", "SELECT"), ("gz_writer", "SELECT, INSERT, UPDATE, DELETE")):
         pg_cluster.execute(f"CREATE ROLE {role} LOGIN")
-        pg_cluster.execute(f"GRANT USAGE ON SCHEMA gzgeo TO {role}; GRANT {grants} ON ALL TABLES IN SCHEMA gzgeo "
-                           f"TO {role}; GRANT USAGE ON ALL SEQUENCES IN SCHEMA gzgeo TO {role}", db=db)
+        pg_cluster.execute(
+            f"GRANT USAGE ON SCHEMA gzgeo TO {role}; GRANT {grants} ON ALL TABLES IN SCHEMA gzgeo "
+            f"TO {role}; GRANT USAGE ON ALL SEQUENCES IN SCHEMA gzgeo TO {role}",
+            db=db,
+        )
 
     reader = open_workspace(_role_url(owner_url, "gz_reader"))  # a read-only role can open and read it
     assert list(reader.log()["actor"]) == ["alice"]

@@ -20,14 +20,41 @@ from .synthetic import synthetic_points
 # Submodules load on first use (PEP 562): proximity and statistics need scipy, clustering sklearn.
 _LAZY: dict[str, str] = {
     **dict.fromkeys(["cluster_summary", "dbscan_clusters", "hdbscan_clusters"], "clustering"),
-    **dict.fromkeys(["CoverageResult", "RegionQuery", "along_axis", "axis_line", "buffers", "coverage",
-                     "distance_matrix", "distance_to_layout", "distance_to_nearest", "nearest_platforms",
-                     "query_region", "rings"], "proximity"),
-    **dict.fromkeys(["DensitySurface", "density_contours", "hot_spots", "hot_spots_by_area", "kernel_density",
-                     "mean_centre", "median_centre", "nearest_neighbour_index", "ripley",
-                     "standard_deviational_ellipse"], "spatialstats"),
-    **dict.fromkeys(["count_platforms", "layout_shares", "layout_statistics", "points_in_polygons",
-                     "target_progress"], "stats"),
+    **dict.fromkeys(
+        [
+            "CoverageResult",
+            "RegionQuery",
+            "along_axis",
+            "axis_line",
+            "buffers",
+            "coverage",
+            "distance_matrix",
+            "distance_to_layout",
+            "distance_to_nearest",
+            "nearest_platforms",
+            "query_region",
+            "rings",
+        ],
+        "proximity",
+    ),
+    **dict.fromkeys(
+        [
+            "DensitySurface",
+            "density_contours",
+            "hot_spots",
+            "hot_spots_by_area",
+            "kernel_density",
+            "mean_centre",
+            "median_centre",
+            "nearest_neighbour_index",
+            "ripley",
+            "standard_deviational_ellipse",
+        ],
+        "spatialstats",
+    ),
+    **dict.fromkeys(
+        ["count_platforms", "layout_shares", "layout_statistics", "points_in_polygons", "target_progress"], "stats"
+    ),
 }
 
 if TYPE_CHECKING:  # static analysers and IDEs see ordinary imports

@@ -91,8 +91,10 @@ def _check_coordinates(geoms, gdf: gpd.GeoDataFrame, name: str) -> None:
         bad |= ~valid_lonlat(coords[:, 0], coords[:, 1])
     if bad.any():
         labels = [str(gdf.index[i]) for i in dict.fromkeys(rows[bad].tolist())]
-        raise ValueError(f"{name} has non-finite or out-of-range coordinates in row(s) {', '.join(labels[:5])}"
-                         f"{' …' if len(labels) > 5 else ''}; fix or drop them first")
+        raise ValueError(
+            f"{name} has non-finite or out-of-range coordinates in row(s) {', '.join(labels[:5])}"
+            f"{' …' if len(labels) > 5 else ''}; fix or drop them first"
+        )
 
 
 def require_columns(frame: pd.DataFrame, columns: Sequence[str], name: str = "layer") -> None:
@@ -117,8 +119,9 @@ def layer_or_default(gdf, layer: str, geometry: str | None = None) -> gpd.GeoDat
     return check_layer(gdf, layer, geometry)
 
 
-def filter_categories(points: gpd.GeoDataFrame, categories: str | Iterable[str] | None,
-                      column: str = "category") -> gpd.GeoDataFrame:
+def filter_categories(
+    points: gpd.GeoDataFrame, categories: str | Iterable[str] | None, column: str = "category"
+) -> gpd.GeoDataFrame:
     """Keep rows whose ``column`` is in ``categories`` (a name or a list); None keeps all."""
     if categories is None:
         return points

@@ -45,8 +45,9 @@ def _stable_labels(xy: np.ndarray, fit) -> np.ndarray:
 
 
 @documents_coarsest
-def dbscan_clusters(points: gpd.GeoDataFrame, eps_m: float = 1500.0, min_samples: int = 3, *,
-                    coarsest: str | None = "zone") -> gpd.GeoDataFrame:
+def dbscan_clusters(
+    points: gpd.GeoDataFrame, eps_m: float = 1500.0, min_samples: int = 3, *, coarsest: str | None = "zone"
+) -> gpd.GeoDataFrame:
     """Label points with DBSCAN clusters (neighbourhood radius in metres).
 
     Parameters
@@ -79,16 +80,22 @@ def dbscan_clusters(points: gpd.GeoDataFrame, eps_m: float = 1500.0, min_samples
     from sklearn.cluster import DBSCAN  # sklearn takes ~1 s to import: only when clustering
 
     xy = metric_xy(points)
-    labels = _stable_labels(xy, lambda a: DBSCAN(eps=eps_m, min_samples=min_samples,
-                                                 algorithm="kd_tree").fit_predict(a))
+    labels = _stable_labels(
+        xy, lambda a: DBSCAN(eps=eps_m, min_samples=min_samples, algorithm="kd_tree").fit_predict(a)
+    )
     out = points.to_crs(WGS84).copy()
     out["cluster"] = labels
     return out
 
 
 @documents_coarsest
-def hdbscan_clusters(points: gpd.GeoDataFrame, min_cluster_size: int = 5,
-                     min_samples: int | None = None, *, coarsest: str | None = "zone") -> gpd.GeoDataFrame:
+def hdbscan_clusters(
+    points: gpd.GeoDataFrame,
+    min_cluster_size: int = 5,
+    min_samples: int | None = None,
+    *,
+    coarsest: str | None = "zone",
+) -> gpd.GeoDataFrame:
     """Label points with HDBSCAN clusters (``sklearn.cluster.HDBSCAN`` on metres).
 
     Parameters
@@ -139,9 +146,15 @@ def hdbscan_clusters(points: gpd.GeoDataFrame, min_cluster_size: int = 5,
     return out
 
 
-def cluster_summary(clustered: gpd.GeoDataFrame, hull: str = "convex", concave_ratio: float = 0.3,
-                    zones: gpd.GeoDataFrame | None = None, category_col: str = "category",
-                    top: int = 3, zone_id_col: str = "id") -> gpd.GeoDataFrame:
+def cluster_summary(
+    clustered: gpd.GeoDataFrame,
+    hull: str = "convex",
+    concave_ratio: float = 0.3,
+    zones: gpd.GeoDataFrame | None = None,
+    category_col: str = "category",
+    top: int = 3,
+    zone_id_col: str = "id",
+) -> gpd.GeoDataFrame:
     """One row per cluster: size, hull, dominant categories and overlapping zones.
 
     Parameters
@@ -192,8 +205,11 @@ def cluster_summary(clustered: gpd.GeoDataFrame, hull: str = "convex", concave_r
     for label in sorted(int(c) for c in np.unique(labels) if c >= 0):
         members = labels == label
         multipoint = shapely.multipoints(xy[members])
-        shape = (shapely.convex_hull(multipoint) if hull == "convex"
-                 else shapely.concave_hull(multipoint, ratio=concave_ratio))
+        shape = (
+            shapely.convex_hull(multipoint)
+            if hull == "convex"
+            else shapely.concave_hull(multipoint, ratio=concave_ratio)
+        )
         centre = xy[members].mean(axis=0)
         hits = tree.query(shape, predicate="intersects")
         cats = ""
@@ -201,12 +217,30 @@ def cluster_summary(clustered: gpd.GeoDataFrame, hull: str = "convex", concave_r
             counts = clustered.loc[members, category_col].astype(str).value_counts()
             counts = counts.sort_index().sort_values(ascending=False, kind="stable").head(top)
             cats = "|".join(f"{k}:{v}" for k, v in counts.items())
-        rows.append({"cluster": label, "n_points": int(members.sum()), "hull_area_km2": shape.area / 1e6,
-                     "centroid_x_m": centre[0], "centroid_y_m": centre[1], "dominant_categories": cats,
-                     "zones": "|".join(str(z) for z in zone_ids[np.sort(hits)])})
+        rows.append(
+            {
+                "cluster": label,
+                "n_points": int(members.sum()),
+                "hull_area_km2": shape.area / 1e6,
+                "centroid_x_m": centre[0],
+                "centroid_y_m": centre[1],
+                "dominant_categories": cats,
+                "zones": "|".join(str(z) for z in zone_ids[np.sort(hits)]),
+            }
+        )
         shapes.append(shape)
-    data = pd.DataFrame(rows, columns=["cluster", "n_points", "hull_area_km2", "centroid_x_m", "centroid_y_m",
-                                       "dominant_categories", "zones"])
+    data = pd.DataFrame(
+        rows,
+        columns=[
+            "cluster",
+            "n_points",
+            "hull_area_km2",
+            "centroid_x_m",
+            "centroid_y_m",
+            "dominant_categories",
+            "zones",
+        ],
+    )
     centroids = metric_to_wgs84(shapely.points(data[["centroid_x_m", "centroid_y_m"]].to_numpy()))
     data["centroid_lon"] = shapely.get_x(centroids) if len(data) else []
     data["centroid_lat"] = shapely.get_y(centroids) if len(data) else []

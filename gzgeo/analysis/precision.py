@@ -15,6 +15,7 @@ from ..layers import LOCATION_PRECISIONS
 
 __all__ = ["located", "located_mask", "documents_coarsest"]
 
+
 def _precision_rank(coarsest: str | None) -> int | None:
     """Position of ``coarsest`` in ``LOCATION_PRECISIONS`` (finest first), or None for "keep everything"."""
     if coarsest is None:
@@ -97,7 +98,9 @@ def located(points, coarsest: str | None = "zone", name: str = "platforms"):
     if keep is None:
         return points
     if len(points) and not keep.any():
-        raise ValueError(f"{name} is empty after location-precision filtering: none of its {len(points)} rows "
-                         f"is located to {coarsest!r} or finer; pass coarsest='district' (or None) to include "
-                         "estimated locations")
+        raise ValueError(
+            f"{name} is empty after location-precision filtering: none of its {len(points)} rows "
+            f"is located to {coarsest!r} or finer; pass coarsest='district' (or None) to include "
+            "estimated locations"
+        )
     return points if keep.all() else points[keep]

@@ -71,8 +71,13 @@ def axis_line(axis: gpd.GeoDataFrame | None = None, start: str = "north") -> sha
 
 
 @documents_coarsest
-def along_axis(platforms: gpd.GeoDataFrame, max_dist_m: float = 2000.0,
-               axis: gpd.GeoDataFrame | None = None, *, coarsest: str | None = "zone") -> gpd.GeoDataFrame:
+def along_axis(
+    platforms: gpd.GeoDataFrame,
+    max_dist_m: float = 2000.0,
+    axis: gpd.GeoDataFrame | None = None,
+    *,
+    coarsest: str | None = "zone",
+) -> gpd.GeoDataFrame:
     """Platforms within ``max_dist_m`` of the axis, ordered along it (a corridor profile).
 
     Parameters
@@ -109,8 +114,12 @@ def along_axis(platforms: gpd.GeoDataFrame, max_dist_m: float = 2000.0,
     line = axis_line(axis)
     xy = metric_xy(platforms)
     minx, miny, maxx, maxy = line.bounds
-    near_box = np.flatnonzero((xy[:, 0] >= minx - max_dist_m) & (xy[:, 0] <= maxx + max_dist_m)
-                              & (xy[:, 1] >= miny - max_dist_m) & (xy[:, 1] <= maxy + max_dist_m))
+    near_box = np.flatnonzero(
+        (xy[:, 0] >= minx - max_dist_m)
+        & (xy[:, 0] <= maxx + max_dist_m)
+        & (xy[:, 1] >= miny - max_dist_m)
+        & (xy[:, 1] <= maxy + max_dist_m)
+    )
     points = shapely.points(xy[near_box])
     shapely.prepare(line)
     dist = shapely.distance(line, points)
@@ -146,9 +155,14 @@ def _target_geometry(target) -> shapely.Geometry:
 
 
 @documents_coarsest
-def nearest_platforms(platforms: gpd.GeoDataFrame, target, k: int = 5,
-                      categories: str | Iterable[str] | None = None, *,
-                      coarsest: str | None = "zone") -> gpd.GeoDataFrame:
+def nearest_platforms(
+    platforms: gpd.GeoDataFrame,
+    target,
+    k: int = 5,
+    categories: str | Iterable[str] | None = None,
+    *,
+    coarsest: str | None = "zone",
+) -> gpd.GeoDataFrame:
     """The ``k`` platforms nearest to a point or any feature, with distances.
 
     Parameters
@@ -198,8 +212,14 @@ def nearest_platforms(platforms: gpd.GeoDataFrame, target, k: int = 5,
 
 
 @documents_coarsest
-def distance_to_nearest(points: gpd.GeoDataFrame, features: gpd.GeoDataFrame, name: str = "feature",
-                        id_col: str = "id", *, coarsest: str | None = "zone") -> gpd.GeoDataFrame:
+def distance_to_nearest(
+    points: gpd.GeoDataFrame,
+    features: gpd.GeoDataFrame,
+    name: str = "feature",
+    id_col: str = "id",
+    *,
+    coarsest: str | None = "zone",
+) -> gpd.GeoDataFrame:
     """Distance from each point to the nearest feature of a layer (0 when inside a polygon).
 
     Parameters
@@ -254,8 +274,7 @@ def _nearest_polygon(xy: np.ndarray, polygons: np.ndarray) -> tuple[np.ndarray, 
     nearest = np.full(len(xy), -1, dtype=np.int64)
     dist = np.full(len(xy), np.inf)
     frame = gpd.GeoDataFrame(geometry=list(polygons), crs=METRIC_CRS)
-    inside_pt, inside_poly = points_in_polygons(
-        gpd.GeoDataFrame(geometry=shapely.points(xy), crs=METRIC_CRS), frame)
+    inside_pt, inside_poly = points_in_polygons(gpd.GeoDataFrame(geometry=shapely.points(xy), crs=METRIC_CRS), frame)
     first = np.unique(inside_pt, return_index=True)[1]
     nearest[inside_pt[first]] = inside_poly[first]
     dist[inside_pt[first]] = 0.0
@@ -275,9 +294,14 @@ def _nearest_polygon(xy: np.ndarray, polygons: np.ndarray) -> tuple[np.ndarray, 
 
 
 @documents_coarsest
-def distance_to_layout(platforms: gpd.GeoDataFrame | None = None, zones: gpd.GeoDataFrame | None = None,
-                       cores: gpd.GeoDataFrame | None = None, nodes: gpd.GeoDataFrame | None = None, *,
-                       coarsest: str | None = "zone") -> gpd.GeoDataFrame:
+def distance_to_layout(
+    platforms: gpd.GeoDataFrame | None = None,
+    zones: gpd.GeoDataFrame | None = None,
+    cores: gpd.GeoDataFrame | None = None,
+    nodes: gpd.GeoDataFrame | None = None,
+    *,
+    coarsest: str | None = "zone",
+) -> gpd.GeoDataFrame:
     """Distance from each platform to the nearest zone, core and node.
 
     Parameters
@@ -306,9 +330,15 @@ def distance_to_layout(platforms: gpd.GeoDataFrame | None = None, zones: gpd.Geo
 
 
 @documents_coarsest
-def distance_matrix(platforms: gpd.GeoDataFrame, from_categories: str | Iterable[str],
-                    to_categories: str | Iterable[str] | None = None, id_col: str = "id",
-                    category_col: str = "category", *, coarsest: str | None = "zone") -> pd.DataFrame:
+def distance_matrix(
+    platforms: gpd.GeoDataFrame,
+    from_categories: str | Iterable[str],
+    to_categories: str | Iterable[str] | None = None,
+    id_col: str = "id",
+    category_col: str = "category",
+    *,
+    coarsest: str | None = "zone",
+) -> pd.DataFrame:
     """Straight-line distances (m) between platforms of two categories.
 
     Parameters
@@ -338,8 +368,11 @@ def distance_matrix(platforms: gpd.GeoDataFrame, from_categories: str | Iterable
     a = filter_categories(platforms, from_categories, category_col)
     b = filter_categories(platforms, to_categories if to_categories is not None else from_categories, category_col)
     values = cdist(metric_xy(a), metric_xy(b))
-    return pd.DataFrame(values, index=pd.Index(a[id_col].to_numpy(), name="from_id"),
-                        columns=pd.Index(b[id_col].to_numpy(), name="to_id"))
+    return pd.DataFrame(
+        values,
+        index=pd.Index(a[id_col].to_numpy(), name="from_id"),
+        columns=pd.Index(b[id_col].to_numpy(), name="to_id"),
+    )
 
 
 def buffers(features: gpd.GeoDataFrame, distance_m: float, dissolve: bool = False) -> gpd.GeoDataFrame:
@@ -372,8 +405,9 @@ def buffers(features: gpd.GeoDataFrame, distance_m: float, dissolve: bool = Fals
     return gpd.GeoDataFrame(data, geometry=list(metric_to_wgs84(geoms)), crs=WGS84)
 
 
-def rings(features: gpd.GeoDataFrame, distances_m: Iterable[float] = (1000, 2000, 3000),
-          dissolve: bool = True) -> gpd.GeoDataFrame:
+def rings(
+    features: gpd.GeoDataFrame, distances_m: Iterable[float] = (1000, 2000, 3000), dissolve: bool = True
+) -> gpd.GeoDataFrame:
     """Distance bands (rings) around features: 0–d1, d1–d2, … metres.
 
     Parameters
@@ -438,9 +472,15 @@ class CoverageResult:
 
 
 @documents_coarsest
-def coverage(platforms: gpd.GeoDataFrame, zones: gpd.GeoDataFrame | None = None, radius_m: float = 3000.0,
-             categories: str | Iterable[str] | None = None, id_col: str = "id", *,
-             coarsest: str | None = "zone") -> CoverageResult:
+def coverage(
+    platforms: gpd.GeoDataFrame,
+    zones: gpd.GeoDataFrame | None = None,
+    radius_m: float = 3000.0,
+    categories: str | Iterable[str] | None = None,
+    id_col: str = "id",
+    *,
+    coarsest: str | None = "zone",
+) -> CoverageResult:
     """Share of each zone within ``radius_m`` of at least one platform, and the uncovered parts.
 
     Parameters
@@ -497,9 +537,14 @@ def coverage(platforms: gpd.GeoDataFrame, zones: gpd.GeoDataFrame | None = None,
     ids = zones[id_col].to_numpy() if id_col in zones else zones.index.to_numpy()
     names = zones["name_zh"].to_numpy() if "name_zh" in zones else ids
     gap_frame = gpd.GeoDataFrame(
-        {"zone": ids[keep], "name_zh": names[keep], "radius_m": float(radius_m),
-         "uncovered_km2": shapely.area(gaps[keep]) / 1e6},
-        geometry=list(metric_to_wgs84(gaps[keep])), crs=WGS84,
+        {
+            "zone": ids[keep],
+            "name_zh": names[keep],
+            "radius_m": float(radius_m),
+            "uncovered_km2": shapely.area(gaps[keep]) / 1e6,
+        },
+        geometry=list(metric_to_wgs84(gaps[keep])),
+        crs=WGS84,
     )
     return CoverageResult(summary=summary, uncovered=gap_frame)
 
@@ -527,9 +572,15 @@ class RegionQuery:
 
 
 @documents_coarsest
-def query_region(platforms: gpd.GeoDataFrame, region=None, *, center: tuple[float, float] | None = None,
-                 radius_m: float | None = None, by: Iterable[str] = ("category", "level", "status"),
-                 coarsest: str | None = "zone") -> RegionQuery:
+def query_region(
+    platforms: gpd.GeoDataFrame,
+    region=None,
+    *,
+    center: tuple[float, float] | None = None,
+    radius_m: float | None = None,
+    by: Iterable[str] = ("category", "level", "status"),
+    coarsest: str | None = "zone",
+) -> RegionQuery:
     """Platforms inside a drawn polygon or circle, with summary statistics.
 
     Parameters
@@ -588,15 +639,29 @@ def query_region(platforms: gpd.GeoDataFrame, region=None, *, center: tuple[floa
         inside["dist_to_centre_m"] = np.hypot(xy[:, 0] - centre_xy[0], xy[:, 1] - centre_xy[1])
         inside = inside.sort_values("dist_to_centre_m", kind="stable")
     area_km2 = shape.area / 1e6
-    summary = gpd.GeoDataFrame({"area_km2": [area_km2], "n_platforms": [len(inside)],
-                                "density_per_km2": [len(inside) / area_km2],
-                                "n_not_located": [n_given - len(platforms)]},
-                               geometry=list(metric_to_wgs84(np.array([shape], dtype=object))), crs=WGS84)
+    summary = gpd.GeoDataFrame(
+        {
+            "area_km2": [area_km2],
+            "n_platforms": [len(inside)],
+            "density_per_km2": [len(inside) / area_km2],
+            "n_not_located": [n_given - len(platforms)],
+        },
+        geometry=list(metric_to_wgs84(np.array([shape], dtype=object))),
+        crs=WGS84,
+    )
     parts = []
     for column in by:
         if column in inside and len(inside):
             counts = inside[column].astype(str).value_counts()
-            parts.append(pd.DataFrame({"field": column, "value": counts.index, "n": counts.to_numpy(),
-                                       "share": counts.to_numpy() / len(inside)}))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "field": column,
+                        "value": counts.index,
+                        "n": counts.to_numpy(),
+                        "share": counts.to_numpy() / len(inside),
+                    }
+                )
+            )
     counts = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["field", "value", "n", "share"])
     return RegionQuery(platforms=inside, region=summary, counts=counts)

@@ -87,8 +87,9 @@ class DensitySurface:
         keep = self.density_per_km2 > min_density
         half = self.cell_m / 2
         boxes = shapely.box(xx[keep] - half, yy[keep] - half, xx[keep] + half, yy[keep] + half)
-        return gpd.GeoDataFrame({"density_per_km2": self.density_per_km2[keep]},
-                                geometry=list(metric_to_wgs84(boxes)), crs=WGS84)
+        return gpd.GeoDataFrame(
+            {"density_per_km2": self.density_per_km2[keep]}, geometry=list(metric_to_wgs84(boxes)), crs=WGS84
+        )
 
     def at(self, lon, lat) -> np.ndarray:
         """Density per km² at WGS-84 positions (bilinear interpolation on the grid)."""
@@ -122,11 +123,18 @@ def _fftconvolve_same(a: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     shape = [_fast_len(n) for n in full]
     out = np.fft.irfft2(np.fft.rfft2(a, shape) * np.fft.rfft2(kernel, shape), shape)
     r0, c0 = (kernel.shape[0] - 1) // 2, (kernel.shape[1] - 1) // 2
-    return out[r0:r0 + a.shape[0], c0:c0 + a.shape[1]]
+    return out[r0 : r0 + a.shape[0], c0 : c0 + a.shape[1]]
 
 
-def kernel_density(points: gpd.GeoDataFrame, bandwidth_m: float = 2000.0, cell_m: float = 250.0,
-                   region=None, weights=None, *, coarsest: str | None = "zone") -> DensitySurface:
+def kernel_density(
+    points: gpd.GeoDataFrame,
+    bandwidth_m: float = 2000.0,
+    cell_m: float = 250.0,
+    region=None,
+    weights=None,
+    *,
+    coarsest: str | None = "zone",
+) -> DensitySurface:
     """Gaussian kernel density surface (points per km²) on a regular metric grid.
 
     Points are linearly binned onto the grid and convolved with the Gaussian
@@ -227,20 +235,24 @@ def density_contours(surface: DensitySurface, levels) -> gpd.GeoDataFrame:
     levels = np.asarray(list(levels), dtype=float)
     if levels.size == 0:
         raise ValueError("give at least one level")
-    gen = contourpy.contour_generator(surface.x_m, surface.y_m, surface.density_per_km2,
-                                      fill_type=contourpy.FillType.OuterOffset)
+    gen = contourpy.contour_generator(
+        surface.x_m, surface.y_m, surface.density_per_km2, fill_type=contourpy.FillType.OuterOffset
+    )
     upper = max(float(np.nanmax(surface.density_per_km2)), float(levels.max())) + 1.0
     shapes = []
     for level in levels:
         points_list, offsets_list = gen.filled(level, upper)
         polygons = []
         for pts, offs in zip(points_list, offsets_list, strict=True):
-            rings = [pts[offs[i]:offs[i + 1]] for i in range(len(offs) - 1)]
+            rings = [pts[offs[i] : offs[i + 1]] for i in range(len(offs) - 1)]
             polygons.append(shapely.make_valid(shapely.Polygon(rings[0], rings[1:])))
         shapes.append(shapely.union_all(polygons) if polygons else shapely.Polygon())
     shapes = np.array(shapes, dtype=object)
-    return gpd.GeoDataFrame({"level_per_km2": levels, "area_km2": shapely.area(shapes) / 1e6},
-                            geometry=list(metric_to_wgs84(shapes)), crs=WGS84)
+    return gpd.GeoDataFrame(
+        {"level_per_km2": levels, "area_km2": shapely.area(shapes) / 1e6},
+        geometry=list(metric_to_wgs84(shapes)),
+        crs=WGS84,
+    )
 
 
 # ---------------------------------------------------------------- centres and ellipse
@@ -248,9 +260,18 @@ def density_contours(surface: DensitySurface, levels) -> gpd.GeoDataFrame:
 
 def _centre_frame(xy_centre: np.ndarray, n: int, kind: str) -> gpd.GeoDataFrame:
     point = to_wgs84_points(xy_centre.reshape(1, 2))
-    return gpd.GeoDataFrame({"kind": [kind], "n": [n], "x_m": [xy_centre[0]], "y_m": [xy_centre[1]],
-                             "lon": shapely.get_x(point), "lat": shapely.get_y(point)},
-                            geometry=list(point), crs=WGS84)
+    return gpd.GeoDataFrame(
+        {
+            "kind": [kind],
+            "n": [n],
+            "x_m": [xy_centre[0]],
+            "y_m": [xy_centre[1]],
+            "lon": shapely.get_x(point),
+            "lat": shapely.get_y(point),
+        },
+        geometry=list(point),
+        crs=WGS84,
+    )
 
 
 @documents_coarsest
@@ -284,8 +305,9 @@ def mean_centre(points: gpd.GeoDataFrame, weights=None, *, coarsest: str | None 
 
 
 @documents_coarsest
-def median_centre(points: gpd.GeoDataFrame, weights=None, tol_m: float = 1e-3, *,
-                  coarsest: str | None = "zone") -> gpd.GeoDataFrame:
+def median_centre(
+    points: gpd.GeoDataFrame, weights=None, tol_m: float = 1e-3, *, coarsest: str | None = "zone"
+) -> gpd.GeoDataFrame:
     """(Weighted) median centre: the point minimising the sum of distances (Weiszfeld iteration).
 
     Parameters
@@ -327,8 +349,12 @@ def median_centre(points: gpd.GeoDataFrame, weights=None, tol_m: float = 1e-3, *
     # Polish with a general optimiser: Weiszfeld can stall next to a data point.
     from scipy.optimize import minimize  # imported when used (~1 s)
 
-    res = minimize(lambda c: np.sum(w * np.hypot(xy[:, 0] - c[0], xy[:, 1] - c[1])), centre,
-                   method="Nelder-Mead", options={"xatol": tol_m, "fatol": 1e-9, "maxiter": 2000})
+    res = minimize(
+        lambda c: np.sum(w * np.hypot(xy[:, 0] - c[0], xy[:, 1] - c[1])),
+        centre,
+        method="Nelder-Mead",
+        options={"xatol": tol_m, "fatol": 1e-9, "maxiter": 2000},
+    )
     if res.fun < np.sum(w * np.hypot(*(xy - centre).T)):
         centre = res.x
     return _centre_frame(np.asarray(centre), len(xy), "median_centre")
@@ -338,8 +364,14 @@ _ELLIPSE_CORRECTIONS = ("arcgis", "crimestat", "none")
 
 
 @documents_coarsest
-def standard_deviational_ellipse(points: gpd.GeoDataFrame, weights=None, correction: str = "arcgis",
-                                 segments: int = 72, *, coarsest: str | None = "zone") -> gpd.GeoDataFrame:
+def standard_deviational_ellipse(
+    points: gpd.GeoDataFrame,
+    weights=None,
+    correction: str = "arcgis",
+    segments: int = 72,
+    *,
+    coarsest: str | None = "zone",
+) -> gpd.GeoDataFrame:
     """1-standard-deviation ellipse of a point pattern (direction and spread), in metres.
 
     The semi-axes are the standard deviations along the principal axes of the
@@ -396,11 +428,20 @@ def standard_deviational_ellipse(points: gpd.GeoDataFrame, weights=None, correct
     ring = centre + np.outer(major * np.cos(t), ux) + np.outer(minor * np.sin(t), uy)
     shape = shapely.Polygon(ring)
     centre_wgs = to_wgs84_points(centre.reshape(1, 2))
-    return gpd.GeoDataFrame({
-        "n": [n], "centre_lon": shapely.get_x(centre_wgs), "centre_lat": shapely.get_y(centre_wgs),
-        "semi_major_m": [major], "semi_minor_m": [minor], "rotation_deg": [rotation],
-        "flattening": [1 - minor / major if major > 0 else 0.0], "area_km2": [np.pi * major * minor / 1e6],
-    }, geometry=list(metric_to_wgs84(np.array([shape], dtype=object))), crs=WGS84)
+    return gpd.GeoDataFrame(
+        {
+            "n": [n],
+            "centre_lon": shapely.get_x(centre_wgs),
+            "centre_lat": shapely.get_y(centre_wgs),
+            "semi_major_m": [major],
+            "semi_minor_m": [minor],
+            "rotation_deg": [rotation],
+            "flattening": [1 - minor / major if major > 0 else 0.0],
+            "area_km2": [np.pi * major * minor / 1e6],
+        },
+        geometry=list(metric_to_wgs84(np.array([shape], dtype=object))),
+        crs=WGS84,
+    )
 
 
 # ---------------------------------------------------------------- point-pattern statistics
@@ -415,8 +456,9 @@ def _study_area_m2(region, area_km2: float | None) -> float:
 
 
 @documents_coarsest
-def nearest_neighbour_index(points: gpd.GeoDataFrame, region=None, area_km2: float | None = None, *,
-                            coarsest: str | None = "zone") -> pd.DataFrame:
+def nearest_neighbour_index(
+    points: gpd.GeoDataFrame, region=None, area_km2: float | None = None, *, coarsest: str | None = "zone"
+) -> pd.DataFrame:
     """Average nearest-neighbour index (Clark–Evans) with z-score and p-value.
 
     R = observed mean nearest-neighbour distance / expected 0.5·√(A/n);
@@ -461,14 +503,26 @@ def nearest_neighbour_index(points: gpd.GeoDataFrame, region=None, area_km2: flo
 
     p = 2 * stats.norm.sf(abs(z))
     pattern = "random" if p >= 0.05 else ("clustered" if z < 0 else "dispersed")
-    return pd.DataFrame([{"n": n, "area_km2": area / 1e6, "observed_mean_dist_m": observed,
-                          "expected_mean_dist_m": expected, "nni": observed / expected, "z_score": z,
-                          "p_value": p, "pattern": pattern}])
+    return pd.DataFrame(
+        [
+            {
+                "n": n,
+                "area_km2": area / 1e6,
+                "observed_mean_dist_m": observed,
+                "expected_mean_dist_m": expected,
+                "nni": observed / expected,
+                "z_score": z,
+                "p_value": p,
+                "pattern": pattern,
+            }
+        ]
+    )
 
 
 @documents_coarsest
-def ripley(points: gpd.GeoDataFrame, distances_m, region=None, area_km2: float | None = None, *,
-           coarsest: str | None = "zone") -> pd.DataFrame:
+def ripley(
+    points: gpd.GeoDataFrame, distances_m, region=None, area_km2: float | None = None, *, coarsest: str | None = "zone"
+) -> pd.DataFrame:
     """Ripley's K and L functions over a range of distances (no edge correction).
 
     K(d) = A / (n(n−1)) · #{ordered pairs i≠j with d_ij ≤ d}, L(d) = √(K/π).
@@ -514,8 +568,16 @@ def ripley(points: gpd.GeoDataFrame, distances_m, region=None, area_km2: float |
     ordered = tree.count_neighbors(tree, d).astype(float) - n  # remove the n self-pairs
     k = area * ordered / (n * (n - 1))
     l_values = np.sqrt(k / np.pi)
-    return pd.DataFrame({"distance_m": d, "pairs": (ordered / 2).astype(np.int64), "k_m2": k,
-                         "csr_k_m2": np.pi * d**2, "l_m": l_values, "l_minus_d_m": l_values - d})
+    return pd.DataFrame(
+        {
+            "distance_m": d,
+            "pairs": (ordered / 2).astype(np.int64),
+            "k_m2": k,
+            "csr_k_m2": np.pi * d**2,
+            "l_m": l_values,
+            "l_minus_d_m": l_values - d,
+        }
+    )
 
 
 # ---------------------------------------------------------------- Getis-Ord Gi*
@@ -544,8 +606,15 @@ def _classify(z: np.ndarray, p: np.ndarray) -> np.ndarray:
 
 
 @documents_coarsest
-def hot_spots(points: gpd.GeoDataFrame, cell_m: float = 1000.0, region=None, neighbourhood_m: float | None = None,
-              weights=None, *, coarsest: str | None = "zone") -> gpd.GeoDataFrame:
+def hot_spots(
+    points: gpd.GeoDataFrame,
+    cell_m: float = 1000.0,
+    region=None,
+    neighbourhood_m: float | None = None,
+    weights=None,
+    *,
+    coarsest: str | None = "zone",
+) -> gpd.GeoDataFrame:
     """Getis-Ord Gi* hot spots of point counts on a regular grid.
 
     The grid covers ``region`` (default: the city); only cells whose centre
@@ -600,8 +669,11 @@ def hot_spots(points: gpd.GeoDataFrame, cell_m: float = 1000.0, region=None, nei
     col = np.floor((xy[:, 0] - minx) / cell_m).astype(np.int64)
     row = np.floor((xy[:, 1] - miny) / cell_m).astype(np.int64)
     ok = (col >= 0) & (col < nx) & (row >= 0) & (row < ny)
-    counts = np.bincount(row[ok] * nx + col[ok], weights=None if w is None else w[ok],
-                         minlength=nx * ny).reshape(ny, nx).astype(float)
+    counts = (
+        np.bincount(row[ok] * nx + col[ok], weights=None if w is None else w[ok], minlength=nx * ny)
+        .reshape(ny, nx)
+        .astype(float)
+    )
     counts[~valid] = 0.0
     band = 1.5 * cell_m if neighbourhood_m is None else float(neighbourhood_m)
     reach = int(np.floor(band / cell_m))
@@ -615,13 +687,19 @@ def hot_spots(points: gpd.GeoDataFrame, cell_m: float = 1000.0, region=None, nei
     half = cell_m / 2
     boxes = shapely.box(xx[valid] - half, yy[valid] - half, xx[valid] + half, yy[valid] + half)
     rows_idx, cols_idx = np.nonzero(valid)
-    return gpd.GeoDataFrame({"row": rows_idx, "col": cols_idx, "count": counts[valid], "gi_z": z, "gi_p": p,
-                             "hot_spot": _classify(z, p)},
-                            geometry=list(metric_to_wgs84(boxes)), crs=WGS84)
+    return gpd.GeoDataFrame(
+        {"row": rows_idx, "col": cols_idx, "count": counts[valid], "gi_z": z, "gi_p": p, "hot_spot": _classify(z, p)},
+        geometry=list(metric_to_wgs84(boxes)),
+        crs=WGS84,
+    )
 
 
-def hot_spots_by_area(points: gpd.GeoDataFrame, areas: gpd.GeoDataFrame | None = None,
-                      value: str = "density_per_km2", touch_tolerance_m: float = 50.0) -> gpd.GeoDataFrame:
+def hot_spots_by_area(
+    points: gpd.GeoDataFrame,
+    areas: gpd.GeoDataFrame | None = None,
+    value: str = "density_per_km2",
+    touch_tolerance_m: float = 50.0,
+) -> gpd.GeoDataFrame:
     """Getis-Ord Gi* on polygons (default: the 11 districts) with queen contiguity plus self.
 
     Polygons within ``touch_tolerance_m`` of each other are neighbours (the

@@ -85,8 +85,9 @@ def _as_list(by: str | Iterable[str] | None) -> list[str]:
     return [by] if isinstance(by, str) else list(by)
 
 
-def count_platforms(platforms: gpd.GeoDataFrame, areas: gpd.GeoDataFrame,
-                    by: str | Iterable[str] | None = ("category", "level")) -> gpd.GeoDataFrame:
+def count_platforms(
+    platforms: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, by: str | Iterable[str] | None = ("category", "level")
+) -> gpd.GeoDataFrame:
     """Count platforms in each polygon, with density, how many are estimates, and optional breakdowns.
 
     Every platform is counted, estimates included: a ``zone`` point lies in
@@ -144,10 +145,14 @@ def count_platforms(platforms: gpd.GeoDataFrame, areas: gpd.GeoDataFrame,
     return out
 
 
-def layout_statistics(platforms: gpd.GeoDataFrame | None = None, zones: gpd.GeoDataFrame | None = None,
-                      cores: gpd.GeoDataFrame | None = None, nodes: gpd.GeoDataFrame | None = None,
-                      districts: gpd.GeoDataFrame | None = None,
-                      by: str | Iterable[str] | None = ("category", "level")) -> gpd.GeoDataFrame:
+def layout_statistics(
+    platforms: gpd.GeoDataFrame | None = None,
+    zones: gpd.GeoDataFrame | None = None,
+    cores: gpd.GeoDataFrame | None = None,
+    nodes: gpd.GeoDataFrame | None = None,
+    districts: gpd.GeoDataFrame | None = None,
+    by: str | Iterable[str] | None = ("category", "level"),
+) -> gpd.GeoDataFrame:
     """Platforms per zone, zone part, core, node and district in one table.
 
     Parameters
@@ -183,8 +188,13 @@ def layout_statistics(platforms: gpd.GeoDataFrame | None = None, zones: gpd.GeoD
     districts = layer_or_default(districts, "districts", "Polygon")
     parts = []
     top = is_top_level(zones)
-    for kind, layer in (("zone", zones[top]), ("zone_part", zones[~top]), ("core", cores), ("node", nodes),
-                        ("district", districts)):
+    for kind, layer in (
+        ("zone", zones[top]),
+        ("zone_part", zones[~top]),
+        ("core", cores),
+        ("node", nodes),
+        ("district", districts),
+    ):
         if layer.empty:
             continue
         layer = layer.copy()
@@ -201,8 +211,12 @@ def layout_statistics(platforms: gpd.GeoDataFrame | None = None, zones: gpd.GeoD
     return gpd.GeoDataFrame(out, geometry="geometry", crs=WGS84)
 
 
-def layout_shares(platforms: gpd.GeoDataFrame | None = None, zones: gpd.GeoDataFrame | None = None,
-                  cores: gpd.GeoDataFrame | None = None, nodes: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
+def layout_shares(
+    platforms: gpd.GeoDataFrame | None = None,
+    zones: gpd.GeoDataFrame | None = None,
+    cores: gpd.GeoDataFrame | None = None,
+    nodes: gpd.GeoDataFrame | None = None,
+) -> pd.DataFrame:
     """Share of the city's platforms inside 一区三城 and inside the "123" layout.
 
     一区三城 is the union of the zones without a parent (the 试验区 and the
@@ -236,8 +250,16 @@ def layout_shares(platforms: gpd.GeoDataFrame | None = None, zones: gpd.GeoDataF
         dissolved = gpd.GeoDataFrame(geometry=[union], crs=METRIC_CRS)
         p, _ = points_in_polygons(platforms, dissolved)
         inside = len(np.unique(p))
-        rows.append({"key": key, "name_zh": label, "n_inside": inside, "n_total": len(platforms),
-                     "share": inside / len(platforms), "area_km2": union.area / 1e6})
+        rows.append(
+            {
+                "key": key,
+                "name_zh": label,
+                "n_inside": inside,
+                "n_total": len(platforms),
+                "share": inside / len(platforms),
+                "area_km2": union.area / 1e6,
+            }
+        )
     return pd.DataFrame(rows).set_index("key").rename_axis(None)
 
 
@@ -295,6 +317,19 @@ def target_progress(platforms: gpd.GeoDataFrame | None = None, targets: pd.DataF
     countable["target_value"] = pd.to_numeric(countable["target_value"], errors="coerce")
     countable["gap"] = countable["target_value"] - countable["mapped_count"]
     countable["met"] = countable["gap"] <= 0
-    columns = ["id", "indicator_zh", "indicator_en", "scope", "target_value", "target_year", "unit",
-               "countable_category", "mapped_count", "gap", "met", "source_file", "clause"]
+    columns = [
+        "id",
+        "indicator_zh",
+        "indicator_en",
+        "scope",
+        "target_value",
+        "target_year",
+        "unit",
+        "countable_category",
+        "mapped_count",
+        "gap",
+        "met",
+        "source_file",
+        "clause",
+    ]
     return countable[[c for c in columns if c in countable]].reset_index(drop=True)

@@ -14,9 +14,10 @@ from .projection import frame_from_metric_points, region_geometry
 
 __all__ = ["synthetic_points"]
 
-def synthetic_points(n: int, seed: int = 0, region=None,
-                     categories: Sequence[str] = ("lab", "facility", "institute", "incubator")
-                     ) -> gpd.GeoDataFrame:
+
+def synthetic_points(
+    n: int, seed: int = 0, region=None, categories: Sequence[str] = ("lab", "facility", "institute", "incubator")
+) -> gpd.GeoDataFrame:
     """Sample ``n`` points uniformly (by area) inside Guangzhou or another region.
 
     Sampling happens in EPSG:4547 metres by vectorised rejection from the
@@ -70,10 +71,12 @@ def synthetic_points(n: int, seed: int = 0, region=None,
         have += len(chunk)
     xy = np.concatenate(chunks)[:n]
     levels = np.array(LEVELS)
-    data = pd.DataFrame({
-        "id": [f"syn-{i}" for i in range(n)],
-        "category": np.asarray(categories)[rng.integers(0, len(categories), n)],
-        "level": levels[rng.integers(0, len(levels), n)],
-        "weight": rng.uniform(1.0, 10.0, n),
-    })
+    data = pd.DataFrame(
+        {
+            "id": [f"syn-{i}" for i in range(n)],
+            "category": np.asarray(categories)[rng.integers(0, len(categories), n)],
+            "level": levels[rng.integers(0, len(levels), n)],
+            "weight": rng.uniform(1.0, 10.0, n),
+        }
+    )
     return frame_from_metric_points(xy, data)

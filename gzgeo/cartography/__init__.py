@@ -100,7 +100,7 @@ __all__ = [
 #: Preset name -> default title (Chinese · English).
 PRESETS: dict[str, str] = {
     "overview": "广州科技创新空间布局 · Guangzhou innovation layout",
-    "huangpu_123": "黄埔区“123”创新布局 · Huangpu \"123\" layout",
+    "huangpu_123": '黄埔区“123”创新布局 · Huangpu "123" layout',
     "zone": "{name_zh} · {name_en}",
     "density": "创新平台集聚与密度 · Platform clusters and density",
     "axis": "创新大道科技创新轴 · The 创新大道 innovation axis corridor",
@@ -144,8 +144,13 @@ _CONTEXT = {"districts", "metro", "zones", "cores", "nodes", "axis"}
 def _overview(p: _PresetInput) -> _PresetView:
     _draw_context(p.ax, _CONTEXT, p.handles)
     extent = _extent_of(_metric(load("city")).geometry, pad=0.02)
-    return _PresetView(extent, PRESETS["overview"], "一区三城 · 黄埔“123”布局 · 平台按类别 platforms by category",
-                       p.selection_m, p.label)
+    return _PresetView(
+        extent,
+        PRESETS["overview"],
+        "一区三城 · 黄埔“123”布局 · 平台按类别 platforms by category",
+        p.selection_m,
+        p.label,
+    )
 
 
 def _huangpu_123(p: _PresetInput) -> _PresetView:
@@ -155,11 +160,14 @@ def _huangpu_123(p: _PresetInput) -> _PresetView:
     _metric(huangpu).plot(ax=p.ax, facecolor="none", edgecolor="#333333", linewidth=2.2, zorder=2)
     p.handles.insert(1, Line2D([], [], color="#333333", linewidth=2.2, label="黄埔区界 Huangpu boundary"))
     frame = [huangpu.geometry, load("cores").geometry, load("nodes").geometry, load("axis").geometry]
-    extent = _extent_of(gpd.GeoSeries(pd.concat(frame, ignore_index=True), crs=WGS84).to_crs(
-        GUANGZHOU_METRIC_CRS))
-    return _PresetView(extent, PRESETS["huangpu_123"],
-                       "一轴（创新大道）· 两核（知识城、科学城）· 三节点 one axis, two cores, three nodes",
-                       p.selection_m, p.label)
+    extent = _extent_of(gpd.GeoSeries(pd.concat(frame, ignore_index=True), crs=WGS84).to_crs(GUANGZHOU_METRIC_CRS))
+    return _PresetView(
+        extent,
+        PRESETS["huangpu_123"],
+        "一轴（创新大道）· 两核（知识城、科学城）· 三节点 one axis, two cores, three nodes",
+        p.selection_m,
+        p.label,
+    )
 
 
 def _zone(p: _PresetInput) -> _PresetView:
@@ -171,8 +179,13 @@ def _zone(p: _PresetInput) -> _PresetView:
     zone_m.plot(ax=p.ax, facecolor="none", edgecolor=_ZONE_EDGE, linewidth=3, zorder=7)
     extent = _extent_of(zone_m, pad=0.12)
     selection_m = _metric(zone_platforms(p.selection, row["id"]))
-    return _PresetView(extent, PRESETS["zone"].format(name_zh=row["name_zh"], name_en=row["name_en"]),
-                       f"{len(selection_m)} 个平台 platforms in the zone", selection_m, p.label_near)
+    return _PresetView(
+        extent,
+        PRESETS["zone"].format(name_zh=row["name_zh"], name_en=row["name_en"]),
+        f"{len(selection_m)} 个平台 platforms in the zone",
+        selection_m,
+        p.label_near,
+    )
 
 
 def _density(p: _PresetInput) -> _PresetView:
@@ -183,24 +196,23 @@ def _density(p: _PresetInput) -> _PresetView:
     # Density and clusters use located platforms only: a district-only point is not a location.
     located_m, not_located = split_located(selection_m)
     if len(located_m):
-        surface = kernel_density(located_m, bandwidth_m=p.bandwidth_m, cell_m=p.bandwidth_m / 5,
-                                 region=load("city"))
+        surface = kernel_density(located_m, bandwidth_m=p.bandwidth_m, cell_m=p.bandwidth_m / 5, region=load("city"))
         density = surface.density_per_km2
         masked = np.ma.masked_less(density, density.max() * 0.03)
         half = surface.cell_m / 2
-        grid_extent = (surface.x_m[0] - half, surface.x_m[-1] + half, surface.y_m[0] - half,
-                       surface.y_m[-1] + half)
+        grid_extent = (surface.x_m[0] - half, surface.x_m[-1] + half, surface.y_m[0] - half, surface.y_m[-1] + half)
         image = ax.imshow(masked, extent=grid_extent, origin="lower", cmap="magma_r", alpha=0.75, zorder=8)
         # the colour bar lives in the side panel so the map frame keeps its true-scale size
         colorbar_ax = p.fig.add_axes((_PANEL_LEFT, 0.25, 0.2, 0.018))
         bar = p.fig.colorbar(image, cax=colorbar_ax, orientation="horizontal")
         bar.set_label("平台密度 platforms / km²", fontsize=10)
         _draw_clusters(ax, located_m, p.cluster_eps_m, p.handles)
-    subtitle = (f"高斯核密度 Gaussian kernel density, bandwidth {p.bandwidth_m / 1000:g} km; "
-                f"DBSCAN 集聚区 clusters, eps {p.cluster_eps_m / 1000:g} km (EPSG:4547)")
+    subtitle = (
+        f"高斯核密度 Gaussian kernel density, bandwidth {p.bandwidth_m / 1000:g} km; "
+        f"DBSCAN 集聚区 clusters, eps {p.cluster_eps_m / 1000:g} km (EPSG:4547)"
+    )
     if not_located:
-        subtitle += (f"; 未计入仅知所在区的 {not_located} 个平台 "
-                     f"{not_located} known only to their district not included")
+        subtitle += f"; 未计入仅知所在区的 {not_located} 个平台 {not_located} known only to their district not included"
     return _PresetView(extent, PRESETS["density"], subtitle, selection_m, p.label, colorbar_ax)
 
 
@@ -209,18 +221,24 @@ def _axis(p: _PresetInput) -> _PresetView:
     _draw_context(p.ax, _CONTEXT, p.handles, label_zones=False)
     axis_m = _metric(load("axis"))
     corridor = axis_m.buffer(within_m)
-    corridor.plot(ax=p.ax, facecolor=_AXIS_COLOR, alpha=0.08, edgecolor=_AXIS_COLOR, linewidth=1,
-                  linestyle=(0, (4, 2)), zorder=5)
-    p.handles.append(Patch(facecolor="#eee3ef", edgecolor=_AXIS_COLOR, linestyle="--",
-                           label=f"创新大道两侧 {within_m / 1000:g} km 走廊 corridor"))
+    corridor.plot(
+        ax=p.ax, facecolor=_AXIS_COLOR, alpha=0.08, edgecolor=_AXIS_COLOR, linewidth=1, linestyle=(0, (4, 2)), zorder=5
+    )
+    p.handles.append(
+        Patch(
+            facecolor="#eee3ef",
+            edgecolor=_AXIS_COLOR,
+            linestyle="--",
+            label=f"创新大道两侧 {within_m / 1000:g} km 走廊 corridor",
+        )
+    )
     # Only located platforms can be said to lie near the axis; district-only estimates are counted apart.
     located_rows, not_located = split_located(selection)
     near = along_axis(located_rows, max_dist_m=within_m) if len(located_rows) else selection.iloc[:0]
     extent = _extent_of(corridor, pad=0.10)
     subtitle = f"{len(near)} 个平台距轴线 ≤ {within_m:g} m platforms within {within_m:g} m"
     if not_located:
-        subtitle += (f"; 另 {not_located} 个仅知所在区，未显示 "
-                     f"{not_located} known only to their district not shown")
+        subtitle += f"; 另 {not_located} 个仅知所在区，未显示 {not_located} known only to their district not shown"
     return _PresetView(extent, PRESETS["axis"], subtitle, _metric(near), p.label_near)
 
 
@@ -233,6 +251,7 @@ _PRESET_VIEWS: dict[str, Callable[[_PresetInput], _PresetView]] = {
     "density": _density,
     "axis": _axis,
 }
+
 
 def static_map(
     preset: str = "overview",
@@ -319,8 +338,9 @@ def static_map(
     if preset == "plan_stages":  # a figure of five panels: its own layout, same furniture
         from ..plancarto import plan_small_multiples  # plancarto imports .furniture: top-level would be circular
 
-        return plan_small_multiples(platforms, title=title, subtitle=subtitle, review_number=review_number,
-                                    slide_size=slide_size)
+        return plan_small_multiples(
+            platforms, title=title, subtitle=subtitle, review_number=review_number, slide_size=slide_size
+        )
     selection = load("platforms") if platforms is None else platforms
     selection_m = _metric(selection)
     notes: list[str] = []
@@ -328,17 +348,34 @@ def static_map(
         fig = Figure(figsize=slide_size or FIGSIZE_IN, facecolor="white")
         ax = fig.add_axes(_MAP_BOX)
         handles: list = []
-        view = _PRESET_VIEWS[preset](_PresetInput(
-            fig=fig, ax=ax, handles=handles, selection=selection, selection_m=selection_m, zone=zone,
-            within_m=within_m, bandwidth_m=bandwidth_m, cluster_eps_m=cluster_eps_m,
-            label=bool(label_platforms), label_near=label_platforms is not False))
+        view = _PRESET_VIEWS[preset](
+            _PresetInput(
+                fig=fig,
+                ax=ax,
+                handles=handles,
+                selection=selection,
+                selection_m=selection_m,
+                zone=zone,
+                within_m=within_m,
+                bandwidth_m=bandwidth_m,
+                cluster_eps_m=cluster_eps_m,
+                label=bool(label_platforms),
+                label_near=label_platforms is not False,
+            )
+        )
         extent, selection_m, label, colorbar_ax = view.extent, view.selection_m, view.label, view.colorbar_ax
         default_title, default_subtitle = view.title, view.subtitle
         slide = slide_size is not None
         # District-only platforms are a count per district, not points.
         only = district_only(selection_m)
-        _draw_platforms(ax, selection_m[~only], handles, label=label and not slide, short=slide,
-                        count_estimates=slide and preset in ("zone", "huangpu_123"))
+        _draw_platforms(
+            ax,
+            selection_m[~only],
+            handles,
+            label=label and not slide,
+            short=slide,
+            count_estimates=slide and preset in ("zone", "huangpu_123"),
+        )
         if preset != "density":
             draw_district_badges(ax, selection_m[only], handles)
 
@@ -382,24 +419,64 @@ def static_map(
             return fig
 
         fig.text(0.015, 0.955, title or default_title, fontsize=24, fontweight="bold", va="center", ha="left")
-        fig.text(0.015, 0.913, subtitle if subtitle is not None else default_subtitle, fontsize=13,
-                 color="#444444", va="center", ha="left")
-        legend = fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(_PANEL_LEFT, 0.89), frameon=False,
-                            fontsize=10, title="图例 Legend", title_fontsize=13, alignment="left",
-                            handlelength=2.2, borderaxespad=0)
+        fig.text(
+            0.015,
+            0.913,
+            subtitle if subtitle is not None else default_subtitle,
+            fontsize=13,
+            color="#444444",
+            va="center",
+            ha="left",
+        )
+        legend = fig.legend(
+            handles=handles,
+            loc="upper left",
+            bbox_to_anchor=(_PANEL_LEFT, 0.89),
+            frameon=False,
+            fontsize=10,
+            title="图例 Legend",
+            title_fontsize=13,
+            alignment="left",
+            handlelength=2.2,
+            borderaxespad=0,
+        )
         legend.set_zorder(30)
-        fig.text(_PANEL_LEFT, 0.115, f"审图号 Map review No.:\n{review_number or DEFAULT_REVIEW_NUMBER}",
-                 fontsize=10, ha="left", va="bottom", color="#222222", linespacing=1.4)
-        fig.text(_PANEL_LEFT, 0.075, "gzgeo · 广州科技创新空间布局", fontsize=9, ha="left", va="bottom",
-                 color="#666666")
-        fig.text(0.015, 0.012, _source_note(selection, notes), fontsize=8.2, ha="left", va="bottom",
-                 color="#333333", wrap=False, linespacing=1.35)
+        fig.text(
+            _PANEL_LEFT,
+            0.115,
+            f"审图号 Map review No.:\n{review_number or DEFAULT_REVIEW_NUMBER}",
+            fontsize=10,
+            ha="left",
+            va="bottom",
+            color="#222222",
+            linespacing=1.4,
+        )
+        fig.text(
+            _PANEL_LEFT, 0.075, "gzgeo · 广州科技创新空间布局", fontsize=9, ha="left", va="bottom", color="#666666"
+        )
+        fig.text(
+            0.015,
+            0.012,
+            _source_note(selection, notes),
+            fontsize=8.2,
+            ha="left",
+            va="bottom",
+            color="#333333",
+            wrap=False,
+            linespacing=1.35,
+        )
         _pin_fonts(fig)
     return fig
 
 
-def save_static_map(path: str | Path, preset: str = "overview", platforms: gpd.GeoDataFrame | None = None,
-                    fmt: str | None = None, dpi: int = DEFAULT_DPI, **options) -> Path:
+def save_static_map(
+    path: str | Path,
+    preset: str = "overview",
+    platforms: gpd.GeoDataFrame | None = None,
+    fmt: str | None = None,
+    dpi: int = DEFAULT_DPI,
+    **options,
+) -> Path:
     """Draw a preset and save it as PNG, SVG or PDF.
 
     Parameters
@@ -422,8 +499,13 @@ def save_static_map(path: str | Path, preset: str = "overview", platforms: gpd.G
     return path
 
 
-def static_map_bytes(fmt: str = "png", preset: str = "overview", platforms: gpd.GeoDataFrame | None = None,
-                     dpi: int = DEFAULT_DPI, **options) -> bytes:
+def static_map_bytes(
+    fmt: str = "png",
+    preset: str = "overview",
+    platforms: gpd.GeoDataFrame | None = None,
+    dpi: int = DEFAULT_DPI,
+    **options,
+) -> bytes:
     """Draw a preset and return the PNG/SVG/PDF bytes.
 
     Examples

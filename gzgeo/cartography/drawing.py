@@ -51,8 +51,15 @@ def _category_styles(short: bool = False) -> dict[str, tuple[str, str]]:
     return styles
 
 
-def _draw_platforms(ax, platforms_m: gpd.GeoDataFrame, handles: list, size: float = 46.0,
-                    label: bool = False, short: bool = False, count_estimates: bool = False) -> None:
+def _draw_platforms(
+    ax,
+    platforms_m: gpd.GeoDataFrame,
+    handles: list,
+    size: float = 46.0,
+    label: bool = False,
+    short: bool = False,
+    count_estimates: bool = False,
+) -> None:
     styles = _category_styles(short)
     if platforms_m.empty:
         return
@@ -70,29 +77,68 @@ def _draw_platforms(ax, platforms_m: gpd.GeoDataFrame, handles: list, size: floa
         if exact.any():
             ax.scatter(xs[exact], ys[exact], s=size, c=color, edgecolors="white", linewidths=0.7, zorder=12)
         if approx.any():
-            ax.scatter(xs[approx], ys[approx], s=size * 1.6, facecolors="none", edgecolors=color,
-                       linewidths=1.6, linestyle=(0, (2, 1.5)), zorder=12)
-        handles.append(Line2D([], [], marker="o", linestyle="none", markersize=8, markerfacecolor=color,
-                              markeredgecolor="white", label=f"{text} ({int(in_category.sum())})"))
+            ax.scatter(
+                xs[approx],
+                ys[approx],
+                s=size * 1.6,
+                facecolors="none",
+                edgecolors=color,
+                linewidths=1.6,
+                linestyle=(0, (2, 1.5)),
+                zorder=12,
+            )
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="none",
+                markersize=8,
+                markerfacecolor=color,
+                markeredgecolor="white",
+                label=f"{text} ({int(in_category.sum())})",
+            )
+        )
     if platforms_m["location_is_estimate"].astype(bool).any():
-        handles.append(Line2D([], [], marker="o", linestyle="none", markersize=10, markerfacecolor="none",
-                              markeredgecolor="#333333", markeredgewidth=1.5,
-                              label=("空心：位置估计\nhollow = estimated" if short else
-                                     "空心：位置为估计（功能区/行政区代表点）\nhollow = estimated location")))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="none",
+                markersize=10,
+                markerfacecolor="none",
+                markeredgecolor="#333333",
+                markeredgewidth=1.5,
+                label=(
+                    "空心：位置估计\nhollow = estimated"
+                    if short
+                    else "空心：位置为估计（功能区/行政区代表点）\nhollow = estimated location"
+                ),
+            )
+        )
     if count_estimates and platforms_m["location_is_estimate"].astype(bool).any():
         # slides number the located platforms; a shared estimated point says how many platforms it stands for
         approx = platforms_m[platforms_m["location_is_estimate"].astype(bool).to_numpy()]
         xy = np.round(np.column_stack([approx.geometry.x, approx.geometry.y]), 0)
         for (x, y), names in approx.groupby([xy[:, 0], xy[:, 1]], sort=False)["name_zh"]:
-            ax.annotate(f"{len(names)} 个·估计", (x, y), xytext=(7, -7), textcoords="offset points",
-                        fontsize=SLIDE_MIN_FONT_PT, color="#444444", va="top", zorder=13, annotation_clip=True)
+            ax.annotate(
+                f"{len(names)} 个·估计",
+                (x, y),
+                xytext=(7, -7),
+                textcoords="offset points",
+                fontsize=SLIDE_MIN_FONT_PT,
+                color="#444444",
+                va="top",
+                zorder=13,
+                annotation_clip=True,
+            )
     if label:
         # Platforms known only to the same zone or district share one point: one label says how many.
         xy = np.round(np.column_stack([platforms_m.geometry.x, platforms_m.geometry.y]), 0)
         for (x, y), names in platforms_m.groupby([xy[:, 0], xy[:, 1]], sort=False)["name_zh"]:
             text = str(names.iloc[0]) if len(names) == 1 else f"{names.iloc[0]} 等 {len(names)} 个平台"
-            ax.annotate(text, (x, y), xytext=(5, 4), textcoords="offset points", fontsize=8, color="#222222",
-                        zorder=13)
+            ax.annotate(text, (x, y), xytext=(5, 4), textcoords="offset points", fontsize=8, color="#222222", zorder=13)
 
 
 def _draw_context(ax, layers: set[str], handles: list, label_zones: bool = True) -> None:
@@ -102,8 +148,17 @@ def _draw_context(ax, layers: set[str], handles: list, label_zones: bool = True)
         districts.plot(ax=ax, facecolor=_DISTRICT_FACE, edgecolor=_DISTRICT_EDGE, linewidth=0.8, zorder=1)
         for row in districts.itertuples():
             point = row.geometry.representative_point()
-            ax.text(point.x, point.y, row.name_zh, ha="center", va="center", fontsize=9, color="#7a7a7a", zorder=2,
-                    clip_on=True)
+            ax.text(
+                point.x,
+                point.y,
+                row.name_zh,
+                ha="center",
+                va="center",
+                fontsize=9,
+                color="#7a7a7a",
+                zorder=2,
+                clip_on=True,
+            )
         handles.append(Patch(facecolor=_DISTRICT_FACE, edgecolor=_DISTRICT_EDGE, label="行政区 districts"))
     if "metro" in layers:
         draw_metro(ax, handles)
@@ -116,14 +171,26 @@ def _draw_context(ax, layers: set[str], handles: list, label_zones: bool = True)
         if len(parts):
             parts.plot(ax=ax, facecolor="none", edgecolor=_PART_EDGE, linewidth=1.0, linestyle=(0, (2, 2)), zorder=4)
             handles.append(Patch(facecolor="none", edgecolor=_PART_EDGE, linestyle="--", label="片区 zone parts"))
-        handles.insert(len(handles) - (1 if len(parts) else 0),
-                       Patch(facecolor="#f3d5d8", edgecolor=_ZONE_EDGE, linestyle="--", label="一区三城 zones"))
+        handles.insert(
+            len(handles) - (1 if len(parts) else 0),
+            Patch(facecolor="#f3d5d8", edgecolor=_ZONE_EDGE, linestyle="--", label="一区三城 zones"),
+        )
         if label_zones:
             for row in top.itertuples():
                 point = row.geometry.representative_point()
-                ax.text(point.x, point.y, row.name_zh, ha="center", va="center", fontsize=10, fontweight="bold",
-                        color=_ZONE_EDGE, zorder=14, clip_on=True,
-                        bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.7, "edgecolor": "none"})
+                ax.text(
+                    point.x,
+                    point.y,
+                    row.name_zh,
+                    ha="center",
+                    va="center",
+                    fontsize=10,
+                    fontweight="bold",
+                    color=_ZONE_EDGE,
+                    zorder=14,
+                    clip_on=True,
+                    bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.7, "edgecolor": "none"},
+                )
     if "cores" in layers:
         cores = _metric(load("cores"))
         cores.plot(ax=ax, facecolor="none", edgecolor=_CORE_EDGE, linewidth=2.2, zorder=5)
@@ -147,8 +214,9 @@ def _draw_clusters(ax, platforms: gpd.GeoDataFrame, eps_m: float, handles: list)
         return
     outlines = _metric(clusters).buffer(eps_m / 3)
     outlines.plot(ax=ax, facecolor="none", edgecolor="#08519c", linewidth=1.6, linestyle=(0, (1, 1.5)), zorder=9)
-    handles.append(Line2D([], [], color="#08519c", linewidth=1.6, linestyle=":",
-                          label=f"DBSCAN 集聚区 clusters ({len(clusters)})"))
+    handles.append(
+        Line2D([], [], color="#08519c", linewidth=1.6, linestyle=":", label=f"DBSCAN 集聚区 clusters ({len(clusters)})")
+    )
 
 
 def zone_platforms(platforms: gpd.GeoDataFrame, zone: str) -> gpd.GeoDataFrame:
@@ -230,8 +298,12 @@ def _draw_callouts(ax, numbered_m: gpd.GeoDataFrame, all_m: gpd.GeoDataFrame, fo
                     continue
                 if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
                     continue
-                if np.any((markers[:, 0] > box[0] - 4) & (markers[:, 0] < box[2] + 4)
-                          & (markers[:, 1] > box[1] - 4) & (markers[:, 1] < box[3] + 4)):
+                if np.any(
+                    (markers[:, 0] > box[0] - 4)
+                    & (markers[:, 0] < box[2] + 4)
+                    & (markers[:, 1] > box[1] - 4)
+                    & (markers[:, 1] < box[3] + 4)
+                ):
                     continue
                 choice = (cx, cy, box)
                 break
@@ -242,10 +314,17 @@ def _draw_callouts(ax, numbered_m: gpd.GeoDataFrame, all_m: gpd.GeoDataFrame, fo
             choice = (cx, cy, (cx - half_w, cy - half_h, cx + half_w, cy + half_h))
         placed.append(choice[2])
         x, y = numbered_m.geometry.x.iloc[number - 1], numbered_m.geometry.y.iloc[number - 1]
-        ax.annotate(str(number), (x, y), xytext=(choice[0] - px, choice[1] - py), textcoords="offset points",
-                    ha="center", va="center", fontsize=fontsize, fontweight="bold", color="#111111", zorder=16,
-                    bbox={"boxstyle": "round,pad=0.22", "facecolor": "white", "edgecolor": "#333333",
-                          "linewidth": 0.8},
-                    arrowprops={"arrowstyle": "-", "color": "#333333", "linewidth": 0.8, "shrinkA": 0,
-                                "shrinkB": 3})
-
+        ax.annotate(
+            str(number),
+            (x, y),
+            xytext=(choice[0] - px, choice[1] - py),
+            textcoords="offset points",
+            ha="center",
+            va="center",
+            fontsize=fontsize,
+            fontweight="bold",
+            color="#111111",
+            zorder=16,
+            bbox={"boxstyle": "round,pad=0.22", "facecolor": "white", "edgecolor": "#333333", "linewidth": 0.8},
+            arrowprops={"arrowstyle": "-", "color": "#333333", "linewidth": 0.8, "shrinkA": 0, "shrinkB": 3},
+        )

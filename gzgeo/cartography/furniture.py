@@ -28,8 +28,14 @@ from ..sources import documents
 from ..style import LAYER_COLORS
 
 CJK_FONT_CANDIDATES: tuple[str, ...] = (
-    "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
-    "Microsoft YaHei", "SimHei", "PingFang SC", "Noto Sans CJK JP",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Noto Sans CJK JP",
 )
 #: Shown in the 审图号 field until a map-review number is issued.
 DEFAULT_REVIEW_NUMBER = "未送审 · not yet reviewed, internal use only"
@@ -90,14 +96,16 @@ def cjk_rc() -> Iterator[None]:
     """
     font = cjk_font_name()
     families = ([font] if font else []) + ["DejaVu Sans"]
-    with matplotlib.rc_context({
-        "font.family": "sans-serif",
-        # only installed fonts: matplotlib logs a warning for every missing name in the list on every text
-        "font.sans-serif": families,
-        "axes.unicode_minus": False,
-        "pdf.fonttype": 42,  # embed TrueType/OpenType: text stays selectable in the PDF
-        "svg.fonttype": "path",  # SVG opens the same on machines without the font
-    }):
+    with matplotlib.rc_context(
+        {
+            "font.family": "sans-serif",
+            # only installed fonts: matplotlib logs a warning for every missing name in the list on every text
+            "font.sans-serif": families,
+            "axes.unicode_minus": False,
+            "pdf.fonttype": 42,  # embed TrueType/OpenType: text stays selectable in the PDF
+            "svg.fonttype": "path",  # SVG opens the same on machines without the font
+        }
+    ):
         yield
 
 
@@ -148,26 +156,54 @@ def add_scale_bar(ax, length_m: float | None = None, segments: int = 4, loc: tup
     left = x0 + (x1 - x0) * loc[0]
     bottom = y0 + (y1 - y0) * loc[1]
     seg = length_m / segments
-    ax.add_patch(Rectangle((left - seg * 0.15, bottom - height * 2.2), length_m + seg * 0.3 + seg * 0.9,
-                           height * 6.5, facecolor="white", edgecolor="none", alpha=0.8, zorder=20))
+    ax.add_patch(
+        Rectangle(
+            (left - seg * 0.15, bottom - height * 2.2),
+            length_m + seg * 0.3 + seg * 0.9,
+            height * 6.5,
+            facecolor="white",
+            edgecolor="none",
+            alpha=0.8,
+            zorder=20,
+        )
+    )
     for i in range(segments):
-        ax.add_patch(Rectangle((left + i * seg, bottom), seg, height, facecolor="black" if i % 2 == 0 else "white",
-                               edgecolor="black", linewidth=0.8, zorder=21))
+        ax.add_patch(
+            Rectangle(
+                (left + i * seg, bottom),
+                seg,
+                height,
+                facecolor="black" if i % 2 == 0 else "white",
+                edgecolor="black",
+                linewidth=0.8,
+                zorder=21,
+            )
+        )
     unit, divisor = ("km", 1000.0) if length_m >= 1000 else ("m", 1.0)
     for i in (0, segments // 2, segments):
         value = i * seg / divisor
         label = f"{value:g}" + (f" {unit}" if i == segments else "")
         ax.text(left + i * seg, bottom + height * 1.6, label, ha="center", va="bottom", fontsize=9, zorder=22)
-    ax.text(left + length_m / 2, bottom - height * 1.0, "EPSG:4547 比例尺 scale", ha="center", va="top",
-            fontsize=7.5, color="#444444", zorder=22)
+    ax.text(
+        left + length_m / 2,
+        bottom - height * 1.0,
+        "EPSG:4547 比例尺 scale",
+        ha="center",
+        va="top",
+        fontsize=7.5,
+        color="#444444",
+        zorder=22,
+    )
     return length_m
 
 
 @cache
 def _metric_transformers() -> tuple[Transformer, Transformer]:
     """EPSG:4547 → WGS-84 and back; built once, building one costs a large part of a map's drawing time."""
-    return (Transformer.from_crs(GUANGZHOU_METRIC_CRS, WGS84, always_xy=True),
-            Transformer.from_crs(WGS84, GUANGZHOU_METRIC_CRS, always_xy=True))
+    return (
+        Transformer.from_crs(GUANGZHOU_METRIC_CRS, WGS84, always_xy=True),
+        Transformer.from_crs(WGS84, GUANGZHOU_METRIC_CRS, always_xy=True),
+    )
 
 
 def _true_north_angle(x: float, y: float) -> float:
@@ -207,10 +243,16 @@ def add_north_arrow(ax, loc: tuple[float, float] = (0.95, 0.90), size: float = 0
         "left": np.array([[0, 0], [-half_width, -length], [0, -length * 0.72]]),
         "right": np.array([[0, 0], [half_width, -length], [0, -length * 0.72]]),
     }
-    ax.add_patch(Polygon(shape["left"] @ rot.T + tip, closed=True, facecolor="black", edgecolor="black",
-                         linewidth=0.8, zorder=21))
-    ax.add_patch(Polygon(shape["right"] @ rot.T + tip, closed=True, facecolor="white", edgecolor="black",
-                         linewidth=0.8, zorder=21))
+    ax.add_patch(
+        Polygon(
+            shape["left"] @ rot.T + tip, closed=True, facecolor="black", edgecolor="black", linewidth=0.8, zorder=21
+        )
+    )
+    ax.add_patch(
+        Polygon(
+            shape["right"] @ rot.T + tip, closed=True, facecolor="white", edgecolor="black", linewidth=0.8, zorder=21
+        )
+    )
     label_at = tip + rot @ np.array([0, length * 0.18])
     ax.text(*label_at, "N 北", ha="center", va="bottom", fontsize=11, fontweight="bold", zorder=22)
     return angle
@@ -225,19 +267,33 @@ def _slide_legend(fig: Figure, handles: list, colorbar: bool):
     renderer = FigureCanvasAgg(fig).get_renderer()
     room = height_in - 2 * margin - (1.0 if colorbar else 0.0)
     for ncol in (1, 2, 3):
-        legend = fig.legend(handles=handles, loc="upper right", frameon=False, ncols=ncol,
-                            bbox_to_anchor=(1 - margin / width_in, 1 - margin / height_in),
-                            fontsize=SLIDE_MIN_FONT_PT, title="图例 Legend", title_fontsize=SLIDE_MIN_FONT_PT + 2,
-                            alignment="left", handlelength=1.8, borderaxespad=0, labelspacing=0.3,
-                            columnspacing=1.0)
+        legend = fig.legend(
+            handles=handles,
+            loc="upper right",
+            frameon=False,
+            ncols=ncol,
+            bbox_to_anchor=(1 - margin / width_in, 1 - margin / height_in),
+            fontsize=SLIDE_MIN_FONT_PT,
+            title="图例 Legend",
+            title_fontsize=SLIDE_MIN_FONT_PT + 2,
+            alignment="left",
+            handlelength=1.8,
+            borderaxespad=0,
+            labelspacing=0.3,
+            columnspacing=1.0,
+        )
         extent = legend.get_window_extent(renderer)
         if extent.height / fig.dpi <= room or ncol == 3:
             break
         legend.remove()
     legend.set_zorder(30)
     panel_in = extent.width / fig.dpi + margin
-    box = (margin / width_in, margin / height_in, (width_in - panel_in - 2 * margin) / width_in,
-           (height_in - 2 * margin) / height_in)
+    box = (
+        margin / width_in,
+        margin / height_in,
+        (width_in - panel_in - 2 * margin) / width_in,
+        (height_in - 2 * margin) / height_in,
+    )
     return box, 1 - panel_in / width_in
 
 
@@ -245,8 +301,9 @@ def _slide_legend(fig: Figure, handles: list, colorbar: bool):
 # the map
 
 
-def _extent_of(geoms: gpd.GeoSeries, pad: float = 0.06, min_span_m: float = 4000.0) -> tuple[float, float, float,
-                                                                                                float]:
+def _extent_of(
+    geoms: gpd.GeoSeries, pad: float = 0.06, min_span_m: float = 4000.0
+) -> tuple[float, float, float, float]:
     x0, y0, x1, y1 = geoms.total_bounds
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     half_w = max(x1 - x0, min_span_m) * (0.5 + pad)
@@ -279,7 +336,7 @@ def _source_note(platforms: gpd.GeoDataFrame, extra: list[str]) -> str:
     estimates = int(platforms["location_is_estimate"].astype(bool).sum()) if len(platforms) else 0
     lines = [
         f"资料来源 Sources: {documents_text}; 平台位置 gzgeo platforms ({len(platforms)}), {BOUNDARY_ATTRIBUTION}.",
-        "功能区/“123”范围为示意 zones and \"123\" outlines are approximate. 坐标系 CRS: CGCS2000 / 3° GK CM 114E "
+        '功能区/“123”范围为示意 zones and "123" outlines are approximate. 坐标系 CRS: CGCS2000 / 3° GK CM 114E '
         "(EPSG:4547). 地铁 Metro: HKUST-Trans-Lab/China-Metro-Info (≈±300 m).",
         f"位置精度 Location precision: {estimates}/{len(platforms)} 个平台仅知所在功能区或行政区：功能区内的以空心符号"
         "绘于其代表点，仅知行政区的以数字框计数 (hollow markers are zone estimates; number boxes count platforms "
@@ -318,6 +375,11 @@ def _save(fig: Figure, target, fmt: str, dpi: int) -> None:
         warnings.simplefilter("default")
         # PNG: zlib level 1. These flat-colour maps come out about as small as at the default level 6
         # (±3 %), in a third of the encoding time (a second of a 9-map deck).
-        fig.savefig(target, format=fmt, dpi=dpi, facecolor="white",
-                    metadata={"Title": fig.texts[0].get_text()} if fmt in ("pdf", "svg") else None,
-                    **({"pil_kwargs": {"compress_level": 1}} if fmt == "png" else {}))
+        fig.savefig(
+            target,
+            format=fmt,
+            dpi=dpi,
+            facecolor="white",
+            metadata={"Title": fig.texts[0].get_text()} if fmt in ("pdf", "svg") else None,
+            **({"pil_kwargs": {"compress_level": 1}} if fmt == "png" else {}),
+        )

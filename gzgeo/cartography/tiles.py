@@ -23,8 +23,15 @@ def _tile_xy(lon: np.ndarray, lat: np.ndarray, zoom: int) -> tuple[np.ndarray, n
     return x, y
 
 
-def _draw_basemap(ax, template: str, datum: str, extent: tuple[float, float, float, float],
-                  max_tiles: int = 36, timeout_s: float = 5.0, pixels: tuple[int, int] = (1400, 1000)) -> None:
+def _draw_basemap(
+    ax,
+    template: str,
+    datum: str,
+    extent: tuple[float, float, float, float],
+    max_tiles: int = 36,
+    timeout_s: float = 5.0,
+    pixels: tuple[int, int] = (1400, 1000),
+) -> None:
     """Fetch slippy-map tiles, reproject them to EPSG:4547 and draw them under the data.
 
     ``datum`` is the tiles' datum: ``"wgs84"`` (OpenStreetMap and most

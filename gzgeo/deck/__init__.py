@@ -72,24 +72,48 @@ from .slides import (  # the slide primitives; EAST_ASIAN_FONT and the metrics s
     text_width_pt,
 )
 
-__all__ = ["DECK_PRESETS", "DECK_SLIDES", "EAST_ASIAN_FONT", "build_deck", "save_deck", "deck_bytes",
-           "deck_statistics", "parse_slides", "text_width_pt", "text_height_pt"]
+__all__ = [
+    "DECK_PRESETS",
+    "DECK_SLIDES",
+    "EAST_ASIAN_FONT",
+    "build_deck",
+    "save_deck",
+    "deck_bytes",
+    "deck_statistics",
+    "parse_slides",
+    "text_width_pt",
+    "text_height_pt",
+]
 
 #: Map presets that can be slides of their own (zone maps come with ``zones`` / ``zone:NAME``).
 DECK_PRESETS: tuple[str, ...] = ("overview", "huangpu_123", "density", "axis")
 #: Slides of the default deck, in order (``zones`` = every top-level zone; see :func:`parse_slides`).
-DECK_SLIDES: tuple[str, ...] = ("title", *DECK_PRESETS, "zones", "statistics", "targets", "plan_stages", "plan_changes",
-                                "sources")
+DECK_SLIDES: tuple[str, ...] = (
+    "title",
+    *DECK_PRESETS,
+    "zones",
+    "statistics",
+    "targets",
+    "plan_stages",
+    "plan_changes",
+    "sources",
+)
 _CAPTIONS = {
     "overview": "全市十一区、一区三城、黄埔“123”布局与各类创新平台。空心符号为估计位置。",
     "huangpu_123": "黄埔区“一轴两核三节点”：创新大道、知识城与科学城、三个节点片区。编号为已定位平台，见下页对照表。",
     "density": "平台高斯核密度（EPSG:4547 计算），显示平台集聚区；仅计已定位到功能区或更精细的平台。",
     "axis": "创新大道两侧走廊内的平台，按距轴线距离选取。",
 }
-_PLAN_CAPTION = ("2018 → 2021.04 → 2021.12 → 2022 → 2025：每版规划点名的平台，颜色与填充为规划原文的状态表述"
-                 "（筹建、建设、运行/获批、提升）；2025 为两份“十四五”规划的合并。")
-_PRECISION_LABELS = {"site": "场址 site", "campus_or_park": "园区/校区 campus",
-                     "zone": "功能区·估计 zone, est.", "district": "行政区·估计 district, est."}
+_PLAN_CAPTION = (
+    "2018 → 2021.04 → 2021.12 → 2022 → 2025：每版规划点名的平台，颜色与填充为规划原文的状态表述"
+    "（筹建、建设、运行/获批、提升）；2025 为两份“十四五”规划的合并。"
+)
+_PRECISION_LABELS = {
+    "site": "场址 site",
+    "campus_or_park": "园区/校区 campus",
+    "zone": "功能区·估计 zone, est.",
+    "district": "行政区·估计 district, est.",
+}
 
 
 def deck_statistics(platforms: gpd.GeoDataFrame | None = None) -> dict[str, pd.DataFrame]:
@@ -119,30 +143,38 @@ def deck_statistics(platforms: gpd.GeoDataFrame | None = None) -> dict[str, pd.D
     zones = load("zones")
     top = zones[is_top_level(zones)]
     counted = count_platforms(selection, top[["id", "name_zh", "geometry"]], by=None)  # EPSG:4547 point-in-polygon
-    by_zone = pd.DataFrame({"功能区 zone": counted["name_zh"].to_list(),
-                            "平台数 platforms": counted["n_platforms"].astype(int).to_list()})
+    by_zone = pd.DataFrame(
+        {"功能区 zone": counted["name_zh"].to_list(), "平台数 platforms": counted["n_platforms"].astype(int).to_list()}
+    )
     inside, _ = points_in_polygons(selection, top)
     by_zone.loc[len(by_zone)] = ["不在功能区内 outside zones", len(selection) - len(set(inside.tolist()))]
 
     cats = category_labels("zh")
     counts = selection.groupby("category").agg(
-        total=("id", "size"), estimated=("location_is_estimate", lambda s: int(s.astype(bool).sum())))
-    by_category = pd.DataFrame({
-        "类别 category": [cats.get(c, c) for c in counts.index],
-        "平台数 platforms": counts["total"].astype(int).to_numpy(),
-        "其中位置估计 estimated": counts["estimated"].astype(int).to_numpy(),
-    })
+        total=("id", "size"), estimated=("location_is_estimate", lambda s: int(s.astype(bool).sum()))
+    )
+    by_category = pd.DataFrame(
+        {
+            "类别 category": [cats.get(c, c) for c in counts.index],
+            "平台数 platforms": counts["total"].astype(int).to_numpy(),
+            "其中位置估计 estimated": counts["estimated"].astype(int).to_numpy(),
+        }
+    )
 
     progress = target_progress(selection)
-    targets = pd.DataFrame({
-        "指标 indicator": progress["indicator_zh"],
-        "目标 target": [f"{v:g} {u}" if pd.notna(v) else "" for v, u in zip(progress["target_value"],
-                                                                            progress["unit"], strict=True)],
-        "年份 year": [f"{y:.0f}" if pd.notna(y) else "" for y in progress["target_year"]],
-        "已上图 mapped": progress["mapped_count"].astype(int),
-        "范围 scope": progress["scope"],
-        "出处 source": [f"{f[:3]} {c}" for f, c in zip(progress["source_file"], progress["clause"], strict=True)],
-    })
+    targets = pd.DataFrame(
+        {
+            "指标 indicator": progress["indicator_zh"],
+            "目标 target": [
+                f"{v:g} {u}" if pd.notna(v) else ""
+                for v, u in zip(progress["target_value"], progress["unit"], strict=True)
+            ],
+            "年份 year": [f"{y:.0f}" if pd.notna(y) else "" for y in progress["target_year"]],
+            "已上图 mapped": progress["mapped_count"].astype(int),
+            "范围 scope": progress["scope"],
+            "出处 source": [f"{f[:3]} {c}" for f, c in zip(progress["source_file"], progress["clause"], strict=True)],
+        }
+    )
     return {"by_zone": by_zone, "by_category": by_category, "targets": targets}
 
 
@@ -153,9 +185,11 @@ def _sources_text() -> str:
 
 def _precision_text(platforms: gpd.GeoDataFrame) -> str:
     estimates = int(platforms["location_is_estimate"].astype(bool).sum()) if len(platforms) else 0
-    return (f"位置精度 Location precision: {estimates}/{len(platforms)} 个平台仅知所在功能区或行政区，地图上以空心符号"
-            "绘于代表点，并非实际场址 (hollow markers are estimates, not surveyed sites)；只有已定位平台编号。"
-            "功能区与“123”范围为示意 (zone and \"123\" outlines are approximate).")
+    return (
+        f"位置精度 Location precision: {estimates}/{len(platforms)} 个平台仅知所在功能区或行政区，地图上以空心符号"
+        "绘于代表点，并非实际场址 (hollow markers are estimates, not surveyed sites)；只有已定位平台编号。"
+        '功能区与“123”范围为示意 (zone and "123" outlines are approximate).'
+    )
 
 
 def _title_slide(prs, layout, title: str, subtitle: str, review_number: str, notes: str) -> None:
@@ -176,8 +210,14 @@ def _title_slide(prs, layout, title: str, subtitle: str, review_number: str, not
 
 def _map_box(heading: str, review: str) -> tuple[int, int, int, list, int, int]:
     """(top, width, height) of a map slide's picture in EMU, and its footer (paragraphs, height, top)."""
-    footer = [(f"审图号 Map review No.: {review} · 资料来源与位置精度见备注 "
-               "sources and location precision in the notes", _MIN_PT, False, _GREY)]
+    footer = [
+        (
+            f"审图号 Map review No.: {review} · 资料来源与位置精度见备注 sources and location precision in the notes",
+            _MIN_PT,
+            False,
+            _GREY,
+        )
+    ]
     footer_h = _box_height(footer, _SLIDE_W - 2 * _EDGE)
     footer_top = _SLIDE_H - Inches(0.05) - footer_h
     # the title's bottom, as _title places it
@@ -209,14 +249,12 @@ def _draw_maps_ahead(jobs: dict[str, tuple[str, dict]], review: str, dpi: int, w
         return {}
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
     try:
-        return {key: pool.submit(_draw_map, heading, review, dpi, options)
-                for key, (heading, options) in jobs.items()}
+        return {key: pool.submit(_draw_map, heading, review, dpi, options) for key, (heading, options) in jobs.items()}
     finally:
         pool.shutdown(wait=False)  # the submitted maps are still drawn; the workers exit after them
 
 
-def _map_slide(prs, layout, heading: str, review: str, notes: str, dpi: int, drawn=None,
-               **map_options) -> list[str]:
+def _map_slide(prs, layout, heading: str, review: str, notes: str, dpi: int, drawn=None, **map_options) -> list[str]:
     """Title, the map drawn for the space left, the 审图号 footer; returns the numbered platform ids.
 
     ``drawn``: a future of :func:`_draw_map` for this slide (:func:`_draw_maps_ahead`), else it is drawn here.
@@ -238,13 +276,17 @@ def _platform_rows(platforms: gpd.GeoDataFrame, numbered: Sequence[str]) -> pd.D
     by_id = platforms.set_index("id")
     rest = platforms[~platforms["id"].isin(numbered)].sort_values(["location_precision", "name_zh"])
     rows = [(str(n), i) for n, i in enumerate(numbered, start=1)] + [("–", i) for i in rest["id"]]
-    return pd.DataFrame({
-        "编号 No.": [n for n, _ in rows],
-        "名称 name": [by_id.at[i, "name_zh"] for _, i in rows],
-        "类别 category": [cats.get(by_id.at[i, "category"], by_id.at[i, "category"]) for _, i in rows],
-        "位置精度 precision": [_PRECISION_LABELS.get(by_id.at[i, "location_precision"],
-                                                     by_id.at[i, "location_precision"]) for _, i in rows],
-    })
+    return pd.DataFrame(
+        {
+            "编号 No.": [n for n, _ in rows],
+            "名称 name": [by_id.at[i, "name_zh"] for _, i in rows],
+            "类别 category": [cats.get(by_id.at[i, "category"], by_id.at[i, "category"]) for _, i in rows],
+            "位置精度 precision": [
+                _PRECISION_LABELS.get(by_id.at[i, "location_precision"], by_id.at[i, "location_precision"])
+                for _, i in rows
+            ],
+        }
+    )
 
 
 _KEY_WEIGHTS = (0.9, 4.2, 2.9, 2.4)
@@ -254,93 +296,148 @@ def _zone_heading(row) -> str:
     return f"{row['name_zh']} · {row['name_en']}"
 
 
-def _zone_slides(prs, layout, row, selection: gpd.GeoDataFrame, review: str, dpi: int, sources: str,
-                 drawn=None) -> None:
+def _zone_slides(
+    prs, layout, row, selection: gpd.GeoDataFrame, review: str, dpi: int, sources: str, drawn=None
+) -> None:
     """Map with numbered callouts, its key table, and the zone's targets with mapped counts."""
     members = zone_platforms(selection, row["id"])
     caveat = _precision_text(members)
     heading = _zone_heading(row)
-    caption = (f"{row['name_zh']}范围（示意）及区内 {len(members)} 个平台。"
-               f"{row.get('precision_note', '') or ''}")
-    numbered = _map_slide(prs, layout, heading, review, "\n".join([caption, caveat, sources]), dpi, drawn,
-                          preset="zone", platforms=selection, zone=row["id"])
+    caption = f"{row['name_zh']}范围（示意）及区内 {len(members)} 个平台。{row.get('precision_note', '') or ''}"
+    numbered = _map_slide(
+        prs,
+        layout,
+        heading,
+        review,
+        "\n".join([caption, caveat, sources]),
+        dpi,
+        drawn,
+        preset="zone",
+        platforms=selection,
+        zone=row["id"],
+    )
     key = _platform_rows(members, numbered)
-    intro = (f"地图编号 {len(numbered)} 个已定位平台；其余 {len(members) - len(numbered)} 个仅知所在功能区或行政区"
-             f"（地图上空心符号，无编号）。Numbers match the map; unnumbered rows are estimated locations.")
-    _table_slides(prs, layout, f"{row['name_zh']} · 平台一览 Platforms", [(key, _KEY_WEIGHTS)],
-                  "\n".join([caveat, sources]), intro=intro)
+    intro = (
+        f"地图编号 {len(numbered)} 个已定位平台；其余 {len(members) - len(numbered)} 个仅知所在功能区或行政区"
+        f"（地图上空心符号，无编号）。Numbers match the map; unnumbered rows are estimated locations."
+    )
+    _table_slides(
+        prs,
+        layout,
+        f"{row['name_zh']} · 平台一览 Platforms",
+        [(key, _KEY_WEIGHTS)],
+        "\n".join([caveat, sources]),
+        intro=intro,
+    )
 
     cats = category_labels("zh")
     if len(members):
         counts = members.groupby("category").agg(
-            total=("id", "size"), estimated=("location_is_estimate", lambda s: int(s.astype(bool).sum())))
+            total=("id", "size"), estimated=("location_is_estimate", lambda s: int(s.astype(bool).sum()))
+        )
     else:
         counts = pd.DataFrame({"total": [], "estimated": []})
-    by_category = pd.DataFrame({
-        "类别 category": [cats.get(c, c) for c in counts.index],
-        "平台 platforms": counts["total"].astype(int).to_numpy(),
-        "其中估计 estimated": counts["estimated"].astype(int).to_numpy(),
-    })
+    by_category = pd.DataFrame(
+        {
+            "类别 category": [cats.get(c, c) for c in counts.index],
+            "平台 platforms": counts["total"].astype(int).to_numpy(),
+            "其中估计 estimated": counts["estimated"].astype(int).to_numpy(),
+        }
+    )
     huangpu = "黄埔区" in str(row.get("districts", ""))
     progress = target_progress(members)
     scope_ok = [huangpu or "huangpu" not in str(scope).lower() for scope in progress["scope"]]
     progress = progress[scope_ok]
-    targets = pd.DataFrame({
-        "指标 indicator": progress["indicator_zh"],
-        "目标 target": [f"{v:g} {u} ({y:.0f})" if pd.notna(v) and pd.notna(y) else "" for v, u, y in
-                        zip(progress["target_value"], progress["unit"], progress["target_year"], strict=True)],
-        "范围 scope": progress["scope"],
-        "区内已上图 mapped here": progress["mapped_count"].astype(int),
-    })
-    _table_slides(prs, layout, f"{row['name_zh']} · 目标与已上图 Targets and mapped counts",
-                  [(by_category, (3.0, 1.4, 1.6)), (targets, (3.0, 1.8, 1.4, 1.6))],
-                  "区内已上图：区内该类别的平台数；目标为全市或黄埔区目标，区内只是其中一部分。"
-                  "Mapped here counts the zone's platforms of the target's categories; the targets are city or "
-                  "district targets.\n" + "\n".join([caveat, sources]))
+    targets = pd.DataFrame(
+        {
+            "指标 indicator": progress["indicator_zh"],
+            "目标 target": [
+                f"{v:g} {u} ({y:.0f})" if pd.notna(v) and pd.notna(y) else ""
+                for v, u, y in zip(progress["target_value"], progress["unit"], progress["target_year"], strict=True)
+            ],
+            "范围 scope": progress["scope"],
+            "区内已上图 mapped here": progress["mapped_count"].astype(int),
+        }
+    )
+    _table_slides(
+        prs,
+        layout,
+        f"{row['name_zh']} · 目标与已上图 Targets and mapped counts",
+        [(by_category, (3.0, 1.4, 1.6)), (targets, (3.0, 1.8, 1.4, 1.6))],
+        "区内已上图：区内该类别的平台数；目标为全市或黄埔区目标，区内只是其中一部分。"
+        "Mapped here counts the zone's platforms of the target's categories; the targets are city or "
+        "district targets.\n" + "\n".join([caveat, sources]),
+    )
 
 
-def _huangpu_key(prs, layout, selection: gpd.GeoDataFrame, numbered: Sequence[str], caveat: str,
-                 sources: str) -> None:
+def _huangpu_key(prs, layout, selection: gpd.GeoDataFrame, numbered: Sequence[str], caveat: str, sources: str) -> None:
     """Key to the numbered callouts of the "123" map; the platforms without a located point are counted."""
     huangpu = selection[(selection["district"] == "黄埔区").to_numpy()]
     unnumbered = huangpu[~huangpu["id"].isin(numbered)]
     by_precision = unnumbered["location_precision"].value_counts()
     counted = "，".join(f"{_PRECISION_LABELS.get(p, p)} {int(n)}" for p, n in by_precision.items()) or "0"
-    intro = (f"地图编号 {len(numbered)} 个已定位平台。黄埔区另有 {len(unnumbered)} 个平台未编号（{counted}），"
-             "位置仅为估计，见统计页。Numbers match the map; the other platforms have estimated locations.")
+    intro = (
+        f"地图编号 {len(numbered)} 个已定位平台。黄埔区另有 {len(unnumbered)} 个平台未编号（{counted}），"
+        "位置仅为估计，见统计页。Numbers match the map; the other platforms have estimated locations."
+    )
     key = _platform_rows(selection[selection["id"].isin(numbered)], numbered)
-    _table_slides(prs, layout, "黄埔区“123”布局 · 编号平台 Numbered platforms", [(key, _KEY_WEIGHTS)],
-                  "\n".join([caveat, sources]), intro=intro)
+    _table_slides(
+        prs,
+        layout,
+        "黄埔区“123”布局 · 编号平台 Numbered platforms",
+        [(key, _KEY_WEIGHTS)],
+        "\n".join([caveat, sources]),
+        intro=intro,
+    )
 
 
 def _statistics_slide(prs, layout, stats: dict[str, pd.DataFrame], notes: str) -> None:
-    _table_slides(prs, layout, "统计 Statistics：功能区与类别 zones and categories",
-                  [(stats["by_zone"], (3.2, 1.6)), (stats["by_category"], (3.4, 1.5, 1.9))], notes)
+    _table_slides(
+        prs,
+        layout,
+        "统计 Statistics：功能区与类别 zones and categories",
+        [(stats["by_zone"], (3.2, 1.6)), (stats["by_category"], (3.4, 1.5, 1.9))],
+        notes,
+    )
 
 
 def _targets_slides(prs, layout, targets: pd.DataFrame, notes: str) -> None:
     """Targets against mapped counts, across the full width, continued on as many slides as needed."""
-    _table_slides(prs, layout, "规划目标与已上图平台 Targets against mapped platforms",
-                  [(targets, (3.6, 1.6, 0.9, 1.3, 1.4, 1.6))],
-                  "已上图：数据中该类别的平台数（黄埔目标计黄埔区及其管理的生物岛）。目标指存量或新增以原文为准。"
-                  " Mapped: platforms of the counted categories in the data (Huangpu targets count 黄埔区 and "
-                  "the 生物岛 it administers).\n" + notes)
+    _table_slides(
+        prs,
+        layout,
+        "规划目标与已上图平台 Targets against mapped platforms",
+        [(targets, (3.6, 1.6, 0.9, 1.3, 1.4, 1.6))],
+        "已上图：数据中该类别的平台数（黄埔目标计黄埔区及其管理的生物岛）。目标指存量或新增以原文为准。"
+        " Mapped: platforms of the counted categories in the data (Huangpu targets count 黄埔区 and "
+        "the 生物岛 it administers).\n" + notes,
+    )
 
 
 def _sources_slide(prs, layout, platforms: gpd.GeoDataFrame, notes: str) -> None:
     slide = prs.slides.add_slide(layout)
     top = _title(slide, "资料来源与位置精度 Sources and location precision") + Inches(0.1)
     docs = [(document_label(d), _MIN_PT, False, _DARK) for _, d in documents().iterrows()]
-    datasets = [(f"{name}: {spec.description}", _MIN_PT, False, _DARK) for name, spec in LAYERS.items()
-                if spec.is_spatial]
+    datasets = [
+        (f"{name}: {spec.description}", _MIN_PT, False, _DARK) for name, spec in LAYERS.items() if spec.is_spatial
+    ]
     precision = platforms["location_precision"].value_counts()
-    breakdown = [(f"{_PRECISION_LABELS.get(p, p)}: {int(precision.get(p, 0))}", _MIN_PT, False, _DARK)
-                 for p in LOCATION_PRECISIONS]
+    breakdown = [
+        (f"{_PRECISION_LABELS.get(p, p)}: {int(precision.get(p, 0))}", _MIN_PT, False, _DARK)
+        for p in LOCATION_PRECISIONS
+    ]
     columns = [
-        [("规划文件 Documents（同一文件的网页与 PDF 副本合并）", 15, True, _ACCENT), *docs,
-         ("位置精度 Location precision", 15, True, _ACCENT), *breakdown],
-        [("数据集 Datasets", 15, True, _ACCENT), *datasets,
-         (f"边界 {BOUNDARY_ATTRIBUTION}；坐标系 EPSG:4326 存储，EPSG:4547 量测", _MIN_PT, False, _GREY)],
+        [
+            ("规划文件 Documents（同一文件的网页与 PDF 副本合并）", 15, True, _ACCENT),
+            *docs,
+            ("位置精度 Location precision", 15, True, _ACCENT),
+            *breakdown,
+        ],
+        [
+            ("数据集 Datasets", 15, True, _ACCENT),
+            *datasets,
+            (f"边界 {BOUNDARY_ATTRIBUTION}；坐标系 EPSG:4326 存储，EPSG:4547 量测", _MIN_PT, False, _GREY),
+        ],
     ]
     room = _SLIDE_H - Inches(0.2) - top
     width = (_SLIDE_W - 2 * _EDGE - Inches(0.3)) / 2
@@ -425,9 +522,12 @@ def _open_template(template: str | Path | None):
 
 def _plain_layout(prs):
     """The layout with the fewest content placeholders (a blank one when the master has it): we place every shape."""
+
     def content(layout) -> int:
-        return sum(1 for ph in layout.placeholders
-                   if ph.placeholder_format.type not in (13, 15, 16))  # slide number, footer, date
+        return sum(
+            1 for ph in layout.placeholders if ph.placeholder_format.type not in (13, 15, 16)
+        )  # slide number, footer, date
+
     return min(prs.slide_layouts, key=content)
 
 
@@ -483,8 +583,14 @@ def build_deck(
     (2, '资料来源与位置精度 Sources and location precision')
     """
     if (presets is not None or zone_maps is not None) and slides == DECK_SLIDES:
-        slides = ["title", *(DECK_PRESETS if presets is None else [p for p in presets if p != "zone"]),
-                  *(["zones"] if zone_maps is not False else []), "statistics", "targets", "sources"]
+        slides = [
+            "title",
+            *(DECK_PRESETS if presets is None else [p for p in presets if p != "zone"]),
+            *(["zones"] if zone_maps is not False else []),
+            "statistics",
+            "targets",
+            "sources",
+        ]
     chosen = parse_slides(slides)
     selection = load("platforms") if platforms is None else platforms
     review = review_number or DEFAULT_REVIEW_NUMBER
@@ -500,23 +606,42 @@ def build_deck(
         if name in DECK_PRESETS or name == "plan_stages":
             jobs[name] = (PRESETS[name], {"preset": name, "platforms": selection})
         elif name.startswith("zone:"):
-            jobs[name] = (_zone_heading(zones.loc[name[5:]]),
-                          {"preset": "zone", "platforms": selection, "zone": name[5:]})
+            jobs[name] = (
+                _zone_heading(zones.loc[name[5:]]),
+                {"preset": "zone", "platforms": selection, "zone": name[5:]},
+            )
     drawn = _draw_maps_ahead(jobs, review, dpi, workers)
     for name in chosen:
         if name == "title":
             _title_slide(prs, layout, title, subtitle, review, "\n".join([subtitle, caveat, sources]))
         elif name in DECK_PRESETS:
-            numbered = _map_slide(prs, layout, PRESETS[name], review,
-                                  "\n".join([_CAPTIONS[name], caveat, sources]), dpi, drawn.get(name),
-                                  preset=name, platforms=selection)
+            numbered = _map_slide(
+                prs,
+                layout,
+                PRESETS[name],
+                review,
+                "\n".join([_CAPTIONS[name], caveat, sources]),
+                dpi,
+                drawn.get(name),
+                preset=name,
+                platforms=selection,
+            )
             if name == "huangpu_123":
                 _huangpu_key(prs, layout, selection, numbered, caveat, sources)
         elif name.startswith("zone:"):
             _zone_slides(prs, layout, zones.loc[name[5:]], selection, review, dpi, sources, drawn.get(name))
         elif name == "plan_stages":
-            _map_slide(prs, layout, PRESETS[name], review, "\n".join([_PLAN_CAPTION, caveat, sources]), dpi,
-                       drawn.get(name), preset=name, platforms=selection)
+            _map_slide(
+                prs,
+                layout,
+                PRESETS[name],
+                review,
+                "\n".join([_PLAN_CAPTION, caveat, sources]),
+                dpi,
+                drawn.get(name),
+                preset=name,
+                platforms=selection,
+            )
         elif name == "plan_changes":
             from ..plandeck import plan_changes_slides  # a heavier module: loaded on demand
 

@@ -39,8 +39,6 @@ _EMU_PER_PT = 12700
 _SLACK = 1.12
 
 
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # text metrics
 
@@ -52,9 +50,10 @@ def _font(bold: bool):
     from PIL import ImageFont
 
     try:
-        path = font_manager.findfont(font_manager.FontProperties(family=EAST_ASIAN_FONT,
-                                                                 weight="bold" if bold else "normal"),
-                                     fallback_to_default=False)
+        path = font_manager.findfont(
+            font_manager.FontProperties(family=EAST_ASIAN_FONT, weight="bold" if bold else "normal"),
+            fallback_to_default=False,
+        )
     except ValueError:
         return None
     for index in range(16):  # a .ttc holds the JP/KR/SC/TC/HK faces: take the SC one
@@ -93,8 +92,10 @@ def _line_height_pt(size: float) -> float:
 
 
 # one CJK character or punctuation mark, or a Latin word with its trailing spaces, or spaces
-_TOKEN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f“”‘’《》（）：；，、。·]"
-                    r"|[^\s\u2e80-\u9fff]+\s*|\s+")
+_TOKEN = re.compile(
+    r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f“”‘’《》（）：；，、。·]"
+    r"|[^\s\u2e80-\u9fff]+\s*|\s+"
+)
 
 
 def _count_lines(text: str, size: float, width_pt: float, bold: bool = False) -> int:
@@ -201,11 +202,14 @@ def _notes(slide, text: str) -> None:
 def _table_height(frame: pd.DataFrame, widths: Sequence[int], size: float = _MIN_PT) -> list[int]:
     """EMU height of the header and each row, from the wrapped cell text."""
     heights = []
-    rows = [list(map(str, frame.columns))] + [["" if pd.isna(v) else str(v) for v in row]
-                                              for row in frame.itertuples(index=False)]
+    rows = [list(map(str, frame.columns))] + [
+        ["" if pd.isna(v) else str(v) for v in row] for row in frame.itertuples(index=False)
+    ]
     for i, row in enumerate(rows):
-        needed = max(text_height_pt([(value, size, i == 0)], (w - 2 * _INSET_X) / _EMU_PER_PT / _SLACK)
-                     for value, w in zip(row, widths, strict=True))
+        needed = max(
+            text_height_pt([(value, size, i == 0)], (w - 2 * _INSET_X) / _EMU_PER_PT / _SLACK)
+            for value, w in zip(row, widths, strict=True)
+        )
         heights.append(int(math.ceil(needed * 1.02 * _EMU_PER_PT)) + 2 * _INSET_Y)
     return heights
 
@@ -218,8 +222,9 @@ def _table(slide, frame: pd.DataFrame, left, top, widths: Sequence[int], size: f
         table.columns[j].width = width
     for i, height in enumerate(heights):
         table.rows[i].height = height
-    rows = [list(map(str, frame.columns))] + [["" if pd.isna(v) else str(v) for v in row]
-                                              for row in frame.itertuples(index=False)]
+    rows = [list(map(str, frame.columns))] + [
+        ["" if pd.isna(v) else str(v) for v in row] for row in frame.itertuples(index=False)
+    ]
     for i, row in enumerate(rows):
         for j, value in enumerate(row):
             cell = table.cell(i, j)
@@ -250,8 +255,9 @@ def _widths(total, weights: Sequence[float]) -> list[int]:
     return [int(w * scale) for w in weights]
 
 
-def _table_slides(prs, layout, title: str, tables: Sequence[tuple[pd.DataFrame, Sequence[float]]], notes: str,
-                  intro: str = "") -> None:
+def _table_slides(
+    prs, layout, title: str, tables: Sequence[tuple[pd.DataFrame, Sequence[float]]], notes: str, intro: str = ""
+) -> None:
     """Tables side by side under one title, continued on further slides while rows remain."""
     gap = Inches(0.25)
     width = (_SLIDE_W - 2 * _EDGE - gap * (len(tables) - 1)) / len(tables)
@@ -273,4 +279,3 @@ def _table_slides(prs, layout, title: str, tables: Sequence[tuple[pd.DataFrame, 
             if number < len(pages) and len(pages[number]):
                 _table(slide, pages[number], int(_EDGE + k * (width + gap)), top, widths)
         _notes(slide, notes)
-

@@ -30,8 +30,20 @@ __all__ = ["ImportResult", "import_platforms", "map_columns", "HEADER_SYNONYMS"]
 #: Headers recognised for each target field (compared without case, spaces, underscores and brackets).
 HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "id": ("id", "编号", "平台编号", "platformid", "代码"),
-    "name_zh": ("name_zh", "名称", "名字", "平台名称", "机构名称", "单位名称", "项目名称", "中文名称", "中文名", "name",
-                "平台", "机构"),
+    "name_zh": (
+        "name_zh",
+        "名称",
+        "名字",
+        "平台名称",
+        "机构名称",
+        "单位名称",
+        "项目名称",
+        "中文名称",
+        "中文名",
+        "name",
+        "平台",
+        "机构",
+    ),
     "name_en": ("name_en", "英文名称", "英文名", "englishname", "nameen"),
     "aliases": ("aliases", "别名", "简称"),
     "address": ("address", "地址", "详细地址", "单位地址", "所在地址", "addr", "位置", "地点"),
@@ -46,13 +58,37 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "notes": ("notes", "note", "备注", "说明", "remark", "remarks"),
 }
 
-_LEVELS = {"国家级": "national", "国家": "national", "省级": "provincial", "省": "provincial",
-           "市级": "municipal", "市": "municipal", "区级": "district", "区": "district"}
-_STATUSES = {"运营": "operating", "运行": "operating", "已建成": "operating", "建成": "operating",
-             "在建": "under_construction", "建设中": "under_construction", "规划": "planned", "拟建": "planned",
-             "筹建": "planned"}
-_PRECISIONS = {"精确": "site", "门牌": "site", "建筑": "site", "园区": "campus_or_park", "校区": "campus_or_park",
-               "片区": "zone", "区级": "district", "行政区": "district"}
+_LEVELS = {
+    "国家级": "national",
+    "国家": "national",
+    "省级": "provincial",
+    "省": "provincial",
+    "市级": "municipal",
+    "市": "municipal",
+    "区级": "district",
+    "区": "district",
+}
+_STATUSES = {
+    "运营": "operating",
+    "运行": "operating",
+    "已建成": "operating",
+    "建成": "operating",
+    "在建": "under_construction",
+    "建设中": "under_construction",
+    "规划": "planned",
+    "拟建": "planned",
+    "筹建": "planned",
+}
+_PRECISIONS = {
+    "精确": "site",
+    "门牌": "site",
+    "建筑": "site",
+    "园区": "campus_or_park",
+    "校区": "campus_or_park",
+    "片区": "zone",
+    "区级": "district",
+    "行政区": "district",
+}
 #: Plausible lon/lat in China (WGS-84, GCJ-02 and BD-09 alike).
 _LON_RANGE, _LAT_RANGE = (73.0, 136.0), (3.0, 54.0)
 
@@ -82,8 +118,9 @@ def map_columns(headers: Sequence[str], overrides: Mapping[str, str | None] | No
     for field_name, header in (overrides or {}).items():
         if header:
             if header not in headers:
-                raise ValueError(f"column {header!r} (for {field_name}) is not in the file; columns: "
-                                 f"{', '.join(headers)}")
+                raise ValueError(
+                    f"column {header!r} (for {field_name}) is not in the file; columns: {', '.join(headers)}"
+                )
             chosen[field_name] = header
     keys = {_key(h): h for h in headers}
     for field_name, synonyms in HEADER_SYNONYMS.items():
@@ -133,10 +170,12 @@ class ImportResult:
         """A few lines for the CLI and the app."""
         mapped = ", ".join(f"{h} → {f}" for f, h in self.mapping.items())
         skipped = int((self.issues["severity"] == "skipped").sum()) if len(self.issues) else 0
-        lines = [f"{self.path}: {self.format}, encoding {self.encoding}, coordinates {self.datum}",
-                 f"columns: {mapped}" + (f" (not used: {', '.join(self.unmapped)})" if self.unmapped else ""),
-                 f"{len(self.platforms)} platform(s) ready ({int(self.platforms['geocoded'].sum())} geocoded), "
-                 f"{skipped} row(s) skipped"]
+        lines = [
+            f"{self.path}: {self.format}, encoding {self.encoding}, coordinates {self.datum}",
+            f"columns: {mapped}" + (f" (not used: {', '.join(self.unmapped)})" if self.unmapped else ""),
+            f"{len(self.platforms)} platform(s) ready ({int(self.platforms['geocoded'].sum())} geocoded), "
+            f"{skipped} row(s) skipped",
+        ]
         for row, severity, reason in self.issues[["row", "severity", "reason"]].itertuples(index=False):
             lines.append(f"  {self.row_label} {row}: {severity}: {reason}")
         if self.batch:
@@ -157,12 +196,15 @@ class ImportResult:
         records = []
         for record in frame.drop(columns="geometry").to_dict("records"):
             if record.get("action") == "correct":  # a correction sets only what the file gives
-                record = {k: v for k, v in record.items()
-                          if not (v == "" or (isinstance(v, float) and math.isnan(v)))}
+                record = {k: v for k, v in record.items() if not (v == "" or (isinstance(v, float) and math.isnan(v)))}
             records.append(record)
-        self.batch = ws.add_platforms(records, actor=actor or current_actor(),
-                                      source=f"import {Path(self.path).name}", action="import",
-                                      note=f"{len(records)} row(s) of {Path(self.path).name}")
+        self.batch = ws.add_platforms(
+            records,
+            actor=actor or current_actor(),
+            source=f"import {Path(self.path).name}",
+            action="import",
+            note=f"{len(records)} row(s) of {Path(self.path).name}",
+        )
         return self.batch
 
 
@@ -172,11 +214,23 @@ def _category_lookup() -> dict[str, str]:
     for key, zh, en in zip(categories["id"], categories["name_zh"], categories["name_en"], strict=True):
         for label in (key, zh, en):
             lookup[_key(label)] = key
-    lookup.update({_key(k): v for k, v in {"孵化器": "incubator", "众创空间": "incubator", "加速器": "incubator",
-                                           "新型研发机构": "innovation_institute", "研究院": "innovation_institute",
-                                           "实验室": "provincial_lab", "省实验室": "provincial_lab",
-                                           "高校": "university_institute", "产业园": "industrial_park",
-                                           "园区": "industrial_park"}.items()})
+    lookup.update(
+        {
+            _key(k): v
+            for k, v in {
+                "孵化器": "incubator",
+                "众创空间": "incubator",
+                "加速器": "incubator",
+                "新型研发机构": "innovation_institute",
+                "研究院": "innovation_institute",
+                "实验室": "provincial_lab",
+                "省实验室": "provincial_lab",
+                "高校": "university_institute",
+                "产业园": "industrial_park",
+                "园区": "industrial_park",
+            }.items()
+        }
+    )
     return lookup
 
 
@@ -211,10 +265,19 @@ def _precision(text: str, default: str) -> str:
     raise ValueError(f"location precision {text!r} is not one of {', '.join(LOCATION_PRECISIONS)}")
 
 
-def import_platforms(path: str | Path, *, datum: str = "wgs84", columns: Mapping[str, str | None] | None = None,
-                     precision: str = "site", geocode_addresses: bool = True,
-                     gazetteer: gpd.GeoDataFrame | None | bool = True, providers: Sequence[Provider] | None = None,
-                     workspace: Any = None, commit: bool = False, actor: str | None = None) -> ImportResult:
+def import_platforms(
+    path: str | Path,
+    *,
+    datum: str = "wgs84",
+    columns: Mapping[str, str | None] | None = None,
+    precision: str = "site",
+    geocode_addresses: bool = True,
+    gazetteer: gpd.GeoDataFrame | None | bool = True,
+    providers: Sequence[Provider] | None = None,
+    workspace: Any = None,
+    commit: bool = False,
+    actor: str | None = None,
+) -> ImportResult:
     """Read a planner's list of platforms and turn it into workspace additions and corrections.
 
     Parameters
@@ -259,19 +322,45 @@ def import_platforms(path: str | Path, *, datum: str = "wgs84", columns: Mapping
     source = read_table(path)
     mapping = map_columns(list(source.table.columns), columns)
     if "name_zh" not in mapping and "id" not in mapping:
-        raise ValueError(f"{path.name}: no name column found among {', '.join(source.table.columns)}; choose one "
-                         "with --name-col")
+        raise ValueError(
+            f"{path.name}: no name column found among {', '.join(source.table.columns)}; choose one with --name-col"
+        )
     has_xy = "lon" in mapping and "lat" in mapping
     if ("lon" in mapping) != ("lat" in mapping):
         raise ValueError(f"{path.name}: found only one of the longitude/latitude columns ({mapping})")
     unmapped = [c for c in source.table.columns if c not in mapping.values()]
-    return _build(path, source, mapping, unmapped, datum, precision, has_xy, geocode_addresses, gazetteer,
-                  providers, workspace, commit, actor)
+    return _build(
+        path,
+        source,
+        mapping,
+        unmapped,
+        datum,
+        precision,
+        has_xy,
+        geocode_addresses,
+        gazetteer,
+        providers,
+        workspace,
+        commit,
+        actor,
+    )
 
 
-def _build(path: Path, source: TableSource, mapping: dict[str, str], unmapped: list[str], datum: str,
-           default_precision: str, has_xy: bool, geocode_addresses: bool, gazetteer: Any,
-           providers: Sequence[Provider] | None, workspace: Any, commit: bool, actor: str | None) -> ImportResult:
+def _build(
+    path: Path,
+    source: TableSource,
+    mapping: dict[str, str],
+    unmapped: list[str],
+    datum: str,
+    default_precision: str,
+    has_xy: bool,
+    geocode_addresses: bool,
+    gazetteer: Any,
+    providers: Sequence[Provider] | None,
+    workspace: Any,
+    commit: bool,
+    actor: str | None,
+) -> ImportResult:
     bundled = load("platforms", workspace=False)
     bundled_ids = set(bundled["id"])
     current_ids = set(load("platforms")["id"])
@@ -285,6 +374,7 @@ def _build(path: Path, source: TableSource, mapping: dict[str, str], unmapped: l
         return str(table.at[i, header]).strip() if header else ""
 
     for i, row_number in enumerate(source.rows):
+
         def skip(reason: str, row_number: int = row_number) -> None:
             issues.append({"row": row_number, "severity": "skipped", "reason": reason})
 
@@ -389,35 +479,80 @@ def _build(path: Path, source: TableSource, mapping: dict[str, str], unmapped: l
             warn(f"category {category_text!r} unknown: imported as other")
         level_text, status_text = cell(i, "level"), cell(i, "status")
         level = level_text if level_text in _LEVELS.values() else _LEVELS.get(level_text, "")
-        status = status_text if status_text in _STATUSES.values() else next(
-            (v for k, v in _STATUSES.items() if k in status_text), "")
+        status = (
+            status_text
+            if status_text in _STATUSES.values()
+            else next((v for k, v in _STATUSES.items() if k in status_text), "")
+        )
         record = {
-            "id": key, "name_zh": name, "name_en": cell(i, "name_en") or ("" if is_correction else name),
-            "aliases": cell(i, "aliases"), "category": category or ("" if is_correction else "other"),
-            "level": level, "status": status, "district": district or "", "address": cell(i, "address"),
+            "id": key,
+            "name_zh": name,
+            "name_en": cell(i, "name_en") or ("" if is_correction else name),
+            "aliases": cell(i, "aliases"),
+            "category": category or ("" if is_correction else "other"),
+            "level": level,
+            "status": status,
+            "district": district or "",
+            "address": cell(i, "address"),
             "location_precision": precision if (lon is not None or anchor or not is_correction) else "",
-            "anchor": anchor, "location_source": cell(i, "location_source") or location_source,
-            "source_file": path.name, "source_clause": f"{source.row_label} {row_number}",
-            "notes": cell(i, "notes"), "lon": lon, "lat": lat, "row": row_number, "geocoded": geocoded,
+            "anchor": anchor,
+            "location_source": cell(i, "location_source") or location_source,
+            "source_file": path.name,
+            "source_clause": f"{source.row_label} {row_number}",
+            "notes": cell(i, "notes"),
+            "lon": lon,
+            "lat": lat,
+            "row": row_number,
+            "geocoded": geocoded,
             "action": "correct" if is_correction else ("update" if key in current_ids else "add"),
         }
         if is_correction:
             record["source_file"] = record["source_clause"] = ""
         records.append(record)
 
-    columns = ["id", "name_zh", "name_en", "aliases", "category", "level", "status", "district", "address",
-               "location_precision", "anchor", "location_source", "source_file", "source_clause", "notes", "lon",
-               "lat", "row", "geocoded", "action"]
+    columns = [
+        "id",
+        "name_zh",
+        "name_en",
+        "aliases",
+        "category",
+        "level",
+        "status",
+        "district",
+        "address",
+        "location_precision",
+        "anchor",
+        "location_source",
+        "source_file",
+        "source_clause",
+        "notes",
+        "lon",
+        "lat",
+        "row",
+        "geocoded",
+        "action",
+    ]
     frame = pd.DataFrame(records, columns=columns)
     frame["lon"] = pd.to_numeric(frame["lon"], errors="coerce")
     frame["lat"] = pd.to_numeric(frame["lat"], errors="coerce")
     frame["geocoded"] = frame["geocoded"].astype(bool)
-    geometry = [shapely.Point(x, y) if pd.notna(x) and pd.notna(y) else None
-                for x, y in zip(frame["lon"], frame["lat"], strict=True)]
+    geometry = [
+        shapely.Point(x, y) if pd.notna(x) and pd.notna(y) else None
+        for x, y in zip(frame["lon"], frame["lat"], strict=True)
+    ]
     gdf = gpd.GeoDataFrame(frame, geometry=geometry, crs=WGS84)
-    result = ImportResult(str(path), source.format, source.encoding, datum, mapping, unmapped, gdf,
-                          pd.DataFrame(issues, columns=["row", "severity", "reason"]), candidates,
-                          row_label=source.row_label)
+    result = ImportResult(
+        str(path),
+        source.format,
+        source.encoding,
+        datum,
+        mapping,
+        unmapped,
+        gdf,
+        pd.DataFrame(issues, columns=["row", "severity", "reason"]),
+        candidates,
+        row_label=source.row_label,
+    )
     if commit and len(gdf):
         result.commit(workspace, actor=actor)
     return result

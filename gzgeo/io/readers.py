@@ -67,8 +67,9 @@ def _strings(frame: pd.DataFrame) -> pd.DataFrame:
 def _read_csv(path: Path) -> TableSource:
     text, encoding = decode_text(path.read_bytes())
     sep = "\t" if path.suffix.lower() == ".tsv" else None
-    table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep, engine="python",
-                        skip_blank_lines=False)
+    table = pd.read_csv(
+        io.StringIO(text), dtype=str, keep_default_na=False, sep=sep, engine="python", skip_blank_lines=False
+    )
     table = _strings(table)
     rows = list(range(2, len(table) + 2))  # header is row 1
     blank = (table == "").all(axis=1).to_numpy()
@@ -101,8 +102,9 @@ def _read_spatial(path: Path) -> TableSource:
     elif gdf.crs.to_epsg() != 4326:
         gdf = gdf.to_crs(WGS84)
     table = _strings(pd.DataFrame(gdf.drop(columns=gdf.geometry.name)))
-    return TableSource(table, gdf.geometry.reset_index(drop=True), fmt, "utf-8", list(range(1, len(gdf) + 1)),
-                       "feature", crs)
+    return TableSource(
+        table, gdf.geometry.reset_index(drop=True), fmt, "utf-8", list(range(1, len(gdf) + 1)), "feature", crs
+    )
 
 
 def read_table(path: str | Path) -> TableSource:
@@ -138,5 +140,7 @@ def read_table(path: str | Path) -> TableSource:
         return _read_excel(path)
     if suffix in SPATIAL_SUFFIXES:
         return _read_spatial(path)
-    raise ValueError(f"{path.name}: unsupported format {suffix or '(none)'}; use CSV, XLSX, GeoJSON, GeoPackage "
-                     "or a zipped Shapefile")
+    raise ValueError(
+        f"{path.name}: unsupported format {suffix or '(none)'}; use CSV, XLSX, GeoJSON, GeoPackage "
+        "or a zipped Shapefile"
+    )

@@ -105,25 +105,41 @@ def layout_map(
     platforms = load("platforms") if platforms is None else platforms
     colors = category_colors()
     badges = _add_platforms(fmap, platforms, wanted, lang, datum, colors)
-    add_overlays(fmap, wanted, lang, basemap, tianditu_key, datum, platforms, hulls=hulls, rings=rings,
-                 selection=selection)
+    add_overlays(
+        fmap, wanted, lang, basemap, tianditu_key, datum, platforms, hulls=hulls, rings=rings, selection=selection
+    )
     _add_controls(fmap, get_basemap(basemap), has_tiles, tianditu_key, controls=controls, draw=draw)
     Legend(legend_html(platforms, lang, colors, badges), attribution=_attribution(has_tiles, datum)).add_to(fmap)
     folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
     return localize(fmap, mode=offline)
 
 
-def _base_map(base: Basemap, has_tiles: bool, datum: str, tianditu_key: str | None,
-              center: tuple[float, float] | None, zoom: int | None, height: str | int, lang: str) -> folium.Map:
+def _base_map(
+    base: Basemap,
+    has_tiles: bool,
+    datum: str,
+    tianditu_key: str | None,
+    center: tuple[float, float] | None,
+    zoom: int | None,
+    height: str | int,
+    lang: str,
+) -> folium.Map:
     """Step 1: the Leaflet map, centred in the overlay datum, with the basemap's tiles when they are drawn."""
     center = center or GUANGZHOU_CENTER
     if datum != "wgs84":
         x, y = convert(center[1], center[0], "wgs84", datum)
         center = (y, x)
-    fmap = folium.Map(location=list(center), zoom_start=zoom or 10, tiles=None, control_scale=True,
-                      height=height, prefer_canvas=True,
-                      # Marker clustering needs a max zoom even when no tile layer sets one.
-                      maxZoom=base.max_zoom if has_tiles else 19, minZoom=6)
+    fmap = folium.Map(
+        location=list(center),
+        zoom_start=zoom or 10,
+        tiles=None,
+        control_scale=True,
+        height=height,
+        prefer_canvas=True,
+        # Marker clustering needs a max zoom even when no tile layer sets one.
+        maxZoom=base.max_zoom if has_tiles else 19,
+        minZoom=6,
+    )
     mark_literal(fmap)  # finished scripts stay text: never compiled (or evaluated) as Jinja again
     # gzgeo draws no folium.Icon markers, so Leaflet alone is enough: skip folium's default jQuery, Bootstrap,
     # Font Awesome and awesome-markers (≈400 kB the browser would otherwise parse on every map load).
@@ -134,8 +150,9 @@ def _base_map(base: Basemap, has_tiles: bool, datum: str, tianditu_key: str | No
     return fmap
 
 
-def _add_platforms(fmap: folium.Map, platforms: gpd.GeoDataFrame, wanted: set[str], lang: str, datum: str,
-                   colors: dict[str, str]) -> pd.DataFrame:
+def _add_platforms(
+    fmap: folium.Map, platforms: gpd.GeoDataFrame, wanted: set[str], lang: str, datum: str, colors: dict[str, str]
+) -> pd.DataFrame:
     """Step 3: one clustered layer per category, and district badges; returns the badges' counts."""
     # A platform known only to its district is a count on the district, not a point (gzgeo.orientation).
     only = district_only(platforms)
@@ -143,24 +160,41 @@ def _add_platforms(fmap: folium.Map, platforms: gpd.GeoDataFrame, wanted: set[st
     return add_district_badges(fmap, platforms, lang=lang, datum=datum, show="district_counts" in wanted)
 
 
-def _add_controls(fmap: folium.Map, base: Basemap, has_tiles: bool, tianditu_key: str | None, *, controls: bool,
-                  draw: bool) -> None:
+def _add_controls(
+    fmap: folium.Map, base: Basemap, has_tiles: bool, tianditu_key: str | None, *, controls: bool, draw: bool
+) -> None:
     """Step 5 (before legend and layer control): measure, fullscreen, minimap (over tiles), drawing tools."""
     if controls:
-        plugins.MeasureControl(position="topleft", primary_length_unit="kilometers", secondary_length_unit="meters",
-                               primary_area_unit="sqkilometers", secondary_area_unit="hectares").add_to(fmap)
+        plugins.MeasureControl(
+            position="topleft",
+            primary_length_unit="kilometers",
+            secondary_length_unit="meters",
+            primary_area_unit="sqkilometers",
+            secondary_area_unit="hectares",
+        ).add_to(fmap)
         plugins.Fullscreen(position="topleft").add_to(fmap)
         if has_tiles:
             # The minimap needs tiles of its own; with no basemap there is nothing to show in it.
-            mini = folium.TileLayer(tiles=base.tiles.replace("{key}", tianditu_key or ""), attr=base.attribution,
-                                    subdomains=base.subdomains or "abc")
+            mini = folium.TileLayer(
+                tiles=base.tiles.replace("{key}", tianditu_key or ""),
+                attr=base.attribution,
+                subdomains=base.subdomains or "abc",
+            )
             plugins.MiniMap(tile_layer=mini, position="bottomleft", toggle_display=False).add_to(fmap)
     if draw:
-        plugins.Draw(export=False, position="topleft",
-                     draw_options={"polyline": False, "marker": False, "circlemarker": False,
-                                   "polygon": {"allowIntersection": False, "showArea": True},
-                                   "rectangle": {"showArea": True}, "circle": {}},
-                     edit_options={"edit": False}).add_to(fmap)
+        plugins.Draw(
+            export=False,
+            position="topleft",
+            draw_options={
+                "polyline": False,
+                "marker": False,
+                "circlemarker": False,
+                "polygon": {"allowIntersection": False, "showArea": True},
+                "rectangle": {"showArea": True},
+                "circle": {},
+            },
+            edit_options={"edit": False},
+        ).add_to(fmap)
 
 
 def _attribution(has_tiles: bool, datum: str) -> str:

@@ -74,8 +74,16 @@ def _layer_data(name: str, home: str, datum: str, top_level: bool | None, fields
     return json.loads(_layer_geojson(name, home, datum, top_level, fields))
 
 
-def fixed_layer(name: str, datum: str, label: str, style: dict, fields: Sequence[str], aliases: Sequence[str],
-                show: bool, top_level: bool | None = None) -> folium.GeoJson | None:
+def fixed_layer(
+    name: str,
+    datum: str,
+    label: str,
+    style: dict,
+    fields: Sequence[str],
+    aliases: Sequence[str],
+    show: bool,
+    top_level: bool | None = None,
+) -> folium.GeoJson | None:
     """One bundled layer as a ``folium.GeoJson`` with a tooltip; None when the layer is missing or empty.
 
     Parameters
@@ -110,9 +118,13 @@ def fixed_layer(name: str, datum: str, label: str, style: dict, fields: Sequence
         return None
     present = [f for f in fields if f in data["features"][0]["properties"]]
     return CompactGeoJson(
-        data, name=label, show=show, style_function=lambda _f, s=style: dict(s),
+        data,
+        name=label,
+        show=show,
+        style_function=lambda _f, s=style: dict(s),
         tooltip=folium.GeoJsonTooltip(fields=present, aliases=[aliases[list(fields).index(f)] for f in present])
-        if present else None,
+        if present
+        else None,
     )
 
 
@@ -139,26 +151,61 @@ def add_fixed_layers(fmap: folium.Map, wanted: Container[str], lang: str, datum:
     True
     """
     zone_fields = ["name_zh", "name_en", "official_area_km2", "area_km2", "geometry_quality", "precision_note"]
-    zone_aliases = [t("name", lang), "Name", t("official_km2", lang), t("mapped_km2", lang),
-                    t("geometry_quality", lang), t("precision_note", lang)]
+    zone_aliases = [
+        t("name", lang),
+        "Name",
+        t("official_km2", lang),
+        t("mapped_km2", lang),
+        t("geometry_quality", lang),
+        t("precision_note", lang),
+    ]
     polygon_fields = ["name_zh", "name_en", "role", "area_km2"]
     polygon_aliases = [t("name", lang), "Name", "role", "km²"]
-    districts = fixed_layer("districts", datum, t("layer_districts", lang),
-                            DISTRICT_STYLE_TILES if has_tiles else DISTRICT_STYLE,
-                            ["name_zh", "name_en", "area_km2"], [t("district", lang), "District", "km²"],
-                            "districts" in wanted)
+    districts = fixed_layer(
+        "districts",
+        datum,
+        t("layer_districts", lang),
+        DISTRICT_STYLE_TILES if has_tiles else DISTRICT_STYLE,
+        ["name_zh", "name_en", "area_km2"],
+        [t("district", lang), "District", "km²"],
+        "districts" in wanted,
+    )
     above_metro = [
-        fixed_layer("zones", datum, t("layer_zones", lang), ZONE_STYLE, zone_fields, zone_aliases,
-                    "zones" in wanted, top_level=True),
-        fixed_layer("zones", datum, t("layer_parts", lang), PART_STYLE, zone_fields, zone_aliases,
-                    "parts" in wanted, top_level=False),
-        fixed_layer("cores", datum, t("layer_cores", lang), CORE_STYLE, polygon_fields, polygon_aliases,
-                    "cores" in wanted),
-        fixed_layer("nodes", datum, t("layer_nodes", lang), NODE_STYLE, polygon_fields, polygon_aliases,
-                    "nodes" in wanted),
-        fixed_layer("axis", datum, t("layer_axis", lang), AXIS_STYLE,
-                    ["name_zh", "name_en", "length_km", "geometry_quality"],
-                    [t("name", lang), "Name", t("length_km", lang), t("geometry_quality", lang)], "axis" in wanted),
+        fixed_layer(
+            "zones",
+            datum,
+            t("layer_zones", lang),
+            ZONE_STYLE,
+            zone_fields,
+            zone_aliases,
+            "zones" in wanted,
+            top_level=True,
+        ),
+        fixed_layer(
+            "zones",
+            datum,
+            t("layer_parts", lang),
+            PART_STYLE,
+            zone_fields,
+            zone_aliases,
+            "parts" in wanted,
+            top_level=False,
+        ),
+        fixed_layer(
+            "cores", datum, t("layer_cores", lang), CORE_STYLE, polygon_fields, polygon_aliases, "cores" in wanted
+        ),
+        fixed_layer(
+            "nodes", datum, t("layer_nodes", lang), NODE_STYLE, polygon_fields, polygon_aliases, "nodes" in wanted
+        ),
+        fixed_layer(
+            "axis",
+            datum,
+            t("layer_axis", lang),
+            AXIS_STYLE,
+            ["name_zh", "name_en", "length_km", "geometry_quality"],
+            [t("name", lang), "Name", t("length_km", lang), t("geometry_quality", lang)],
+            "axis" in wanted,
+        ),
     ]
     # Drawing order: districts at the bottom, the metro over them, the plan's layers on top.
     if districts is not None:

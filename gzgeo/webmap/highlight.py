@@ -57,8 +57,9 @@ def highlight_layer(
     datum = overlay_datum(basemap, tianditu_key)
     group = folium.FeatureGroup(name=t("layer_selection", lang))
     if region is not None and len(region):
-        folium.GeoJson(to_basemap_datum(region[["geometry"]], basemap, tianditu_key),
-                       style_function=lambda _f: dict(RING_STYLE)).add_to(group)
+        folium.GeoJson(
+            to_basemap_datum(region[["geometry"]], basemap, tianditu_key), style_function=lambda _f: dict(RING_STYLE)
+        ).add_to(group)
     if selection is not None and len(selection):
         valid = selection[selection.geometry.notna() & ~selection.geometry.is_empty]
         lon, lat = valid.geometry.x.to_numpy(), valid.geometry.y.to_numpy()
@@ -67,15 +68,18 @@ def highlight_layer(
         # Leaflet shows a tooltip string as HTML.
         names = (_column(valid, "name_zh") + " · " + _column(valid, "name_en")).map(escape_html).tolist()
         for y, x, name in zip(lat, lon, names, strict=True):
-            folium.CircleMarker((float(y), float(x)), radius=13, color=HIGHLIGHT_COLOR, weight=3, fill=False,
-                                tooltip=name).add_to(group)
+            folium.CircleMarker(
+                (float(y), float(x)), radius=13, color=HIGHLIGHT_COLOR, weight=3, fill=False, tooltip=name
+            ).add_to(group)
     if click is not None:
         y, x = click
         if datum != "wgs84":
             x, y = convert(x, y, "wgs84", datum)
-        folium.CircleMarker((y, x), radius=5, color=HIGHLIGHT_COLOR, weight=2, fill=True, fill_color="#ffffff",
-                            fill_opacity=1.0).add_to(group)
+        folium.CircleMarker(
+            (y, x), radius=5, color=HIGHLIGHT_COLOR, weight=2, fill=True, fill_color="#ffffff", fill_opacity=1.0
+        ).add_to(group)
         if circle_m:
-            folium.Circle((y, x), radius=float(circle_m), color=RING_STYLE["color"], weight=2, fill=False,
-                          dash_array="8 6").add_to(group)
+            folium.Circle(
+                (y, x), radius=float(circle_m), color=RING_STYLE["color"], weight=2, fill=False, dash_array="8 6"
+            ).add_to(group)
     return group

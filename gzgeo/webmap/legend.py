@@ -70,8 +70,9 @@ class Legend(MacroElement):
         self.page_css = PAGE_CSS
 
 
-def legend_html(platforms: gpd.GeoDataFrame, lang: str, colors: dict[str, str],
-                badges: pd.DataFrame | None = None) -> str:
+def legend_html(
+    platforms: gpd.GeoDataFrame, lang: str, colors: dict[str, str], badges: pd.DataFrame | None = None
+) -> str:
     """Inner HTML of the legend: platform categories with counts, exact/estimated, fixed layers, badges.
 
     Every style is listed, not only the visible layers: any layer may be switched on in the control.
@@ -89,27 +90,43 @@ def legend_html(platforms: gpd.GeoDataFrame, lang: str, colors: dict[str, str],
     parts = [f"<h4>{html.escape(t('legend', lang))}</h4>"]
     for cat, color in colors.items():
         if cat in counts.index:
-            parts.append(f"<div>{_swatch(color)}{html.escape(cat_labels.get(cat, cat))} "
-                         f"<span style='color:#666'>({int(counts[cat])})</span></div>")
+            parts.append(
+                f"<div>{_swatch(color)}{html.escape(cat_labels.get(cat, cat))} "
+                f"<span style='color:#666'>({int(counts[cat])})</span></div>"
+            )
     for cat in counts.index:
         if cat not in colors:
             parts.append(f"<div>{_swatch(FALLBACK_COLOR)}{html.escape(cat)} ({int(counts[cat])})</div>")
     parts.append(f"<div>{_swatch('#555')}{html.escape(t('legend_exact', lang))}</div>")
     parts.append(f"<div>{_swatch('#555', estimate=True)}{html.escape(t('legend_estimate', lang))}</div>")
-    styles = [(ZONE_STYLE, "layer_zones"), (PART_STYLE, "layer_parts"), (CORE_STYLE, "layer_cores"),
-              (NODE_STYLE, "layer_nodes")]
+    styles = [
+        (ZONE_STYLE, "layer_zones"),
+        (PART_STYLE, "layer_parts"),
+        (CORE_STYLE, "layer_cores"),
+        (NODE_STYLE, "layer_nodes"),
+    ]
     parts.append("<hr style='margin:4px 0'>")
     for style, label in styles:
         border = "dashed" if style.get("dashArray") else "solid"
-        parts.append(f"<div><span class='sw' style='border:2px {border} {style['color']};"
-                     f"background:{style['color']}22'></span>{html.escape(t(label, lang))}</div>")
-    parts.append(f"<div><span class='sw' style='height:4px;background:{AXIS_STYLE['color']}'></span>"
-                 f"{html.escape(t('layer_axis', lang))}</div>")
-    parts.append(f"<div><span class='sw' style='height:2px;background:{METRO_COLOR}'></span>"
-                 f"{html.escape(t('layer_metro', lang))}</div>")
+        parts.append(
+            f"<div><span class='sw' style='border:2px {border} {style['color']};"
+            f"background:{style['color']}22'></span>{html.escape(t(label, lang))}</div>"
+        )
+    parts.append(
+        f"<div><span class='sw' style='height:4px;background:{AXIS_STYLE['color']}'></span>"
+        f"{html.escape(t('layer_axis', lang))}</div>"
+    )
+    parts.append(
+        f"<div><span class='sw' style='height:2px;background:{METRO_COLOR}'></span>"
+        f"{html.escape(t('layer_metro', lang))}</div>"
+    )
     if badges is not None and len(badges):
-        listed = "、".join(f"{html.escape(district_name(d, lang))} {int(n)}"
-                          for d, n in zip(badges["district"], badges["n"], strict=True))
-        parts.append(f"<div>{badge_html(int(badges['n'].sum()))} {html.escape(t('legend_district_badge', lang))}"
-                     f"<br><span style='color:#666'>{listed}</span></div>")
+        listed = "、".join(
+            f"{html.escape(district_name(d, lang))} {int(n)}"
+            for d, n in zip(badges["district"], badges["n"], strict=True)
+        )
+        parts.append(
+            f"<div>{badge_html(int(badges['n'].sum()))} {html.escape(t('legend_district_badge', lang))}"
+            f"<br><span style='color:#666'>{listed}</span></div>"
+        )
     return "".join(parts)

@@ -52,15 +52,26 @@ def _add_heatmap(fmap: folium.Map, platforms: gpd.GeoDataFrame, lang: str, datum
     lon, lat = pts.x.to_numpy(), pts.y.to_numpy()
     if datum != "wgs84":
         lon, lat = convert(lon, lat, "wgs84", datum)
-    plugins.HeatMap(np.column_stack([lat, lon]).round(6).tolist(), name=t("layer_heatmap", lang),
-                    radius=18, blur=14, min_opacity=0.3).add_to(fmap)
+    plugins.HeatMap(
+        np.column_stack([lat, lon]).round(6).tolist(),
+        name=t("layer_heatmap", lang),
+        radius=18,
+        blur=14,
+        min_opacity=0.3,
+    ).add_to(fmap)
 
 
-def _add_areas(fmap: folium.Map, areas: gpd.GeoDataFrame, fields: Sequence[str], label: str, show: bool,
-               style: dict) -> None:
+def _add_areas(
+    fmap: folium.Map, areas: gpd.GeoDataFrame, fields: Sequence[str], label: str, show: bool, style: dict
+) -> None:
     fields = [c for c in fields if c in areas]
-    folium.GeoJson(_tooltip_frame(areas, fields), name=label, show=show, style_function=lambda _f: dict(style),
-                   tooltip=folium.GeoJsonTooltip(fields=fields) if fields else None).add_to(fmap)
+    folium.GeoJson(
+        _tooltip_frame(areas, fields),
+        name=label,
+        show=show,
+        style_function=lambda _f: dict(style),
+        tooltip=folium.GeoJsonTooltip(fields=fields) if fields else None,
+    ).add_to(fmap)
 
 
 def _add_selection(fmap: folium.Map, selection: gpd.GeoDataFrame, lang: str) -> None:
@@ -68,14 +79,29 @@ def _add_selection(fmap: folium.Map, selection: gpd.GeoDataFrame, lang: str) -> 
     for _, row in selection.iterrows():
         if row.geometry is None or row.geometry.is_empty:
             continue
-        folium.CircleMarker((row.geometry.y, row.geometry.x), radius=12, color=HIGHLIGHT_COLOR, weight=3,
-                            fill=False, tooltip=escape_html(row.get("name_zh"))).add_to(group)
+        folium.CircleMarker(
+            (row.geometry.y, row.geometry.x),
+            radius=12,
+            color=HIGHLIGHT_COLOR,
+            weight=3,
+            fill=False,
+            tooltip=escape_html(row.get("name_zh")),
+        ).add_to(group)
     group.add_to(fmap)
 
 
-def add_overlays(fmap: folium.Map, wanted: Container[str], lang: str, basemap: str, tianditu_key: str | None,
-                 datum: str, platforms: gpd.GeoDataFrame, hulls: gpd.GeoDataFrame | None = None,
-                 rings: gpd.GeoDataFrame | None = None, selection: gpd.GeoDataFrame | None = None) -> None:
+def add_overlays(
+    fmap: folium.Map,
+    wanted: Container[str],
+    lang: str,
+    basemap: str,
+    tianditu_key: str | None,
+    datum: str,
+    platforms: gpd.GeoDataFrame,
+    hulls: gpd.GeoDataFrame | None = None,
+    rings: gpd.GeoDataFrame | None = None,
+    selection: gpd.GeoDataFrame | None = None,
+) -> None:
     """Add the heatmap (only when ``"heatmap"`` is wanted), hulls, rings and a selection to ``fmap``.
 
     Parameters
@@ -105,11 +131,22 @@ def add_overlays(fmap: folium.Map, wanted: Container[str], lang: str, basemap: s
     if "heatmap" in wanted and len(platforms):
         _add_heatmap(fmap, platforms, lang, datum)
     if hulls is not None and len(hulls):
-        _add_areas(fmap, to_basemap_datum(_visible_hulls(hulls), basemap, tianditu_key),
-                   ("cluster", "n_points", "n_platforms", "hull_area_km2", "dominant_categories"),
-                   t("layer_hulls", lang), "hulls" in wanted, HULL_STYLE)
+        _add_areas(
+            fmap,
+            to_basemap_datum(_visible_hulls(hulls), basemap, tianditu_key),
+            ("cluster", "n_points", "n_platforms", "hull_area_km2", "dominant_categories"),
+            t("layer_hulls", lang),
+            "hulls" in wanted,
+            HULL_STYLE,
+        )
     if rings is not None and len(rings):
-        _add_areas(fmap, to_basemap_datum(rings, basemap, tianditu_key), ("label",), t("layer_rings", lang),
-                   "rings" in wanted, RING_STYLE)
+        _add_areas(
+            fmap,
+            to_basemap_datum(rings, basemap, tianditu_key),
+            ("label",),
+            t("layer_rings", lang),
+            "rings" in wanted,
+            RING_STYLE,
+        )
     if selection is not None and len(selection):
         _add_selection(fmap, to_basemap_datum(selection, basemap, tianditu_key), lang)

@@ -8,8 +8,18 @@ from __future__ import annotations
 
 from ..style import LAYER_COLORS
 
-__all__ = ["ZONE_STYLE", "PART_STYLE", "CORE_STYLE", "NODE_STYLE", "DISTRICT_STYLE", "DISTRICT_STYLE_TILES",
-           "AXIS_STYLE", "HULL_STYLE", "RING_STYLE", "HIGHLIGHT_COLOR"]
+__all__ = [
+    "ZONE_STYLE",
+    "PART_STYLE",
+    "CORE_STYLE",
+    "NODE_STYLE",
+    "DISTRICT_STYLE",
+    "DISTRICT_STYLE_TILES",
+    "AXIS_STYLE",
+    "HULL_STYLE",
+    "RING_STYLE",
+    "HIGHLIGHT_COLOR",
+]
 
 ZONE_STYLE = {"color": LAYER_COLORS["zones"], "weight": 2, "fillOpacity": 0.12, "dashArray": "6 4"}
 PART_STYLE = {"color": LAYER_COLORS["parts"], "weight": 1.5, "fillOpacity": 0.10, "dashArray": "3 4"}

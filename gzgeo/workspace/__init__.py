@@ -35,8 +35,14 @@ from .._io import user_data_dir
 from .base import EditConflict, PermissionDenied, Workspace, current_actor
 
 __all__ = [
-    "Workspace", "EditConflict", "PermissionDenied", "current_actor", "default_workspace_path", "workspace_url",
-    "open_workspace", "active_workspace",
+    "Workspace",
+    "EditConflict",
+    "PermissionDenied",
+    "current_actor",
+    "default_workspace_path",
+    "workspace_url",
+    "open_workspace",
+    "active_workspace",
 ]
 
 

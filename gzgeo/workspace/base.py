@@ -29,12 +29,37 @@ __all__ = ["Workspace", "Tx", "EditConflict", "PermissionDenied", "current_actor
 
 #: Fields of a platform a workspace may set (the bundled columns a planner edits or an import brings).
 EDITABLE_FIELDS: tuple[str, ...] = (
-    "name_zh", "name_en", "aliases", "category", "level", "status", "status_source", "district", "address",
-    "location_precision", "anchor", "location_source", "source_file", "source_clause", "notes",
+    "name_zh",
+    "name_en",
+    "aliases",
+    "category",
+    "level",
+    "status",
+    "status_source",
+    "district",
+    "address",
+    "location_precision",
+    "anchor",
+    "location_source",
+    "source_file",
+    "source_clause",
+    "notes",
 )
 #: Edit-log columns, in order.
-LOG_COLUMNS: tuple[str, ...] = ("seq", "batch", "at", "actor", "action", "feature_id", "before", "after",
-                                "precision", "source", "note", "undone_by")
+LOG_COLUMNS: tuple[str, ...] = (
+    "seq",
+    "batch",
+    "at",
+    "actor",
+    "action",
+    "feature_id",
+    "before",
+    "after",
+    "precision",
+    "source",
+    "note",
+    "undone_by",
+)
 
 
 class EditConflict(RuntimeError):
@@ -191,8 +216,9 @@ class Workspace(ABC):
         plain name (command line) may undo any edit it can write.
         """
         if isinstance(actor, Identity) and not may_undo(actor, batch_actor):
-            raise PermissionDenied(f"{actor.name} may undo only their own edits (this one is {batch_actor}'s); "
-                                   "an admin may undo anyone's")
+            raise PermissionDenied(
+                f"{actor.name} may undo only their own edits (this one is {batch_actor}'s); an admin may undo anyone's"
+            )
 
     def check_write_access(self) -> None:  # noqa: B027 - a GeoPackage is writable if its file is
         """Raise :class:`~gzgeo.auth.PermissionDenied` if the backend refuses writes (PostGIS: the role's grants)."""
@@ -206,8 +232,15 @@ class Workspace(ABC):
         return True
 
     # -- the one write API -------------------------------------------------------------------
-    def write(self, changes: Mapping[str, Mapping] | Iterable[tuple[str, Mapping]], *, actor: str | Identity,
-              action: str, source: str = "", note: str = "") -> str:
+    def write(
+        self,
+        changes: Mapping[str, Mapping] | Iterable[tuple[str, Mapping]],
+        *,
+        actor: str | Identity,
+        action: str,
+        source: str = "",
+        note: str = "",
+    ) -> str:
         """Apply ``changes`` (feature id -> patch, see :func:`merge_state`) in one transaction.
 
         Parameters
@@ -243,13 +276,34 @@ class Workspace(ABC):
                 if precision and precision not in LOCATION_PRECISIONS:
                     raise ValueError(f"{feature_id}: location_precision must be one of {LOCATION_PRECISIONS}")
                 tx.put(str(feature_id), after, actor, at)
-                tx.log({"batch": batch, "at": at, "actor": actor, "action": action, "feature_id": str(feature_id),
-                        "before": before, "after": after, "precision": precision, "source": source,
-                        "note": note})
+                tx.log(
+                    {
+                        "batch": batch,
+                        "at": at,
+                        "actor": actor,
+                        "action": action,
+                        "feature_id": str(feature_id),
+                        "before": before,
+                        "after": after,
+                        "precision": precision,
+                        "source": source,
+                        "note": note,
+                    }
+                )
         return batch
 
-    def correct_location(self, platform_id: str, lon: float, lat: float, *, precision: str, source: str,
-                         actor: str | Identity | None = None, datum: str = "wgs84", note: str = "") -> str:
+    def correct_location(
+        self,
+        platform_id: str,
+        lon: float,
+        lat: float,
+        *,
+        precision: str,
+        source: str,
+        actor: str | Identity | None = None,
+        datum: str = "wgs84",
+        note: str = "",
+    ) -> str:
         """Move a platform to where it really is.
 
         Parameters
@@ -278,8 +332,13 @@ class Workspace(ABC):
         props = {"location_precision": precision, "location_source": source, "anchor": ""}
         was = _current_location(platform_id)
         note = "; ".join(x for x in (was, note) if x)
-        return self.write({platform_id: {"props": props, "lon": lon, "lat": lat}}, actor=actor or current_actor(),
-                          action="correct", source=source, note=note)
+        return self.write(
+            {platform_id: {"props": props, "lon": lon, "lat": lat}},
+            actor=actor or current_actor(),
+            action="correct",
+            source=source,
+            note=note,
+        )
 
     def undo(self, *, actor: str | Identity | None = None, batch: str | None = None) -> str:
         """Undo a batch (the latest one not yet undone by default) in one transaction.
@@ -315,13 +374,24 @@ class Workspace(ABC):
             for entry in reversed(entries):
                 current = tx.get(entry["feature_id"])
                 if current != entry["after"]:
-                    raise EditConflict(f"{entry['feature_id']} changed after batch {target}; undo the later "
-                                       "change first")
+                    raise EditConflict(
+                        f"{entry['feature_id']} changed after batch {target}; undo the later change first"
+                    )
                 tx.put(entry["feature_id"], entry["before"], actor, at)
-                tx.log({"batch": undo_batch, "at": at, "actor": actor, "action": "undo",
-                        "feature_id": entry["feature_id"], "before": current, "after": entry["before"],
+                tx.log(
+                    {
+                        "batch": undo_batch,
+                        "at": at,
+                        "actor": actor,
+                        "action": "undo",
+                        "feature_id": entry["feature_id"],
+                        "before": current,
+                        "after": entry["before"],
                         "precision": (entry["before"] or {}).get("props", {}).get("location_precision", ""),
-                        "source": f"undo {target}", "note": ""})
+                        "source": f"undo {target}",
+                        "note": "",
+                    }
+                )
             tx.mark_undone(target, undo_batch)
         return target
 
@@ -341,8 +411,15 @@ class Workspace(ABC):
         frame = frame.sort_values("seq", ascending=False).reset_index(drop=True)
         return frame.head(limit) if limit else frame
 
-    def add_platforms(self, records: Iterable[Mapping], *, actor: str | Identity | None = None, source: str,
-                      action: str = "import", note: str = "") -> str:
+    def add_platforms(
+        self,
+        records: Iterable[Mapping],
+        *,
+        actor: str | Identity | None = None,
+        source: str,
+        action: str = "import",
+        note: str = "",
+    ) -> str:
         """Add or update platforms from records with ``id``, editable fields and ``lon``/``lat`` (WGS-84)."""
         changes = []
         for record in records:

@@ -21,10 +21,12 @@ from .base import LOG_COLUMNS, Tx, Workspace, dumps, loads
 
 __all__ = ["GeoPackageWorkspace"]
 
-_WGS84_WKT = ('GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],'
-              'AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",'
-              '0.0174532925199433,AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],AXIS["Longitude",EAST],'
-              'AUTHORITY["EPSG","4326"]]')
+_WGS84_WKT = (
+    'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],'
+    'AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",'
+    '0.0174532925199433,AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],AXIS["Longitude",EAST],'
+    'AUTHORITY["EPSG","4326"]]'
+)
 
 # The GeoPackage 1.3 core tables (OGC 12-128r18), the feature table of the overlay, the log and the cache.
 _SCHEMA = f"""
@@ -84,8 +86,9 @@ class _SqliteTx(Tx):
         self.con = con
 
     def get(self, feature_id: str) -> dict | None:
-        row = self.con.execute("SELECT props, lon, lat, deleted FROM platform_edits WHERE id = ?",
-                               (feature_id,)).fetchone()
+        row = self.con.execute(
+            "SELECT props, lon, lat, deleted FROM platform_edits WHERE id = ?", (feature_id,)
+        ).fetchone()
         if row is None:
             return None
         return {"props": loads(row[0]), "lon": row[1], "lat": row[2], "deleted": bool(row[3])}
@@ -101,24 +104,48 @@ class _SqliteTx(Tx):
             "geom = excluded.geom, name_zh = excluded.name_zh, location_precision = excluded.location_precision, "
             "lon = excluded.lon, lat = excluded.lat, deleted = excluded.deleted, props = excluded.props, "
             "updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-            (gpkg_point(state["lon"], state["lat"]), feature_id, props.get("name_zh"), props.get("location_precision"),
-             state["lon"], state["lat"], int(state["deleted"]), dumps(props), at, actor))
+            (
+                gpkg_point(state["lon"], state["lat"]),
+                feature_id,
+                props.get("name_zh"),
+                props.get("location_precision"),
+                state["lon"],
+                state["lat"],
+                int(state["deleted"]),
+                dumps(props),
+                at,
+                actor,
+            ),
+        )
 
     def log(self, entry: dict) -> None:
         self.con.execute(
             "INSERT INTO edit_log (batch, at, actor, action, feature_id, before, after, precision, source, note) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (entry["batch"], entry["at"], entry["actor"], entry["action"], entry["feature_id"], dumps(entry["before"]),
-             dumps(entry["after"]), entry["precision"], entry["source"], entry["note"]))
+            (
+                entry["batch"],
+                entry["at"],
+                entry["actor"],
+                entry["action"],
+                entry["feature_id"],
+                dumps(entry["before"]),
+                dumps(entry["after"]),
+                entry["precision"],
+                entry["source"],
+                entry["note"],
+            ),
+        )
 
     def entries(self, batch: str) -> list[dict]:
-        rows = self.con.execute(f"SELECT fid, {', '.join(LOG_COLUMNS[1:])} FROM edit_log WHERE batch = ? "
-                                "ORDER BY fid", (batch,)).fetchall()
+        rows = self.con.execute(
+            f"SELECT fid, {', '.join(LOG_COLUMNS[1:])} FROM edit_log WHERE batch = ? ORDER BY fid", (batch,)
+        ).fetchall()
         return [_log_entry(row) for row in rows]
 
     def last_batch(self) -> str | None:
-        row = self.con.execute("SELECT batch FROM edit_log WHERE action != 'undo' AND undone_by IS NULL "
-                               "ORDER BY fid DESC LIMIT 1").fetchone()
+        row = self.con.execute(
+            "SELECT batch FROM edit_log WHERE action != 'undo' AND undone_by IS NULL ORDER BY fid DESC LIMIT 1"
+        ).fetchone()
         return row[0] if row else None
 
     def mark_undone(self, batch: str, by: str) -> None:
@@ -145,8 +172,11 @@ class GeoPackageWorkspace(Workspace):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with closing(self._connect()) as con:
             # one transaction: a kill during creation leaves no half schema (and it is idempotent anyway)
-            con.executescript("BEGIN IMMEDIATE; PRAGMA application_id = 1196444487; PRAGMA user_version = 10300;"
-                              + _SCHEMA + "COMMIT;")
+            con.executescript(
+                "BEGIN IMMEDIATE; PRAGMA application_id = 1196444487; PRAGMA user_version = 10300;"
+                + _SCHEMA
+                + "COMMIT;"
+            )
 
     def _connect(self) -> sqlite3.Connection:
         # isolation_level=None: we issue BEGIN ourselves; timeout waits for another writer's lock
@@ -161,8 +191,10 @@ class GeoPackageWorkspace(Workspace):
             con.execute("BEGIN IMMEDIATE")
             try:
                 yield _SqliteTx(con)
-                con.execute("UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') "
-                            "WHERE table_name = 'platform_edits'")
+                con.execute(
+                    "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') "
+                    "WHERE table_name = 'platform_edits'"
+                )
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
@@ -185,14 +217,17 @@ class GeoPackageWorkspace(Workspace):
 
     def cache_get(self, provider: str, query: str) -> Any | None:
         with closing(self._connect()) as con:
-            row = con.execute("SELECT response FROM geocode_cache WHERE provider = ? AND query = ?",
-                              (provider, query)).fetchone()
+            row = con.execute(
+                "SELECT response FROM geocode_cache WHERE provider = ? AND query = ?", (provider, query)
+            ).fetchone()
         return loads(row[0]) if row else None
 
     def cache_put(self, provider: str, query: str, response: Any) -> None:
         with closing(self._connect()) as con:
-            con.execute("INSERT OR REPLACE INTO geocode_cache (provider, query, response) VALUES (?, ?, ?)",
-                        (provider, query, dumps(response)))
+            con.execute(
+                "INSERT OR REPLACE INTO geocode_cache (provider, query, response) VALUES (?, ?, ?)",
+                (provider, query, dumps(response)),
+            )
 
     def integrity(self) -> str:
         """SQLite's ``PRAGMA integrity_check`` (``'ok'`` when the file is sound)."""

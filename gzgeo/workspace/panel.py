@@ -37,8 +37,10 @@ WS_STRINGS: dict[str, tuple[str, str]] = {
     "tab_workspace": ("编辑与导入", "Edit & import"),
     "ws_where": ("工作区", "Workspace"),
     "ws_import": ("导入名单", "Import a list"),
-    "ws_upload": ("上传 CSV / Excel / GeoJSON / GeoPackage / 压缩的 Shapefile",
-                  "Upload CSV / Excel / GeoJSON / GeoPackage / zipped Shapefile"),
+    "ws_upload": (
+        "上传 CSV / Excel / GeoJSON / GeoPackage / 压缩的 Shapefile",
+        "Upload CSV / Excel / GeoJSON / GeoPackage / zipped Shapefile",
+    ),
     "ws_too_big": ("文件过大（上限 20 MB）", "File too large (limit 20 MB)"),
     "ws_too_many": ("行数过多（上限 5000 行）", "Too many rows (limit 5000)"),
     "ws_unreadable": ("无法读取文件", "Cannot read the file"),
@@ -113,11 +115,18 @@ def _preview_frame(result) -> gpd.GeoDataFrame:
     """The import's rows as they will look in ``platforms`` (estimates drawn at their anchor)."""
     states = {}
     for record in result.platforms.drop(columns="geometry").to_dict("records"):
-        props = {k: v for k, v in record.items() if k not in ("lon", "lat", "row", "geocoded", "action")
-                 and isinstance(v, str)}
+        props = {
+            k: v
+            for k, v in record.items()
+            if k not in ("lon", "lat", "row", "geocoded", "action") and isinstance(v, str)
+        }
         lon, lat = record.get("lon"), record.get("lat")
-        states[record["id"]] = {"props": props, "lon": None if pd.isna(lon) else lon,
-                                "lat": None if pd.isna(lat) else lat, "deleted": False}
+        states[record["id"]] = {
+            "props": props,
+            "lon": None if pd.isna(lon) else lon,
+            "lat": None if pd.isna(lat) else lat,
+            "deleted": False,
+        }
     merged = apply_overlay(load("platforms", workspace=False), states, str(data_home()))
     return merged[merged["id"].isin(states)]
 
@@ -128,22 +137,48 @@ def _candidate_layer(result, lang: str) -> folium.FeatureGroup:
         for c in candidates:
             if c.point is None:
                 continue
-            label = f"{t('ws_row', lang)} {row}: {c.provider} {c.level} " \
-                    f"{value_label('location_precision', c.precision, lang)} — {c.label}"
+            label = (
+                f"{t('ws_row', lang)} {row}: {c.provider} {c.level} "
+                f"{value_label('location_precision', c.precision, lang)} — {c.label}"
+            )
             if not c.accepted:
                 label += f" ✗ {c.reason}"
-            folium.CircleMarker(location=(c.point[1], c.point[0]), radius=7, weight=2,
-                                color="#1a9641" if c.accepted else "#888888", fill=c.accepted, fill_opacity=0.6,
-                                dash_array=None if c.accepted else "4",
-                                tooltip=escape_html(label)).add_to(group)
+            folium.CircleMarker(
+                location=(c.point[1], c.point[0]),
+                radius=7,
+                weight=2,
+                color="#1a9641" if c.accepted else "#888888",
+                fill=c.accepted,
+                fill_opacity=0.6,
+                dash_array=None if c.accepted else "4",
+                tooltip=escape_html(label),
+            ).add_to(group)
     return group
 
 
-def _map(st, st_folium, frame: gpd.GeoDataFrame, key: str, lang: str, basemap: str, extra=None,
-         center=None, zoom=None, returned=("last_clicked",)):
-    fmap = layout_map(layers=("districts", "platforms"), platforms=frame, offline="static", lang=lang,
-                      basemap=basemap, tianditu_key=st.session_state.get("tianditu_key") or None,
-                      center=center, zoom=zoom, controls=False)
+def _map(
+    st,
+    st_folium,
+    frame: gpd.GeoDataFrame,
+    key: str,
+    lang: str,
+    basemap: str,
+    extra=None,
+    center=None,
+    zoom=None,
+    returned=("last_clicked",),
+):
+    fmap = layout_map(
+        layers=("districts", "platforms"),
+        platforms=frame,
+        offline="static",
+        lang=lang,
+        basemap=basemap,
+        tianditu_key=st.session_state.get("tianditu_key") or None,
+        center=center,
+        zoom=zoom,
+        controls=False,
+    )
     if extra is not None:
         # a layer control must come after every layer it lists: take it out, add the layer, put it back
         controls = [(k, c) for k, c in fmap._children.items() if isinstance(c, folium.LayerControl)]
@@ -181,19 +216,31 @@ def _import_section(st, st_folium, lang: str, basemap: str) -> None:
     chosen = {}
     for col, field_name in zip(st.columns(len(_FIELDS)), _FIELDS, strict=True):
         default = auto.get(field_name, "")
-        choice = col.selectbox(field_name, options, index=options.index(default), key=f"ws_col_{field_name}",
-                               format_func=lambda h: h or t("ws_none", lang))
+        choice = col.selectbox(
+            field_name,
+            options,
+            index=options.index(default),
+            key=f"ws_col_{field_name}",
+            format_func=lambda h: h or t("ws_none", lang),
+        )
         chosen[field_name] = choice or None
     left, right, go = st.columns([2, 2, 1])
-    datum = left.radio(t("ws_datum", lang), ["wgs84", "gcj02", "bd09"], horizontal=True, key="ws_datum",
-                       help=t("ws_datum_help", lang))
-    precision = right.radio(t("ws_precision", lang), ["site", "campus_or_park"], horizontal=True,
-                            key="ws_precision", format_func=lambda v: value_label("location_precision", v, lang))
+    datum = left.radio(
+        t("ws_datum", lang), ["wgs84", "gcj02", "bd09"], horizontal=True, key="ws_datum", help=t("ws_datum_help", lang)
+    )
+    precision = right.radio(
+        t("ws_precision", lang),
+        ["site", "campus_or_park"],
+        horizontal=True,
+        key="ws_precision",
+        format_func=lambda v: value_label("location_precision", v, lang),
+    )
     if go.button(t("ws_preview", lang), key="ws_preview_btn", type="primary"):
         try:
             # reading the file again with the chosen mapping; a missing optional column is simply not used
-            result = import_platforms(path, datum=datum, columns=chosen, precision=precision,
-                                      workspace=active_workspace())
+            result = import_platforms(
+                path, datum=datum, columns=chosen, precision=precision, workspace=active_workspace()
+            )
             st.session_state["ws_result"] = result
         except Exception as error:
             st.session_state.pop("ws_result", None)
@@ -210,23 +257,46 @@ def _import_section(st, st_folium, lang: str, basemap: str) -> None:
         return
     preview = _preview_frame(result)
     middle = preview.geometry.union_all().centroid  # st_folium needs a centre to register the map
-    _map(st, st_folium, preview, "ws-preview-map", lang, basemap, extra=_candidate_layer(result, lang),
-         center=point_to_basemap_datum(middle.y, middle.x, basemap), zoom=10)
+    _map(
+        st,
+        st_folium,
+        preview,
+        "ws-preview-map",
+        lang,
+        basemap,
+        extra=_candidate_layer(result, lang),
+        center=point_to_basemap_datum(middle.y, middle.x, basemap),
+        zoom=10,
+    )
     accepted_rows = list(result.platforms["row"])
     geocoded = result.platforms[result.platforms["geocoded"]]
     if len(geocoded):
         st.markdown(f"**{t('ws_review', lang)}**")
-        review = pd.DataFrame({
-            "row": geocoded["row"], "name_zh": geocoded["name_zh"], "address": geocoded["address"],
-            "location_precision": geocoded["location_precision"], "location_source": geocoded["location_source"],
-            "accept": True,
-        })
-        edited = st.data_editor(review, hide_index=True, key="ws_review_editor", disabled=list(review.columns[:-1]),
-                                column_config={"accept": st.column_config.CheckboxColumn(t("ws_accept_col", lang))})
+        review = pd.DataFrame(
+            {
+                "row": geocoded["row"],
+                "name_zh": geocoded["name_zh"],
+                "address": geocoded["address"],
+                "location_precision": geocoded["location_precision"],
+                "location_source": geocoded["location_source"],
+                "accept": True,
+            }
+        )
+        edited = st.data_editor(
+            review,
+            hide_index=True,
+            key="ws_review_editor",
+            disabled=list(review.columns[:-1]),
+            column_config={"accept": st.column_config.CheckboxColumn(t("ws_accept_col", lang))},
+        )
         rejected_rows = set(edited.loc[~edited["accept"].astype(bool), "row"])
         accepted_rows = [r for r in accepted_rows if r not in rejected_rows]
-        rejected = [{"row": row, "provider": c.provider, "label": c.label, "reason": c.reason}
-                    for row, cands in result.candidates.items() for c in cands if not c.accepted]
+        rejected = [
+            {"row": row, "provider": c.provider, "label": c.label, "reason": c.reason}
+            for row, cands in result.candidates.items()
+            for c in cands
+            if not c.accepted
+        ]
         if rejected:
             st.caption(t("ws_rejected", lang))
             st.dataframe(pd.DataFrame(rejected), hide_index=True)
@@ -250,21 +320,21 @@ def _correct_section(st, st_folium, lang: str, basemap: str, platforms: gpd.GeoD
     pid = st.selectbox(t("ws_platform", lang), ids, key="ws_pid", format_func=lambda k: names.get(k, k))
     row = platforms[platforms["id"] == pid]
     point = row.geometry.iloc[0]
-    st.caption(f"{value_label('location_precision', row['location_precision'].iloc[0], lang)} · "
-               f"{row['location_source'].iloc[0]}")
+    st.caption(
+        f"{value_label('location_precision', row['location_precision'].iloc[0], lang)} · "
+        f"{row['location_source'].iloc[0]}"
+    )
     st.caption(t("ws_click", lang))
     clicked_group = None
     pending = st.session_state.get("ws_click_point")
     if pending and pending[0] == pid:
         clicked_group = folium.FeatureGroup(name="click")
         lat_b, lon_b = point_to_basemap_datum(pending[2], pending[1], basemap)
-        folium.Marker((lat_b, lon_b), tooltip=escape_html(f"{pending[1]:.6f}, {pending[2]:.6f}")).add_to(
-            clicked_group)
+        folium.Marker((lat_b, lon_b), tooltip=escape_html(f"{pending[1]:.6f}, {pending[2]:.6f}")).add_to(clicked_group)
     center = None
     if point is not None and not point.is_empty:
         center = point_to_basemap_datum(point.y, point.x, basemap)
-    out = _map(st, st_folium, row, f"ws-correct-map-{pid}", lang, basemap, extra=clicked_group, center=center,
-               zoom=14)
+    out = _map(st, st_folium, row, f"ws-correct-map-{pid}", lang, basemap, extra=clicked_group, center=center, zoom=14)
     click = (out or {}).get("last_clicked")
     if click and st.session_state.get("ws_last_click") != (pid, click["lat"], click["lng"]):
         st.session_state["ws_last_click"] = (pid, click["lat"], click["lng"])
@@ -279,19 +349,29 @@ def _correct_section(st, st_folium, lang: str, basemap: str, platforms: gpd.GeoD
         st.session_state.setdefault("ws_lat", round(point.y, 7))
     lon = c1.number_input(t("ws_lon", lang), 112.9, 114.1, key="ws_lon", format="%.7f", step=0.0001)
     lat = c2.number_input(t("ws_lat", lang), 22.5, 23.95, key="ws_lat", format="%.7f", step=0.0001)
-    datum = c3.radio(t("ws_datum", lang), ["wgs84", "gcj02", "bd09"], horizontal=True, key="ws_in_datum",
-                     help=t("ws_datum_help", lang))
+    datum = c3.radio(
+        t("ws_datum", lang),
+        ["wgs84", "gcj02", "bd09"],
+        horizontal=True,
+        key="ws_in_datum",
+        help=t("ws_datum_help", lang),
+    )
     c1, c2 = st.columns([3, 1])
     source = c1.text_input(t("ws_source", lang), key="ws_source", max_chars=500)
-    precision = c2.radio(t("ws_precision", lang), ["site", "campus_or_park"], key="ws_corr_precision",
-                         format_func=lambda v: value_label("location_precision", v, lang))
+    precision = c2.radio(
+        t("ws_precision", lang),
+        ["site", "campus_or_park"],
+        key="ws_corr_precision",
+        format_func=lambda v: value_label("location_precision", v, lang),
+    )
     if st.button(t("ws_save", lang), key="ws_save_btn", type="primary"):
         if not source.strip():
             st.error(t("ws_need_source", lang))
             return
         try:
-            batch = open_workspace().correct_location(pid, float(lon), float(lat), precision=precision,
-                                                      source=source.strip(), actor=_actor(st), datum=datum)
+            batch = open_workspace().correct_location(
+                pid, float(lon), float(lat), precision=precision, source=source.strip(), actor=_actor(st), datum=datum
+            )
         except Exception as error:
             st.error(f"{t('ws_failed', lang)}: {error}")
             return
@@ -315,8 +395,10 @@ def _log_section(st, lang: str, can_edit: bool) -> None:
     if log.empty:
         st.caption(t("ws_empty_log", lang))
         return
-    st.dataframe(log[["at", "actor", "action", "feature_id", "changes", "precision", "source", "batch",
-                      "undone_by"]], hide_index=True)
+    st.dataframe(
+        log[["at", "actor", "action", "feature_id", "changes", "precision", "source", "batch", "undone_by"]],
+        hide_index=True,
+    )
 
 
 def workspace_panel(lang: str, basemap: str, platforms: gpd.GeoDataFrame) -> None:

@@ -72,9 +72,18 @@ class _PgTx(Tx):
             "location_precision = EXCLUDED.location_precision, lon = EXCLUDED.lon, lat = EXCLUDED.lat, "
             "deleted = EXCLUDED.deleted, props = EXCLUDED.props, geom = EXCLUDED.geom, "
             "updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by",
-            {"id": feature_id, "name": props.get("name_zh"), "precision": props.get("location_precision"),
-             "lon": state["lon"], "lat": state["lat"], "deleted": state["deleted"], "props": Jsonb(props),
-             "at": at, "actor": actor})
+            {
+                "id": feature_id,
+                "name": props.get("name_zh"),
+                "precision": props.get("location_precision"),
+                "lon": state["lon"],
+                "lat": state["lat"],
+                "deleted": state["deleted"],
+                "props": Jsonb(props),
+                "at": at,
+                "actor": actor,
+            },
+        )
 
     def log(self, entry: dict) -> None:
         from psycopg.types.json import Jsonb
@@ -82,19 +91,28 @@ class _PgTx(Tx):
         self.cur.execute(
             "INSERT INTO gzgeo.edit_log (batch, at, actor, action, feature_id, before, after, precision, source, "
             "note) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            (entry["batch"], entry["at"], entry["actor"], entry["action"], entry["feature_id"],
-             None if entry["before"] is None else Jsonb(entry["before"]),
-             None if entry["after"] is None else Jsonb(entry["after"]), entry["precision"], entry["source"],
-             entry["note"]))
+            (
+                entry["batch"],
+                entry["at"],
+                entry["actor"],
+                entry["action"],
+                entry["feature_id"],
+                None if entry["before"] is None else Jsonb(entry["before"]),
+                None if entry["after"] is None else Jsonb(entry["after"]),
+                entry["precision"],
+                entry["source"],
+                entry["note"],
+            ),
+        )
 
     def entries(self, batch: str) -> list[dict]:
-        self.cur.execute(f"SELECT {', '.join(LOG_COLUMNS)} FROM gzgeo.edit_log WHERE batch = %s ORDER BY seq",
-                         (batch,))
+        self.cur.execute(f"SELECT {', '.join(LOG_COLUMNS)} FROM gzgeo.edit_log WHERE batch = %s ORDER BY seq", (batch,))
         return [dict(zip(LOG_COLUMNS, row, strict=True)) for row in self.cur.fetchall()]
 
     def last_batch(self) -> str | None:
-        self.cur.execute("SELECT batch FROM gzgeo.edit_log WHERE action != 'undo' AND undone_by IS NULL "
-                         "ORDER BY seq DESC LIMIT 1")
+        self.cur.execute(
+            "SELECT batch FROM gzgeo.edit_log WHERE action != 'undo' AND undone_by IS NULL ORDER BY seq DESC LIMIT 1"
+        )
         row = self.cur.fetchone()
         return row[0] if row else None
 
@@ -114,9 +132,11 @@ class PostGISWorkspace(Workspace):
         self.connect_timeout_s = connect_timeout_s
         with self._connect() as con, con.cursor() as cur:
             # Created already (by the owner): a read-only role must be able to open it without CREATE rights.
-            cur.execute("SELECT to_regclass('gzgeo.edit_log') IS NOT NULL AND "
-                        "to_regclass('gzgeo.platform_edits') IS NOT NULL AND "
-                        "to_regclass('gzgeo.geocode_cache') IS NOT NULL")
+            cur.execute(
+                "SELECT to_regclass('gzgeo.edit_log') IS NOT NULL AND "
+                "to_regclass('gzgeo.platform_edits') IS NOT NULL AND "
+                "to_regclass('gzgeo.geocode_cache') IS NOT NULL"
+            )
             if cur.fetchone()[0]:
                 return
         with self._connect() as con, con.transaction(), con.cursor() as cur:
@@ -144,11 +164,17 @@ class PostGISWorkspace(Workspace):
         """Raise :class:`~gzgeo.auth.PermissionDenied` unless the connection's role may write the workspace tables."""
         with self._connect() as con, con.cursor() as cur:
             # has_table_privilege('t', 'A, B') is true if ANY is held: every one is asked for on its own.
-            cur.execute("SELECT current_user, " + " AND ".join(
-                f"has_table_privilege('gzgeo.{table}', '{privilege}')"
-                for table, privileges in (("platform_edits", ("INSERT", "UPDATE", "DELETE")),
-                                          ("edit_log", ("INSERT", "UPDATE")))
-                for privilege in privileges))
+            cur.execute(
+                "SELECT current_user, "
+                + " AND ".join(
+                    f"has_table_privilege('gzgeo.{table}', '{privilege}')"
+                    for table, privileges in (
+                        ("platform_edits", ("INSERT", "UPDATE", "DELETE")),
+                        ("edit_log", ("INSERT", "UPDATE")),
+                    )
+                    for privilege in privileges
+                )
+            )
             role, allowed = cur.fetchone()
         if not allowed:
             raise PermissionDenied(f"database role {role!r} has no write grant on the gzgeo workspace tables")
@@ -156,8 +182,7 @@ class PostGISWorkspace(Workspace):
     def _overlay_rows(self) -> list[tuple[str, dict]]:
         with self._connect() as con, con.cursor() as cur:
             cur.execute("SELECT id, props, lon, lat, deleted FROM gzgeo.platform_edits ORDER BY id")
-            return [(r[0], {"props": r[1], "lon": r[2], "lat": r[3], "deleted": bool(r[4])})
-                    for r in cur.fetchall()]
+            return [(r[0], {"props": r[1], "lon": r[2], "lat": r[3], "deleted": bool(r[4])}) for r in cur.fetchall()]
 
     def _log_rows(self) -> list[dict]:
         with self._connect() as con, con.cursor() as cur:
@@ -172,8 +197,9 @@ class PostGISWorkspace(Workspace):
 
     def cache_get(self, provider: str, query: str) -> Any | None:
         with self._connect() as con, con.cursor() as cur:
-            cur.execute("SELECT response FROM gzgeo.geocode_cache WHERE provider = %s AND query = %s",
-                        (provider, query))
+            cur.execute(
+                "SELECT response FROM gzgeo.geocode_cache WHERE provider = %s AND query = %s", (provider, query)
+            )
             row = cur.fetchone()
         return row[0] if row else None
 
@@ -181,9 +207,11 @@ class PostGISWorkspace(Workspace):
         from psycopg.types.json import Jsonb
 
         with self._connect() as con, con.cursor() as cur:
-            cur.execute("INSERT INTO gzgeo.geocode_cache (provider, query, response) VALUES (%s, %s, %s) "
-                        "ON CONFLICT (provider, query) DO UPDATE SET response = EXCLUDED.response, at = now()",
-                        (provider, query, Jsonb(response)))
+            cur.execute(
+                "INSERT INTO gzgeo.geocode_cache (provider, query, response) VALUES (%s, %s, %s) "
+                "ON CONFLICT (provider, query) DO UPDATE SET response = EXCLUDED.response, at = now()",
+                (provider, query, Jsonb(response)),
+            )
 
     def integrity(self) -> str:
         """``'ok'`` when every log entry's latest state matches the overlay (PostgreSQL guards the pages)."""

@@ -40,8 +40,17 @@ def edit_geojson(home: Path, name: str, edit) -> dict:
 
 def poison_every_text(home: Path, payload: str) -> None:
     """Put ``payload`` into every free-text field of every layer and table the map shows."""
-    text_cols = ("name_zh", "name_en", "address", "source_clause", "precision_note", "role", "description",
-                 "geometry_quality", "official_area_source")
+    text_cols = (
+        "name_zh",
+        "name_en",
+        "address",
+        "source_clause",
+        "precision_note",
+        "role",
+        "description",
+        "geometry_quality",
+        "official_area_source",
+    )
 
     def csv_edit(table):
         for col in text_cols:
@@ -57,6 +66,7 @@ def poison_every_text(home: Path, payload: str) -> None:
                 for col in columns:
                     if col in feature["properties"]:
                         feature["properties"][col] = f"{feature['properties'][col]}{payload}"
+
         return edit
 
     # District name_zh is the key platforms refer to: poison the other text.

@@ -75,11 +75,18 @@ def browser():
 def _poisoned_page(home, payload, tmp_path):
     poison_every_text(home, payload)
     platforms = gzgeo.load("platforms")
-    hulls = gpd.GeoDataFrame({"cluster": [payload], "n_points": [3]},
-                             geometry=[Point(113.45, 23.2).buffer(0.02)], crs=4326)
+    hulls = gpd.GeoDataFrame(
+        {"cluster": [payload], "n_points": [3]}, geometry=[Point(113.45, 23.2).buffer(0.02)], crs=4326
+    )
     rings = gpd.GeoDataFrame({"label": [payload]}, geometry=[Point(113.3, 23.1).buffer(0.03)], crs=4326)
-    path = gzgeo.write_html(tmp_path / "poisoned.html", layers=gzgeo.maps.ALL_LAYERS, lang="en",
-                            hulls=hulls, rings=rings, selection=platforms.head(5))
+    path = gzgeo.write_html(
+        tmp_path / "poisoned.html",
+        layers=gzgeo.maps.ALL_LAYERS,
+        lang="en",
+        hulls=hulls,
+        rings=rings,
+        selection=platforms.head(5),
+    )
     return path, len(platforms)
 
 

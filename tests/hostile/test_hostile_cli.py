@@ -63,8 +63,11 @@ def test_convert_corpus(tmp_path, capsys, case, text, extra, code, words):
 def test_convert_refuses_to_overwrite_its_input(tmp_path, capsys, how):
     source = tmp_path / "same.csv"
     source.write_text(HEADER + GOOD, encoding="utf-8")
-    target = {"same": source, "dot-dot": tmp_path / ".." / tmp_path.name / "same.csv",
-              "symlink": tmp_path / "link.csv"}[how]
+    target = {
+        "same": source,
+        "dot-dot": tmp_path / ".." / tmp_path.name / "same.csv",
+        "symlink": tmp_path / "link.csv",
+    }[how]
     if how == "symlink":
         target.symlink_to(source)
     assert main(["convert", "--from", "gcj02", "--to", "wgs84", "-q", str(source), str(target)]) == 2
@@ -96,8 +99,12 @@ def test_interrupted_convert_leaves_no_partial_output(tmp_path, sig):
     source.write_text(HEADER + row * 1_500_000, encoding="utf-8")  # ~40 MB: several seconds of work
     before = source.stat().st_size
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "gzgeo.cli", "convert", "--from", "wgs84", "--to", "gcj02",
-                             str(source), str(target)], env=env, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gzgeo.cli", "convert", "--from", "wgs84", "--to", "gcj02", str(source), str(target)],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     # Interrupt once converting has started: the progress bar (on stderr) says so.
     seen, deadline = "", time.monotonic() + 60
     while "convert wgs84" not in seen and time.monotonic() < deadline and proc.poll() is None:

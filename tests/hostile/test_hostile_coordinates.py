@@ -29,14 +29,32 @@ from gzgeo.crs import DatumError, convert, convert_frame, in_china
 from gzgeo.layers import _load_cached
 
 # WGS-84 (lon, lat); the common rectangle test put every one of the "outside" places inside China.
-OUTSIDE = {"Seoul": (126.978, 37.5665), "Pyongyang": (125.7625, 39.0392), "Hanoi": (105.8542, 21.0285),
-           "Ulaanbaatar": (106.9057, 47.8864), "Hong Kong (Kowloon)": (114.1694, 22.3193),
-           "Hong Kong (Lok Ma Chau)": (114.07, 22.51), "Macau": (113.5439, 22.1987), "Taipei": (121.5654, 25.033),
-           "Kaohsiung": (120.3014, 22.6273), "Vladivostok": (131.8855, 43.1155), "Tokyo": (139.6917, 35.6895)}
-INSIDE = {"Guangzhou": (113.2644, 23.1291), "Shenzhen (Futian)": (114.0579, 22.5431),
-          "Zhuhai": (113.5767, 22.2707), "Beijing": (116.4074, 39.9042), "Urumqi": (87.6168, 43.8256),
-          "Lhasa": (91.1409, 29.6456), "Harbin": (126.535, 45.8038), "Sanya": (109.5119, 18.2528),
-          "Dandong": (124.3545, 40.0006), "Nansha port": (113.65, 22.65), "Xiamen": (118.0894, 24.4798)}
+OUTSIDE = {
+    "Seoul": (126.978, 37.5665),
+    "Pyongyang": (125.7625, 39.0392),
+    "Hanoi": (105.8542, 21.0285),
+    "Ulaanbaatar": (106.9057, 47.8864),
+    "Hong Kong (Kowloon)": (114.1694, 22.3193),
+    "Hong Kong (Lok Ma Chau)": (114.07, 22.51),
+    "Macau": (113.5439, 22.1987),
+    "Taipei": (121.5654, 25.033),
+    "Kaohsiung": (120.3014, 22.6273),
+    "Vladivostok": (131.8855, 43.1155),
+    "Tokyo": (139.6917, 35.6895),
+}
+INSIDE = {
+    "Guangzhou": (113.2644, 23.1291),
+    "Shenzhen (Futian)": (114.0579, 22.5431),
+    "Zhuhai": (113.5767, 22.2707),
+    "Beijing": (116.4074, 39.9042),
+    "Urumqi": (87.6168, 43.8256),
+    "Lhasa": (91.1409, 29.6456),
+    "Harbin": (126.535, 45.8038),
+    "Sanya": (109.5119, 18.2528),
+    "Dandong": (124.3545, 40.0006),
+    "Nansha port": (113.65, 22.65),
+    "Xiamen": (118.0894, 24.4798),
+}
 
 
 @pytest.mark.parametrize("name", OUTSIDE)
@@ -101,13 +119,21 @@ def test_convert_frame_reprojects_a_projected_wgs84_frame():
     assert np.allclose(out.geometry.x, expected[0], atol=1e-7) and out.crs.to_epsg() == 4326
 
 
-@pytest.mark.parametrize("func", [
-    lambda p: analysis.mean_centre(p), lambda p: analysis.nearest_platforms(p, (113.4, 23.1)),
-    lambda p: analysis.dbscan_clusters(p, eps_m=1000, min_samples=2), lambda p: analysis.kernel_density(p),
-    lambda p: analysis.along_axis(p), lambda p: analysis.standard_deviational_ellipse(p),
-], ids=["mean_centre", "nearest", "dbscan", "kde", "along_axis", "ellipse"])
-@pytest.mark.parametrize("bad", [Point(113.4, float("nan")), Point(float("inf"), 23.1), Point(200, 23.1)],
-                         ids=["nan", "inf", "lon200"])
+@pytest.mark.parametrize(
+    "func",
+    [
+        lambda p: analysis.mean_centre(p),
+        lambda p: analysis.nearest_platforms(p, (113.4, 23.1)),
+        lambda p: analysis.dbscan_clusters(p, eps_m=1000, min_samples=2),
+        lambda p: analysis.kernel_density(p),
+        lambda p: analysis.along_axis(p),
+        lambda p: analysis.standard_deviational_ellipse(p),
+    ],
+    ids=["mean_centre", "nearest", "dbscan", "kde", "along_axis", "ellipse"],
+)
+@pytest.mark.parametrize(
+    "bad", [Point(113.4, float("nan")), Point(float("inf"), 23.1), Point(200, 23.1)], ids=["nan", "inf", "lon200"]
+)
 def test_analysis_refuses_non_finite_or_out_of_range_points(func, bad):
     platforms = gzgeo.load("platforms").head(20).copy()
     platforms.loc[platforms.index[3], "geometry"] = bad
@@ -120,8 +146,14 @@ def test_target_progress_without_district_is_a_clear_error():
         analysis.target_progress(gzgeo.load("platforms").drop(columns="district"))
 
 
-BAD_CELLS = {"decimal comma": ("113,45", "23.1"), "inf": ("inf", "23.1"), "overflow": ("1e400", "23.1"),
-             "lat 95": ("113.4", "95"), "lon 200": ("200", "23.1"), "words": ("east", "north")}
+BAD_CELLS = {
+    "decimal comma": ("113,45", "23.1"),
+    "inf": ("inf", "23.1"),
+    "overflow": ("1e400", "23.1"),
+    "lat 95": ("113.4", "95"),
+    "lon 200": ("200", "23.1"),
+    "words": ("east", "north"),
+}
 
 
 def test_platform_rows_with_bad_coordinates_are_skipped_and_named(hostile_home):
@@ -204,8 +236,9 @@ _cell = st.one_of(
 def test_property_cli_convert_never_crashes_or_leaves_partial_output(tmp_path, cells):
     work = Path(tempfile.mkdtemp(dir=tmp_path))
     source, target = work / "in.csv", work / "out.csv"
-    pd.DataFrame({"name": [f"r{i}" for i in range(len(cells))], "lon": [c[0] for c in cells],
-                  "lat": [c[1] for c in cells]}).to_csv(source, index=False)
+    pd.DataFrame(
+        {"name": [f"r{i}" for i in range(len(cells))], "lon": [c[0] for c in cells], "lat": [c[1] for c in cells]}
+    ).to_csv(source, index=False)
     code = main(["convert", "--from", "gcj02", "--to", "wgs84", "-q", str(source), str(target)])
     assert code in (0, 1)
     if code == 1:

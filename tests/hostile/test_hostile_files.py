@@ -34,11 +34,15 @@ def test_atomic_path_refuses_to_publish_nothing(tmp_path):
     assert not list(tmp_path.iterdir())
 
 
-@pytest.mark.parametrize("writer, method, owner", [
-    (lambda p: gzgeo.write_csv(p), "to_csv", pd.DataFrame),
-    (lambda p: gzgeo.write_geojson(p, layer="zones"), "to_file", gpd.GeoDataFrame),
-    (lambda p: gzgeo.write_geopackage(p, layers=["zones", "policies"]), "to_file", gpd.GeoDataFrame),
-], ids=["csv", "geojson", "gpkg"])
+@pytest.mark.parametrize(
+    "writer, method, owner",
+    [
+        (lambda p: gzgeo.write_csv(p), "to_csv", pd.DataFrame),
+        (lambda p: gzgeo.write_geojson(p, layer="zones"), "to_file", gpd.GeoDataFrame),
+        (lambda p: gzgeo.write_geopackage(p, layers=["zones", "policies"]), "to_file", gpd.GeoDataFrame),
+    ],
+    ids=["csv", "geojson", "gpkg"],
+)
 def test_library_writers_keep_the_previous_file_on_failure(tmp_path, monkeypatch, writer, method, owner):
     target = tmp_path / ("out.csv" if method == "to_csv" else "out.dat")
     target.write_bytes(b"previous")

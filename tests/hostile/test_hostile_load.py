@@ -58,8 +58,9 @@ async def _session(url: str, index: int, stop_at: float, results: list) -> None:
     runs, errors = 0, []
     try:
         # Browsers send no websocket pings; a busy server answers them late, so neither do we.
-        async with websockets.connect(url, subprotocols=["streamlit"], max_size=None, open_timeout=30,
-                                      ping_interval=None) as ws:
+        async with websockets.connect(
+            url, subprotocols=["streamlit"], max_size=None, open_timeout=30, ping_interval=None
+        ) as ws:
             while True:
                 budget = max(5.0, stop_at + 20 - time.monotonic())
                 finished, errs = await _run_once(ws, query, timeout=budget)
@@ -77,15 +78,15 @@ async def _load(base: str) -> list:
     url = base.replace("http://", "ws://") + "/_stcore/stream"
     stop_at = time.monotonic() + DURATION_S
     results: list = []
-    await asyncio.wait_for(asyncio.gather(*(_session(url, i, stop_at, results) for i in range(SESSIONS))),
-                           timeout=HARD_LIMIT_S)
+    await asyncio.wait_for(
+        asyncio.gather(*(_session(url, i, stop_at, results) for i in range(SESSIONS))), timeout=HARD_LIMIT_S
+    )
     return results
 
 
 def test_twenty_concurrent_sessions_for_a_minute(tmp_path):
     started = time.monotonic()
-    with serve_app(ROOT / "app.py", tmp_path / "streamlit-load.log",
-                   env={"GZGEO_SYNTHETIC_PLATFORMS": "0"}) as base:
+    with serve_app(ROOT / "app.py", tmp_path / "streamlit-load.log", env={"GZGEO_SYNTHETIC_PLATFORMS": "0"}) as base:
         results = asyncio.run(_load(base))
     elapsed = time.monotonic() - started
     assert len(results) == SESSIONS

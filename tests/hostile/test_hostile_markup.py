@@ -21,8 +21,11 @@ def test_markup_in_every_text_field_is_escaped_in_the_map(hostile_home, payload)
     poison_every_text(hostile_home, payload)
     zones = gzgeo.load("zones")
     assert zones["name_zh"].str.endswith(payload).all()  # the poison is really in the data
-    page = layout_map(layers=gzgeo.maps.ALL_LAYERS, lang="en", selection=gzgeo.load("platforms").head(3),
-                      hulls=None).get_root().render()
+    page = (
+        layout_map(layers=gzgeo.maps.ALL_LAYERS, lang="en", selection=gzgeo.load("platforms").head(3), hulls=None)
+        .get_root()
+        .render()
+    )
     assert not _RAW.search(page), _RAW.search(page).group(0)
     # The escaped text is there: names are shown, not dropped.
     assert escape_html(payload)[:12] in page or js_string(escape_html(payload))[1:13] in page
@@ -32,7 +35,7 @@ def test_validate_reports_markup_colour_and_id(hostile_home):
     poison_every_text(hostile_home, PAYLOADS[0])
 
     def bad_colour(table):
-        table.loc[0, "color"] = "#fff;\"><img src=x onerror=alert(1)>"
+        table.loc[0, "color"] = '#fff;"><img src=x onerror=alert(1)>'
         table.loc[1, "id"] = 'x" onclick="alert(1)'
 
     edit_csv(hostile_home, "categories", bad_colour)
@@ -66,8 +69,18 @@ def test_exported_svg_and_html_escape_names(hostile_home, tmp_path):
     assert not _RAW.search(out.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("value, ok", [("#1f78b4", True), ("#ABCDEF", True), ("#abc", False), ("red", False),
-                                       ("#1f78b4;x", False), (None, False), ("#1f78b4\n", False)])
+@pytest.mark.parametrize(
+    "value, ok",
+    [
+        ("#1f78b4", True),
+        ("#ABCDEF", True),
+        ("#abc", False),
+        ("red", False),
+        ("#1f78b4;x", False),
+        (None, False),
+        ("#1f78b4\n", False),
+    ],
+)
 def test_colour_validation(value, ok):
     assert is_color(value) is ok
     if ok:
@@ -78,8 +91,18 @@ def test_colour_validation(value, ok):
         assert validate_color(value, fallback=FALLBACK_COLOR) == FALLBACK_COLOR
 
 
-@pytest.mark.parametrize("value, ok", [("p001", True), ("gz-1+1+4+4+N", True), ("a b", False),
-                                       ('x"onclick', False), ("<b>", False), ("x" * 65, False), ("", False)])
+@pytest.mark.parametrize(
+    "value, ok",
+    [
+        ("p001", True),
+        ("gz-1+1+4+4+N", True),
+        ("a b", False),
+        ('x"onclick', False),
+        ("<b>", False),
+        ("x" * 65, False),
+        ("", False),
+    ],
+)
 def test_id_validation(value, ok):
     if ok:
         assert validate_id(value) == value
