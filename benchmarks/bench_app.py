@@ -111,6 +111,8 @@ def server_side(synthetic: int, repeat: int) -> dict[str, object]:
 # The peer: a minimal streamlit-folium app drawing the same platforms with one FastMarkerCluster, filtered by
 # the same category box. What a plain app spends per filter change.
 PEER_APP = """
+import os
+
 import folium
 import streamlit as st
 from folium.plugins import FastMarkerCluster
@@ -129,6 +131,11 @@ chosen = st.sidebar.multiselect("category", sorted(data["category"].unique()))
 subset = data[data["category"].isin(chosen)] if chosen else data
 m = folium.Map(location=[23.12, 113.42], zoom_start=10, tiles=None, maxZoom=19)
 FastMarkerCluster(list(zip(subset.geometry.y.round(6), subset.geometry.x.round(6)))).add_to(m)
+if os.environ.get("GZGEO_PEER_STATIC"):
+    # In the browser: Leaflet and the plugin from the app's static folder, offline as gzgeo's app (a few ms).
+    from gzgeo.offline import localize
+
+    localize(m, mode="static")
 st_folium(m, key="map", height=620, returned_objects=[])
 """
 
@@ -157,45 +164,95 @@ def peer_server_side(synthetic: int, repeat: int) -> dict[str, float]:
     return {"rerun_s": rerun, **_split(changes)}
 
 
-def browser_side(synthetic: int, repeat: int) -> dict[str, object]:
+#: JavaScript for ``frame.evaluate``: markers in the peer's FastMarkerCluster, or -1 before it exists.
+PEER_COUNT_JS = """() => {
+    if (!window.L || !L.MarkerClusterGroup || !(window.map instanceof L.Map)) return -1;
+    let n = -1;
+    window.map.eachLayer(l => { if (l instanceof L.MarkerClusterGroup) n = l.getLayers().length; });
+    return n;
+}"""
+
+
+def _page_loads(url: str, count_js: str, expected: int, repeat: int) -> dict[str, float]:
+    """Open ``url`` ``repeat + 1`` times in one headless Chromium and time the load.
+
+    Seconds until the first element of Streamlit's page, the streamlit-folium iframe, and ``count_js`` in it
+    giving ``expected``.
+    """
     from playwright.sync_api import sync_playwright
 
-    from gzgeo.browser import COUNT_MARKERS_JS, launch_chromium, serve_app
+    from gzgeo.browser import launch_chromium
+
+    loads, firsts, frames = [], [], []
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        for _ in range(repeat + 1):  # the first load is the first visitor (cold server caches)
+            page = browser.new_page(viewport={"width": 1500, "height": 1100})
+            start = time.perf_counter()
+            page.goto(url)
+            first = frame_at = None
+            while True:
+                if first is None and page.query_selector('[data-testid="stElementContainer"]'):
+                    first = time.perf_counter() - start
+                handle = page.query_selector('iframe[title="streamlit_folium.st_folium"]')
+                if handle and frame_at is None:
+                    frame_at = time.perf_counter() - start
+                frame = handle.content_frame() if handle else None
+                try:
+                    count = frame.evaluate(count_js) if frame else -1
+                except Exception:  # noqa: BLE001 - the frame may be replaced while loading
+                    count = -1
+                if count == expected:
+                    break
+                if time.perf_counter() - start > 120:
+                    raise RuntimeError(f"map never showed {expected} markers (last {count})")
+                time.sleep(0.05)
+            loads.append(time.perf_counter() - start)
+            firsts.append(first if first is not None else loads[-1])
+            frames.append(frame_at if frame_at is not None else loads[-1])
+            page.close()
+        browser.close()
+    return {
+        "page_to_markers_median_s": statistics.median(loads[1:]),
+        "first_visitor_s": loads[0],
+        "first_element_median_s": statistics.median(firsts[1:]),
+        "iframe_median_s": statistics.median(frames[1:]),
+    }
+
+
+def browser_side(synthetic: int, repeat: int) -> dict[str, object]:
+    from gzgeo.browser import COUNT_MARKERS_JS, serve_app
+    from gzgeo.filters import synthetic_platforms
 
     with serve_app(ROOT / "app.py", os.devnull, env={"GZGEO_SYNTHETIC_PLATFORMS": str(synthetic)}) as url:
-        from gzgeo.filters import synthetic_platforms
-
         shown = synthetic_platforms(synthetic, seed=0) if synthetic else gzgeo.load("platforms")
         # District-only platforms are count badges, not markers; the timing is to the last marker.
         expected = int((shown["location_precision"] != "district").sum())
-        loads = []
-        with sync_playwright() as p:
-            browser = launch_chromium(p)
-            for _ in range(repeat + 1):  # the first load warms the server caches; it is not counted
-                page = browser.new_page(viewport={"width": 1500, "height": 1100})
-                start = time.perf_counter()
-                page.goto(url)
-                while True:
-                    handle = page.query_selector('iframe[title="streamlit_folium.st_folium"]')
-                    frame = handle.content_frame() if handle else None
-                    try:
-                        count = frame.evaluate(COUNT_MARKERS_JS) if frame else -1
-                    except Exception:  # noqa: BLE001 - the frame may be replaced while loading
-                        count = -1
-                    if count == expected:
-                        break
-                    if time.perf_counter() - start > 120:
-                        raise RuntimeError(f"map never showed {expected} markers (last {count})")
-                    time.sleep(0.05)
-                loads.append(time.perf_counter() - start)
-                page.close()
-            browser.close()
-        # The first load is the first visitor (cold server caches); the others are warm.
-        return {
-            "platforms": expected,
-            "page_to_markers_median_s": statistics.median(loads[1:]),
-            "first_visitor_s": loads[0],
-        }
+        return {"platforms": expected, **_page_loads(url, COUNT_MARKERS_JS, expected, repeat)}
+
+
+def peer_browser_side(synthetic: int, repeat: int) -> dict[str, object]:
+    """The minimal app's page open, served and timed as gzgeo's (same browser, machine and run)."""
+    import tempfile
+
+    from gzgeo.browser import serve_app
+    from gzgeo.offline import write_static_assets
+
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "peer_app.py"
+        script.write_text(PEER_APP, encoding="utf-8")
+        write_static_assets(Path(tmp) / "static" / "vendor")
+        (Path(tmp) / ".streamlit").mkdir()
+        # gzgeo's own Streamlit settings (static serving, no magic, minimal toolbar): the same frontend work.
+        (Path(tmp) / ".streamlit" / "config.toml").write_text(
+            (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"), encoding="utf-8"
+        )
+        env = {"GZGEO_PEER_STATIC": "1", "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+        with serve_app(script, os.devnull, env=env) as url:
+            return {
+                "platforms": synthetic,
+                **_page_loads(f"{url}/?synthetic={synthetic}", PEER_COUNT_JS, synthetic, repeat),
+            }
 
 
 def main() -> None:
@@ -229,13 +286,20 @@ def main() -> None:
         print(f"| {label} | {ours[key]:.2f} | {peer[key]:.2f} | {ours[key] / peer[key]:.1f} |", flush=True)
     if not args.no_browser:
         print()
-        print("| scenario | platforms | page load → all markers in the map, warm median s | first visitor s |")
-        print("|---|---|---|---|")
-        for synthetic in (0, args.synthetic):
-            r = browser_side(synthetic, max(3, args.repeat // 2))
-            label = "bundled data" if not synthetic else "synthetic"
+        print(
+            "| app, scenario | markers | page load → all markers, warm median s | first visitor s | "
+            "first element, warm s | map iframe, warm s |"
+        )
+        print("|---|---|---|---|---|---|")
+        loads = max(3, args.repeat // 2)
+        for label, r in (
+            ("gzgeo, bundled data", browser_side(0, loads)),
+            ("gzgeo, synthetic", browser_side(args.synthetic, loads)),
+            ("minimal streamlit-folium app, synthetic", peer_browser_side(args.synthetic, loads)),
+        ):
             print(
-                f"| {label} | {r['platforms']:,} | {r['page_to_markers_median_s']:.2f} | {r['first_visitor_s']:.2f} |",
+                f"| {label} | {r['platforms']:,} | {r['page_to_markers_median_s']:.2f} | {r['first_visitor_s']:.2f} | "
+                f"{r['first_element_median_s']:.2f} | {r['iframe_median_s']:.2f} |",
                 flush=True,
             )
 

@@ -112,17 +112,21 @@ def district_counts(platforms: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     >>> int(counts["n"].sum()) == int((gzgeo.load("platforms")["location_precision"] == "district").sum())
     True
     """
-    only = platforms[district_only(platforms)]
+    mask = district_only(platforms).to_numpy()
     anchor = _district_points(str(data_home()), str(platforms.crs or "EPSG:4326"))
     rows = []
-    for district, group in only.groupby("district", sort=True):
-        geoms = group.geometry[group.geometry.notna() & ~group.geometry.is_empty]
-        point = anchor.get(district, geoms.iloc[0] if len(geoms) else None)
+    # Plain columns and positions rather than a GeoDataFrame per district: this runs for every map built.
+    districts = platforms["district"].to_numpy()[mask] if mask.any() else []
+    names = platforms["name_zh"].astype(str).to_numpy()[mask] if len(districts) else []
+    for district, positions in pd.Series(districts, dtype=object).groupby(districts, sort=True).indices.items():
+        point = anchor.get(district)
+        if point is None:
+            geoms = platforms.geometry[mask].iloc[positions]
+            geoms = geoms[geoms.notna() & ~geoms.is_empty]
+            point = geoms.iloc[0] if len(geoms) else None
         if point is None:
             continue
-        rows.append(
-            {"district": district, "n": len(group), "names": list(group["name_zh"].astype(str)), "geometry": point}
-        )
+        rows.append({"district": district, "n": len(positions), "names": list(names[positions]), "geometry": point})
     return gpd.GeoDataFrame(
         rows, columns=["district", "n", "names", "geometry"], geometry="geometry", crs=platforms.crs or 4326
     )

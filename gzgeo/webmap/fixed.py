@@ -119,6 +119,7 @@ def fixed_layer(
     present = [f for f in fields if f in data["features"][0]["properties"]]
     return CompactGeoJson(
         data,
+        shared_data=True,
         name=label,
         show=show,
         style_function=lambda _f, s=style: dict(s),
