@@ -11,7 +11,6 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-import altair as alt
 import geopandas as gpd
 import pandas as pd
 import shapely.geometry
@@ -497,6 +496,8 @@ def _map_panel(view: ViewState, hulls, band, hull_key: str) -> None:
 
 
 def _proximity_tab(view: ViewState, corridor: pd.DataFrame | None, platforms: gpd.GeoDataFrame) -> None:
+    import altair as alt  # here, not at the top: 0.2 s of the first visitor's wait for the map
+
     lang = view.lang
     st.subheader(t("axis_corridor", lang))
     st.slider(t("corridor_m", lang), 250, 10_000, step=250, key="corridor_m")
@@ -575,6 +576,8 @@ def _clusters_tab(view: ViewState, summary, labelled) -> None:
 
 
 def _stats_tab(view: ViewState, platforms: gpd.GeoDataFrame) -> None:
+    import altair as alt  # here, not at the top: 0.2 s of the first visitor's wait for the map
+
     lang = view.lang
     if platforms.empty:
         st.caption(t("no_results", lang))
@@ -788,7 +791,8 @@ def main() -> None:
     st.caption(t("caption", lang))
     if synthetic:
         st.warning(t("synthetic_banner", lang))
-    _data_notices(lang)
+    # Filled after the map is sent: reading every table for its skipped rows need not delay the map.
+    notices = st.container()
     st.metric(t("shown", lang), f"{len(platforms):,} / {len(platforms_all):,}")
     precise = int(platforms["location_precision"].isin(PRECISE).sum()) if "location_precision" in platforms else 0
     st.caption(t("precisely_located", lang).format(n=precise, total=len(platforms)))
@@ -816,6 +820,8 @@ def main() -> None:
         f"{hulls is not None}-{st.session_state['corridor_m']}"
     )
     _map_panel(view, hulls, band, hull_key)
+    with notices:
+        _data_notices(lang)
     _write_query(view)
 
     # A panel selector rather than st.tabs: Streamlit runs every tab's code on every rerun, a selector only one.

@@ -13,8 +13,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from scipy.spatial import cKDTree
-from scipy.spatial.distance import cdist
 
 from ..crs import WGS84
 from .checks import check_layer, filter_categories, layer_or_default
@@ -367,6 +365,8 @@ def distance_matrix(
     platforms = located(check_layer(platforms, "platforms", "Point"), coarsest)
     a = filter_categories(platforms, from_categories, category_col)
     b = filter_categories(platforms, to_categories if to_categories is not None else from_categories, category_col)
+    from scipy.spatial.distance import cdist  # here: scipy.spatial is 0.2 s of an import that buffers
+
     values = cdist(metric_xy(a), metric_xy(b))
     return pd.DataFrame(
         values,
@@ -514,6 +514,8 @@ def coverage(
     chosen = filter_categories(platforms, categories)
     xy = metric_xy(chosen)
     zone_geoms = metric_geometry(zones)
+    from scipy.spatial import cKDTree  # here: scipy.spatial is 0.2 s of an import that buffers
+
     tree = cKDTree(xy)
     covered, uncovered = [], []
     for geom in zone_geoms:
