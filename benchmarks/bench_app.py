@@ -11,7 +11,8 @@ gets the new map). The first run of each scenario (cold caches) is reported
 separately; filter changes are then timed ``--repeat`` times and the median
 and maximum printed. The browser part starts ``streamlit run app.py`` on
 127.0.0.1, opens it in headless Chromium and times page load → every marker
-in the map's cluster layers.
+in the map's cluster layers, and the minimal streamlit-folium app's page open
+(``PEER_APP``) in the same browser.
 """
 
 from __future__ import annotations
