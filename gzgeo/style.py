@@ -47,18 +47,8 @@ ALL_LAYERS: tuple[str, ...] = (
     "rings",
 )
 #: Overlays shown when nothing else is asked for (the others are in the layer control, switched off).
-DEFAULT_LAYERS: tuple[str, ...] = (
-    "districts",
-    "metro",
-    "zones",
-    "parts",
-    "cores",
-    "nodes",
-    "axis",
-    "platforms",
-    "district_counts",
-    "rings",
-)
+OFF_BY_DEFAULT: tuple[str, ...] = ("heatmap", "hulls")
+DEFAULT_LAYERS: tuple[str, ...] = tuple(layer for layer in ALL_LAYERS if layer not in OFF_BY_DEFAULT)
 
 
 #: Colour of a category missing from ``data/categories.csv`` or with an invalid colour.

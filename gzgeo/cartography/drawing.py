@@ -141,24 +141,19 @@ def _draw_platforms(
             ax.annotate(text, (x, y), xytext=(5, 4), textcoords="offset points", fontsize=8, color="#222222", zorder=13)
 
 
+def _label_polygons(ax, frame, **style) -> None:
+    """Each polygon's ``name_zh`` at its representative point, centred and clipped to the axes."""
+    for row in frame.itertuples():
+        point = row.geometry.representative_point()
+        ax.text(point.x, point.y, row.name_zh, ha="center", va="center", clip_on=True, **style)
+
+
 def _draw_context(ax, layers: set[str], handles: list, label_zones: bool = True) -> None:
     """Districts, zones, cores, nodes and axis, with legend handles."""
     if "districts" in layers:
         districts = _metric(load("districts"))
         districts.plot(ax=ax, facecolor=_DISTRICT_FACE, edgecolor=_DISTRICT_EDGE, linewidth=0.8, zorder=1)
-        for row in districts.itertuples():
-            point = row.geometry.representative_point()
-            ax.text(
-                point.x,
-                point.y,
-                row.name_zh,
-                ha="center",
-                va="center",
-                fontsize=9,
-                color="#7a7a7a",
-                zorder=2,
-                clip_on=True,
-            )
+        _label_polygons(ax, districts, fontsize=9, color="#7a7a7a", zorder=2)
         handles.append(Patch(facecolor=_DISTRICT_FACE, edgecolor=_DISTRICT_EDGE, label="行政区 districts"))
     if "metro" in layers:
         draw_metro(ax, handles)
@@ -176,21 +171,15 @@ def _draw_context(ax, layers: set[str], handles: list, label_zones: bool = True)
             Patch(facecolor="#f3d5d8", edgecolor=_ZONE_EDGE, linestyle="--", label="一区三城 zones"),
         )
         if label_zones:
-            for row in top.itertuples():
-                point = row.geometry.representative_point()
-                ax.text(
-                    point.x,
-                    point.y,
-                    row.name_zh,
-                    ha="center",
-                    va="center",
-                    fontsize=10,
-                    fontweight="bold",
-                    color=_ZONE_EDGE,
-                    zorder=14,
-                    clip_on=True,
-                    bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.7, "edgecolor": "none"},
-                )
+            _label_polygons(
+                ax,
+                top,
+                fontsize=10,
+                fontweight="bold",
+                color=_ZONE_EDGE,
+                zorder=14,
+                bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.7, "edgecolor": "none"},
+            )
     if "cores" in layers:
         cores = _metric(load("cores"))
         cores.plot(ax=ax, facecolor="none", edgecolor=_CORE_EDGE, linewidth=2.2, zorder=5)
