@@ -33,12 +33,13 @@ from gzgeo.filters import (
 from gzgeo.geocoding import PRECISE
 from gzgeo.i18n import LANGUAGES, t, value_label
 from gzgeo.layers import LEVELS, STATUSES
-from gzgeo.maps import highlight_layer, layout_map
-from gzgeo.offline import write_static_assets
+from gzgeo.maps import add_layout_layers, highlight_layer, layout_base
+from gzgeo.offline import localize, write_static_assets
 from gzgeo.planmap import CURRENT, add_plan_overlays, plan_stage_label
 from gzgeo.plans import PLAN_STAGES
 from gzgeo.selection import split_located
-from gzgeo.stmap import MapParts, map_parts, show_map
+from gzgeo.stmap import MapParts, show_map
+from gzgeo.stskeleton import MapSkeleton, map_skeleton, splice_map
 from gzgeo.style import district_names
 from gzgeo.viewstate import OVERLAYS, ViewState, from_query, to_query, unknown_values
 from gzgeo.workspace.panel import workspace_panel, workspace_version
@@ -338,40 +339,61 @@ def _build_map(view: ViewState, hulls, band, key: str) -> MapParts:
 # equal signatures draw equal maps.
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _rendered_map(signature: tuple, _view: ViewState, _hulls, _band) -> MapParts:
-    return map_parts(_make_map(_view, _hulls, _band), bounds=False)  # RETURNED has no "bounds"
+    # What no filter changes is rendered once (the skeleton); per filter only the platforms, badges, hulls,
+    # legend, layer control and plan layers are built and spliced in (gzgeo.stskeleton).
+    base = _base_options(_view, _hulls, _band)
+    return splice_map(_skeleton(_skeleton_key(base), base), lambda holder: _add_filtered(holder, _view, _hulls, base))
 
 
-def _make_map(view: ViewState, hulls, band):
-    stage, changes = st.session_state.get("plan_stage", CURRENT), _plan_changes_shown()
+def _skeleton_key(base: dict) -> tuple:
+    # The band is drawn from the corridor width and the data version, both named here.
+    return (
+        *(value for name, value in sorted(base.items()) if name != "rings"),
+        float(st.session_state["corridor_m"]),
+        str(gzgeo.data_home()),
+        workspace_version(),
+    )
+
+
+# Bounded: one per language, basemap, layer set, view origin, corridor width and data version in use.
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _skeleton(signature: tuple, _base: dict) -> MapSkeleton:
+    return map_skeleton(localize(layout_base(**_base), mode="static"))
+
+
+def _base_options(view: ViewState, hulls, band) -> dict:
+    """Arguments of :func:`gzgeo.webmap.layout_base`: the map less what the filter changes."""
     origin_center, origin_zoom = st.session_state["map_origin"]
     # Hulls exist only when asked for (layer on, or the clusters panel with "show hulls"): then show them.
     layers = tuple(view.layers) + (("hulls",) if hulls is not None and "hulls" not in view.layers else ())
+    return {
+        "layers": layers,
+        "lang": view.lang,
+        "basemap": view.basemap,
+        "tianditu_key": st.session_state.get("tianditu_key") or None,
+        "center": tuple(origin_center),
+        "zoom": origin_zoom,
+        "rings": band,
+        "draw": True,
+    }
+
+
+def _add_filtered(fmap, view: ViewState, hulls, base: dict):
+    """Add what the filter and plan stage change to a :func:`_base_options` map (offline: static assets)."""
+    stage, changes = st.session_state.get("plan_stage", CURRENT), _plan_changes_shown()
     platforms = _filtered(view.synthetic, view.filter)
     # A plan stage replaces the current-data platform layers: the map shows only what that plan named.
     shown = platforms if stage == CURRENT else platforms.iloc[:0]
-    fmap = layout_map(
-        layers=layers,
-        platforms=shown,
-        offline="static",
-        lang=view.lang,
-        basemap=view.basemap,
-        tianditu_key=st.session_state.get("tianditu_key") or None,
-        center=origin_center,
-        zoom=origin_zoom,
-        hulls=hulls,
-        rings=band,
-        draw=True,
-    )
-    add_plan_overlays(
-        fmap,
-        stage,
-        changes,
-        platforms=platforms,
-        lang=view.lang,
-        basemap=view.basemap,
-        tianditu_key=st.session_state.get("tianditu_key") or None,
-    )
-    return fmap
+    options = {k: base[k] for k in ("lang", "basemap", "tianditu_key")}
+    add_layout_layers(fmap, base["layers"], shown, hulls=hulls, **options)
+    add_plan_overlays(fmap, stage, changes, platforms=platforms, **options)
+    return localize(fmap, mode="static")
+
+
+def _make_map(view: ViewState, hulls, band):
+    """The map in one piece (as :func:`gzgeo.layout_map`), for the snapshot export."""
+    base = _base_options(view, hulls, band)
+    return _add_filtered(layout_base(**base), view, hulls, base)
 
 
 def _drawn_region(drawing: dict | None, basemap: str):

@@ -19,7 +19,8 @@ case every overlay is shifted (:func:`gzgeo.basemaps.overlay_datum`).
 
 The package, one concern a module:
 
-- :mod:`.assembly` -- :func:`layout_map`, in steps: basemap → fixed layers → platforms → overlays → controls;
+- :mod:`.assembly` -- :func:`layout_map`, in steps: basemap → fixed layers → controls → platforms → overlays;
+  :func:`layout_base` and :func:`add_layout_layers` are its two parts (without and with the platforms);
 - :mod:`.fixed` -- the bundled districts, metro, zones, parts, cores, nodes and axis;
 - :mod:`.overlays` -- heatmap, cluster hulls, rings, a selection;
 - :mod:`.legend` -- the legend control and its HTML;
@@ -30,7 +31,7 @@ The package, one concern a module:
 
 from ..pointlayer import add_platform_layers
 from ..style import ALL_LAYERS, DEFAULT_LAYERS, GUANGZHOU_CENTER, category_colors
-from .assembly import layout_map
+from .assembly import add_layout_layers, layout_base, layout_map
 from .highlight import highlight_layer
 from .legend import Legend, legend_html
 from .popup import platform_popup_html, platform_rows
@@ -40,6 +41,8 @@ __all__ = [
     "DEFAULT_LAYERS",
     "ALL_LAYERS",
     "layout_map",
+    "layout_base",
+    "add_layout_layers",
     "category_colors",
     "platform_popup_html",
     "platform_rows",

@@ -1,8 +1,10 @@
-"""The web map assembled in five steps: basemap → fixed layers → platforms → overlays → controls.
+"""The web map assembled in steps: basemap → fixed layers, rings → controls → platforms → overlays → legend.
 
 :func:`layout_map` reads as the list of those steps; each is a function of its own
 (here, or in :mod:`.fixed` and :mod:`.overlays`), so a newcomer can change one
-without reading the others.
+without reading the others. The steps fall in two parts: :func:`layout_base`, what no
+platform filter changes (drawn first), and :func:`add_layout_layers`, what does; the
+app renders the first once and splices the second in per filter (:mod:`gzgeo.stskeleton`).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from .fixed import add_fixed_layers
 from .legend import Legend, legend_html
 from .overlays import add_overlays
 
-__all__ = ["layout_map"]
+__all__ = ["add_layout_layers", "layout_base", "layout_map"]
 
 
 def layout_map(
@@ -98,20 +100,93 @@ def layout_map(
     True
     """
     wanted = set(layers)
+    fmap = layout_base(
+        wanted,
+        height,
+        lang=lang,
+        basemap=basemap,
+        tianditu_key=tianditu_key,
+        center=center,
+        zoom=zoom,
+        rings=rings,
+        draw=draw,
+        controls=controls,
+    )
+    add_layout_layers(
+        fmap, wanted, platforms, lang=lang, basemap=basemap, tianditu_key=tianditu_key, hulls=hulls, selection=selection
+    )
+    return localize(fmap, mode=offline)
+
+
+def layout_base(
+    layers: Iterable[str] = DEFAULT_LAYERS,
+    height: str | int = "100%",
+    *,
+    lang: str = DEFAULT_LANGUAGE,
+    basemap: str = "none",
+    tianditu_key: str | None = None,
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
+    rings: gpd.GeoDataFrame | None = None,
+    draw: bool = False,
+    controls: bool = True,
+) -> folium.Map:
+    """The part of :func:`layout_map` no platform filter changes: basemap, fixed layers, rings, controls.
+
+    Arguments as in :func:`layout_map`. :func:`add_layout_layers` adds the rest; both in turn (then
+    :func:`gzgeo.offline.localize`) are :func:`layout_map`. The app renders this part once per language,
+    basemap, layer set and data version (:mod:`gzgeo.stskeleton`).
+
+    Examples
+    --------
+    >>> m = layout_base(("zones",), lang="en")
+    >>> [type(c).__name__ for c in m._children.values()][-2:]
+    ['MeasureControl', 'Fullscreen']
+    """
+    wanted = set(layers)
     has_tiles = draws_tiles(basemap, tianditu_key)
     datum = overlay_datum(basemap, tianditu_key)
     fmap = _base_map(get_basemap(basemap), has_tiles, datum, tianditu_key, center, zoom, height, lang)
     add_fixed_layers(fmap, wanted, lang, datum, has_tiles)
+    # The corridor band does not depend on the platforms: drawn under them, listed after the axis.
+    add_overlays(fmap, wanted, lang, basemap, tianditu_key, datum, None, rings=rings)
+    _add_controls(fmap, get_basemap(basemap), has_tiles, tianditu_key, controls=controls, draw=draw)
+    return fmap
+
+
+def add_layout_layers(
+    fmap: folium.Map,
+    layers: Iterable[str] = DEFAULT_LAYERS,
+    platforms: gpd.GeoDataFrame | None = None,
+    *,
+    lang: str = DEFAULT_LANGUAGE,
+    basemap: str = "none",
+    tianditu_key: str | None = None,
+    hulls: gpd.GeoDataFrame | None = None,
+    selection: gpd.GeoDataFrame | None = None,
+) -> folium.Map:
+    """Add what depends on the platforms to a :func:`layout_base` map; returns ``fmap``.
+
+    The platform layers and district badges, the heatmap, cluster hulls, a selection, the legend (with
+    counts) and the layer control (last: it lists every layer before it). Arguments as in :func:`layout_map`.
+
+    Examples
+    --------
+    >>> import gzgeo
+    >>> m = add_layout_layers(layout_base(("zones",)), ("zones",), gzgeo.load("platforms"))
+    >>> type(list(m._children.values())[-1]).__name__
+    'LayerControl'
+    """
+    wanted = set(layers)
+    has_tiles = draws_tiles(basemap, tianditu_key)
+    datum = overlay_datum(basemap, tianditu_key)
     platforms = load("platforms") if platforms is None else platforms
     colors = category_colors()
     badges = _add_platforms(fmap, platforms, wanted, lang, datum, colors)
-    add_overlays(
-        fmap, wanted, lang, basemap, tianditu_key, datum, platforms, hulls=hulls, rings=rings, selection=selection
-    )
-    _add_controls(fmap, get_basemap(basemap), has_tiles, tianditu_key, controls=controls, draw=draw)
+    add_overlays(fmap, wanted, lang, basemap, tianditu_key, datum, platforms, hulls=hulls, selection=selection)
     Legend(legend_html(platforms, lang, colors, badges), attribution=_attribution(has_tiles, datum)).add_to(fmap)
     folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
-    return localize(fmap, mode=offline)
+    return fmap
 
 
 def _base_map(
@@ -153,7 +228,7 @@ def _base_map(
 def _add_platforms(
     fmap: folium.Map, platforms: gpd.GeoDataFrame, wanted: set[str], lang: str, datum: str, colors: dict[str, str]
 ) -> pd.DataFrame:
-    """Step 3: one clustered layer per category, and district badges; returns the badges' counts."""
+    """Platforms: one clustered layer per category, and district badges; returns the badges' counts."""
     # A platform known only to its district is a count on the district, not a point (gzgeo.orientation).
     only = district_only(platforms)
     add_platform_layers(fmap, platforms[~only], lang=lang, datum=datum, show="platforms" in wanted, colors=colors)
@@ -163,7 +238,7 @@ def _add_platforms(
 def _add_controls(
     fmap: folium.Map, base: Basemap, has_tiles: bool, tianditu_key: str | None, *, controls: bool, draw: bool
 ) -> None:
-    """Step 5 (before legend and layer control): measure, fullscreen, minimap (over tiles), drawing tools."""
+    """Controls (before the platforms, legend and layer control): measure, fullscreen, minimap, drawing tools."""
     if controls:
         plugins.MeasureControl(
             position="topleft",

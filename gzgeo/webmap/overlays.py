@@ -97,7 +97,7 @@ def add_overlays(
     basemap: str,
     tianditu_key: str | None,
     datum: str,
-    platforms: gpd.GeoDataFrame,
+    platforms: gpd.GeoDataFrame | None,
     hulls: gpd.GeoDataFrame | None = None,
     rings: gpd.GeoDataFrame | None = None,
     selection: gpd.GeoDataFrame | None = None,
@@ -114,8 +114,8 @@ def add_overlays(
         The basemap and its key, which decide the datum the overlays are shifted to.
     datum : {"wgs84", "gcj02"}
         :func:`gzgeo.basemaps.overlay_datum` of the basemap.
-    platforms : GeoDataFrame
-        WGS-84 platforms for the heatmap (located ones only).
+    platforms : GeoDataFrame or None
+        WGS-84 platforms for the heatmap (located ones only); None draws no heatmap.
     hulls, rings, selection : GeoDataFrame, optional
         WGS-84 cluster hulls (``cluster``, ``n_points``, ...), rings/corridors (``label``) and points to ring.
 
@@ -128,7 +128,7 @@ def add_overlays(
     >>> [type(c).__name__ for c in m._children.values()]
     ['HeatMap', 'FeatureGroup']
     """
-    if "heatmap" in wanted and len(platforms):
+    if "heatmap" in wanted and platforms is not None and len(platforms):
         _add_heatmap(fmap, platforms, lang, datum)
     if hulls is not None and len(hulls):
         _add_areas(
