@@ -323,6 +323,7 @@ def _build_map(view: ViewState, hulls, band, key: str) -> MapParts:
         view.synthetic,
         key,
         workspace_version(),
+        str(gzgeo.data_home()),
         st.session_state.get("tianditu_key", ""),
         st.session_state["map_origin"],
         stage,
