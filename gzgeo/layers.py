@@ -261,6 +261,10 @@ LAYERS: dict[str, LayerSpec] = {
 _ANCHOR_LAYERS = ("zones", "nodes", "cores")
 
 
+#: The project root next to the package (resolved once: data_home is asked dozens of times per app run).
+_PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
 def data_home() -> Path:
     """Return the folder holding ``geo/`` and ``data/``.
 
@@ -273,7 +277,7 @@ def data_home() -> Path:
     True
     """
     env = os.environ.get("GZGEO_HOME")
-    return Path(env) if env else Path(__file__).resolve().parent.parent
+    return Path(env) if env else _PROJECT_ROOT
 
 
 def layers() -> pd.DataFrame:
