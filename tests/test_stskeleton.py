@@ -6,12 +6,14 @@ import json
 import re
 from pathlib import Path
 
+import folium
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import gzgeo
 from gzgeo import analysis
 from gzgeo.filters import PlatformFilter, filter_platforms, prepare_platforms
+from gzgeo.literalrender import mark as mark_literal
 from gzgeo.offline import localize
 from gzgeo.pointlayer import platforms_in_html
 from gzgeo.stmap import MapParts, map_parts
@@ -69,6 +71,21 @@ def test_one_skeleton_gives_the_one_piece_map_for_two_filters(prepared, band, la
         assert sum(len(d) for d in platforms_in_html(spliced.script)) == len(points)
         assert spliced.script.startswith(skeleton.script)
         assert ("overlays shifted to GCJ-02" in spliced.script) == (basemap != "none")
+
+
+@pytest.mark.parametrize("marker", [False, True])
+def test_plain_folium_map_spliced_as_streamlit_folium_renders_it(marker):
+    # A map whose every script line is indented: streamlit-folium's dedent then strips a margin from the whole
+    # text, which the splice must reproduce (and with nothing added, the skeleton alone).
+    def add(fmap):
+        if marker:
+            folium.Marker([23.1, 113.3], tooltip="Tianhe").add_to(fmap)
+
+    whole = mark_literal(folium.Map(location=[23.1, 113.3], zoom_start=9, tiles=None))
+    add(whole)
+    skeleton = map_skeleton(mark_literal(folium.Map(location=[23.1, 113.3], zoom_start=9, tiles=None)))
+    assert skeleton.margin  # the case under test
+    _same(splice_map(skeleton, add), map_parts(whole, bounds=False))
 
 
 def test_spliced_layers_keep_data_as_text_never_as_template(prepared):
