@@ -13,7 +13,7 @@ import pandas as pd
 from .analysis.precision import located_mask
 from .layers import load
 
-__all__ = ["UnknownZoneError", "resolve_zone", "split_located"]
+__all__ = ["UnknownZoneError", "count_not_located", "resolve_zone", "split_located"]
 
 
 class UnknownZoneError(KeyError):
@@ -103,3 +103,15 @@ def split_located(platforms: pd.DataFrame, coarsest: str | None = "zone") -> tup
     if keep is None or keep.all():
         return platforms, 0
     return platforms[keep], int((~keep).sum())
+
+
+def count_not_located(platforms: pd.DataFrame, coarsest: str | None = "zone") -> int:
+    """How many rows :func:`split_located` would leave out, without building the located frame.
+
+    Examples
+    --------
+    >>> count_not_located(pd.DataFrame({"location_precision": ["site", "zone", "district"]}))
+    1
+    """
+    keep = located_mask(platforms, coarsest)
+    return 0 if keep is None else int((~keep).sum())

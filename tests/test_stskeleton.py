@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import folium
@@ -17,7 +18,7 @@ from gzgeo.literalrender import mark as mark_literal
 from gzgeo.offline import localize
 from gzgeo.pointlayer import platforms_in_html
 from gzgeo.stmap import MapParts, map_parts
-from gzgeo.stskeleton import map_skeleton, splice_map
+from gzgeo.stskeleton import _join, map_skeleton, splice_map
 from gzgeo.viewstate import ViewState
 from gzgeo.webmap import add_layout_layers, layout_base, layout_map
 
@@ -75,8 +76,6 @@ def test_one_skeleton_gives_the_one_piece_map_for_two_filters(prepared, band, la
 
 @pytest.mark.parametrize("marker", [False, True])
 def test_plain_folium_map_spliced_as_streamlit_folium_renders_it(marker):
-    # A map whose every script line is indented: streamlit-folium's dedent then strips a margin from the whole
-    # text, which the splice must reproduce (and with nothing added, the skeleton alone).
     def add(fmap):
         if marker:
             folium.Marker([23.1, 113.3], tooltip="Tianhe").add_to(fmap)
@@ -84,8 +83,18 @@ def test_plain_folium_map_spliced_as_streamlit_folium_renders_it(marker):
     whole = mark_literal(folium.Map(location=[23.1, 113.3], zoom_start=9, tiles=None))
     add(whole)
     skeleton = map_skeleton(mark_literal(folium.Map(location=[23.1, 113.3], zoom_start=9, tiles=None)))
-    assert skeleton.margin  # the case under test
     _same(splice_map(skeleton, add), map_parts(whole, bounds=False))
+
+
+def test_joined_script_is_dedented_as_streamlit_folium_does():
+    # folium's map options close at column 0, so streamlit-folium's dedent only blanks blank lines; were every
+    # line indented, it would strip the common margin of the whole text: so does the join.
+    assert map_skeleton(folium.Map(tiles=None)).margin == ""
+    indented = replace(map_skeleton(folium.Map(tiles=None)), script="    var a = 1;\n      var b = 2;", margin="    ")
+    tail = "\nvar drawnItems = [];"
+    assert _join(indented, "\n    var c = 3;") == "var a = 1;\n  var b = 2;\nvar c = 3;" + tail
+    assert _join(indented, "\nvar c = 3;") == "    var a = 1;\n      var b = 2;\nvar c = 3;" + tail
+    assert _join(indented, "") == "var a = 1;\n  var b = 2;" + tail
 
 
 def test_spliced_layers_keep_data_as_text_never_as_template(prepared):
