@@ -4,6 +4,7 @@ Run from the repository root::
 
     python benchmarks/bench_app.py              # bundled data and 20,000 synthetic platforms
     python benchmarks/bench_app.py --no-browser # server side only
+    python benchmarks/bench_app.py --split      # where a change to a new category goes
 
 Server time is measured with Streamlit's ``AppTest``: the wall time of one
 script run after a widget change (what the server spends before the browser
@@ -266,12 +267,77 @@ def peer_browser_side(synthetic: int, repeat: int) -> dict[str, object]:
             }
 
 
+def split_side(synthetic: int, repeat: int) -> dict[str, float]:
+    """Median ms per change to a new category spent in each named step (wrapped in this process, as AppTest runs).
+
+    The steps: compiling the script (AppTest only), filtering, facet counts, building the map (the skeleton is
+    cached: the spliced layers), handing it to the component (``show_map``: its key hash and JSON).
+    """
+    from collections import defaultdict
+
+    import streamlit.runtime.scriptrunner.script_cache as script_cache
+
+    import gzgeo.filters
+    import gzgeo.stmap
+    import gzgeo.stskeleton
+
+    spent: dict[str, float] = defaultdict(float)
+    steps = {
+        "compile script": (script_cache.ScriptCache, "get_bytecode"),
+        "filter": (gzgeo.filters, "filter_platforms"),
+        "facet counts": (gzgeo.filters, "facet_counts"),
+        "map (spliced)": (gzgeo.stskeleton, "splice_map"),
+        "to the component": (gzgeo.stmap, "show_map"),
+    }
+    originals = {label: getattr(owner, name) for label, (owner, name) in steps.items()}
+
+    def timed(label, func):
+        def wrapper(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                spent[label] += time.perf_counter() - start
+
+        return wrapper
+
+    for label, (owner, name) in steps.items():
+        setattr(owner, name, timed(label, originals[label]))
+    try:
+        _clear_caches()
+        os.environ["GZGEO_SYNTHETIC_PLATFORMS"] = str(synthetic)
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+        _timed_run(at)
+        _timed_run(at)
+        categories = _categories(synthetic)
+        rows: dict[str, list[float]] = defaultdict(list)
+        for i in range(2 * repeat):
+            next(m for m in at.sidebar.multiselect if m.label == t("category", "zh")).set_value(_change(i, categories))
+            spent.clear()
+            total = _timed_run(at)
+            if i % 2 == 0:  # a new category
+                rows["whole run"].append(total)
+                for label in steps:
+                    rows[label].append(spent[label])
+    finally:
+        for label, (owner, name) in steps.items():
+            setattr(owner, name, originals[label])
+    return {label: 1000 * statistics.median(values) for label, values in rows.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--synthetic", type=int, default=20_000, help="size of the stress scenario")
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--split", action="store_true", help="only: where a change to a new category goes, ms")
     args = parser.parse_args()
+    if args.split:
+        print(f"| {args.synthetic:,} platforms, change to a new category | median ms |")
+        print("|---|---|")
+        for label, ms in split_side(args.synthetic, args.repeat).items():
+            print(f"| {label} | {ms:.1f} |")
+        return
     print("| scenario | platforms | cold first run s | rerun s | filter change median s | max s | map script MB |")
     print("|---|---|---|---|---|---|---|")
     for synthetic in (0, args.synthetic):
