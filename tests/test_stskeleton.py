@@ -74,6 +74,23 @@ def test_one_skeleton_gives_the_one_piece_map_for_two_filters(prepared, band, la
         assert ("overlays shifted to GCJ-02" in spliced.script) == (basemap != "none")
 
 
+def test_plan_layers_spliced_as_in_one_piece(prepared):
+    # The plan overlays move the layer control behind them: the same in the holder as in the whole map.
+    from gzgeo.planmap import add_plan_overlays
+
+    def add(fmap):
+        add_layout_layers(fmap, LAYERS, prepared.iloc[:0])
+        add_plan_overlays(fmap, "2021-12", ("003", "002"), platforms=prepared)
+        return localize(fmap, mode="static")
+
+    skeleton = map_skeleton(localize(layout_base(LAYERS), mode="static"))
+    spliced = splice_map(skeleton, add)
+    _same(spliced, map_parts(add(layout_base(LAYERS)), bounds=False))
+    page = spliced.header + spliced.script
+    assert "gzgeo-plan-legend" in page and "gzgeo-change-added" in page
+    assert spliced.script.rindex("L.control.layers(") > spliced.script.rindex("gzgeo-change")
+
+
 @pytest.mark.parametrize("marker", [False, True])
 def test_plain_folium_map_spliced_as_streamlit_folium_renders_it(marker):
     def add(fmap):
