@@ -489,7 +489,9 @@ def write_layer(gdf: gpd.GeoDataFrame, name: str, home: str | Path | None = None
     path = Path(home or data_home()) / spec.path
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(path) as tmp:  # fresh temporary name: the GeoJSON driver will not overwrite
-        gdf.to_crs(WGS84).to_file(tmp, driver="GeoJSON", RFC7946="YES", COORDINATE_PRECISION=COORDINATE_DECIMALS)
+        gdf.to_crs(WGS84).to_file(
+            tmp, driver="GeoJSON", layer=path.stem, RFC7946="YES", COORDINATE_PRECISION=COORDINATE_DECIMALS
+        )
     _load_cached.cache_clear()
     return path
 

@@ -13,7 +13,7 @@ import json
 import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import geopandas as gpd
 import pandas as pd
@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # folium loads with the web-map functions: static maps and de
 __all__ = [
     "METRO_COLOR",
     "linked_source",
+    "source_links",
     "district_only",
     "district_counts",
     "add_metro_layer",
@@ -45,11 +46,48 @@ _BADGE_COLOR = "#444444"
 _MAX_NAMES = 40  # names listed in one badge popup; the rest are counted
 
 
-_URL = re.compile(r"https?://[^\s;,|()<>\"'，；]+")
+_URL = r"https?://[^\s;,|()<>\"'，；]+"
+#: A public dataset cited as ``repo owner/name path [@ commit]`` (the form the location research writes).
+_REPO = r"\brepo ([A-Za-z0-9][\w.-]*/[\w.-]+) ([^\s;,|()<>\"'，；]+)(?: ?@ ?([0-9a-f]{7,40}))?"
+_SOURCE_LINK = re.compile(f"(?P<url>{_URL})|(?P<repo>{_REPO})")
+
+
+def source_links(text: str) -> list[tuple[str, str | None, str]]:
+    """Split a location source into ``(kind, href, text)`` pieces: plain text, web pages and cited repositories.
+
+    Every ``http(s)`` URL links to itself and is named by its host; a dataset cited as ``repo owner/name path
+    [@ commit]`` links to that file on GitHub (at the commit, else the default branch) and is named
+    ``github.com/owner/name: path``. Plain text has ``href`` None. The browser's popups apply the same rule
+    (``linkify`` in ``static/gzgeo-platforms.js``).
+
+    Examples
+    --------
+    >>> source_links("seed 003; repo a-b/c.d data/x.js @ 9e10358f (stop 1)")[1]
+    ('repo', 'https://github.com/a-b/c.d/blob/9e10358f/data/x.js', 'github.com/a-b/c.d: data/x.js')
+    >>> source_links("https://example.org/a?b=1")[0][1:]
+    ('https://example.org/a?b=1', 'example.org')
+    """
+    pieces: list[tuple[str, str | None, str]] = []
+    text = text or ""
+    last = 0
+    for match in _SOURCE_LINK.finditer(text):
+        if match.start() > last:
+            pieces.append(("text", None, text[last : match.start()]))
+        if match.group("url"):
+            url = match.group("url")
+            pieces.append(("url", url, urlsplit(url).hostname or url))
+        else:
+            repo, path, commit = match.group(3), match.group(4), match.group(5)
+            href = f"https://github.com/{repo}/blob/{commit or 'HEAD'}/{quote(path, safe='/._-')}"
+            pieces.append(("repo", href, f"github.com/{repo}: {path}"))
+        last = match.end()
+    if last < len(text):
+        pieces.append(("text", None, text[last:]))
+    return pieces
 
 
 def linked_source(text: str) -> str:
-    """A location source as safe HTML: every http(s) URL becomes a link named by its host, the rest is escaped.
+    """A location source as safe HTML: web pages and cited repositories become links (:func:`source_links`).
 
     Examples
     --------
@@ -59,18 +97,13 @@ def linked_source(text: str) -> str:
     >>> html_text.endswith('>example.org</a>&lt;x&gt;')
     True
     """
-    out, last = [], 0
-    for match in _URL.finditer(text or ""):
-        url = match.group(0)
-        host = urlsplit(url).hostname or url
-        out.append(html.escape(text[last : match.start()]))
-        out.append(
-            f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">'
-            f"{html.escape(host)}</a>"
-        )
-        last = match.end()
-    out.append(html.escape((text or "")[last:]))
-    return "".join(out)
+    return "".join(
+        html.escape(label)
+        if href is None
+        else f'<a href="{html.escape(href, quote=True)}" target="_blank" rel="noopener noreferrer">'
+        f"{html.escape(label)}</a>"
+        for _, href, label in source_links(text)
+    )
 
 
 @lru_cache(maxsize=8)

@@ -200,9 +200,12 @@ NANSHA_QINGSHENG = [  # 庆盛片区 8 km² around 庆盛站 and 香港科技大
     (113.4760, 22.8700),  # 京珠高速 south of 庆盛站
 ]
 
-# 明珠科学园 (南沙区), ≈3.1 km², reported as the core of 南沙科学城 in the 明珠湾 area
-# (横沥岛 / 灵山岛尖 side). Its exact position is NOT pinned by any source found offline.
-MINGZHU_PARK_CENTRE = (113.5480, 22.7780)  # assumed centre: 横沥岛 east, 明珠湾起步区
+# 明珠科学园 (南沙区), ≈3.1 km², reported as the core of 南沙科学城. No boundary is published; its position is
+# pinned by two bus stops named after it in a public stop dataset (repo 17512974001/Ranger data/bus_stops.js @
+# 9e10358ffd38a609a92f23429c2e06a432167e63, AMap stops converted to WGS-84 by the authors: 中科院明珠科学园站
+# 113.5431 22.7284 and 明珠科学园(万新大道) 113.5355 22.7273, 0.8 km apart). The rectangle is centred between them,
+# so it also holds the AMap POI of 广东空天科技研究院 (前知路2号), an institute planned for the park's southern cluster.
+MINGZHU_PARK_CENTRE = (113.5393, 22.7279)  # midpoint of the two named stops
 MINGZHU_PARK_SIZE_M = (2000.0, 1550.0)  # east-west, north-south extent of the rectangle
 
 # 广州国际生物岛 (官洲岛), 1.83 km²: an ellipse ≈2.8 km × 0.9 km with its long axis NE–SW,
@@ -460,10 +463,11 @@ ZONES = [
         official_area_km2=3.1,
         official_area_source=SRC_MINGZHU,
         geometry_source=(
-            "a 2.0 km × 1.55 km rectangle of the reported area placed in the 明珠湾 / 横沥岛 east area, the reported "
-            "location of the 中科院明珠科学园 (core of 南沙科学城); no boundary description was found; " + _HOW
+            "a 2.0 km × 1.55 km rectangle of the reported area centred between the two bus stops named after the park "
+            "(中科院明珠科学园站, 明珠科学园(万新大道); repo 17512974001/Ranger data/bus_stops.js @ 9e10358f, WGS-84); "
+            "no boundary description was found; " + _HOW
         ),
-        precision_note="location only reported, not pinned: position uncertain by several km; shape is schematic",
+        precision_note="position pinned by the park's named bus stops (±0.5 km); extent and shape are schematic",
     ),
 ]
 

@@ -174,3 +174,21 @@ def test_targets_include_table_2_1_and_city_targets():
     assert (targets["scope"].str.contains("Huangpu")).sum() >= 17
     assert ((targets["target_value"] == 320) & (targets["target_year"] == 2025)).any()
     assert (targets["target_value"] == 170).any()
+
+
+def test_write_layer_round_trips_and_names_the_layer_after_its_file(tmp_path):
+    import json
+
+    import geopandas as gpd
+
+    from gzgeo.layers import write_layer
+
+    cores = gzgeo.load("cores")
+    path = write_layer(cores, "cores", tmp_path)
+    assert path == tmp_path / LAYERS["cores"].path
+    assert json.loads(path.read_text(encoding="utf-8"))["name"] == path.stem  # not the temporary file's name
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]  # no temporary file left behind
+    written = gpd.read_file(path)
+    assert list(written["id"]) == list(cores["id"])
+    area = written.to_crs(GUANGZHOU_METRIC_CRS).area.sum()
+    assert area == pytest.approx(cores.to_crs(GUANGZHOU_METRIC_CRS).area.sum(), rel=1e-6)

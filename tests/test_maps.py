@@ -94,6 +94,14 @@ def test_popup_links_the_location_source_escaped(platforms):
     popup = platform_popup_html(row, "en")
     assert "<script>" not in popup and "&lt;script&gt;" in popup
     assert 'href="https://example.org/x?a=1&amp;b=2"' in popup
+    row["location_source"] = "repo owner/some.repo data/站点.js @ 0123abcd (entry 广纳院)"
+    popup = platform_popup_html(row, "en")
+    href = "https://github.com/owner/some.repo/blob/0123abcd/data/%E7%AB%99%E7%82%B9.js"
+    assert (
+        f'<a href="{href}" target="_blank" rel="noopener noreferrer">github.com/owner/some.repo: data/站点.js</a>'
+        in popup
+    )
+    assert "(entry 广纳院)" in popup
 
 
 def test_estimates_drawn_hollow_and_dashed(default_html):

@@ -208,6 +208,31 @@ def test_popup_tooltip_and_estimate_symbol_in_the_browser(chromium, tmp_path):
 
 
 @browser_only
+def test_popup_links_pages_and_cited_repositories_as_python_does(chromium, tmp_path):
+    from gzgeo.orientation import source_links
+
+    source = (
+        "repo 17512974001/Ranger data/bus_stops.js @ 9e10358ffd38a609a92f23429c2e06a432167e63 (stop 广纳院总站); "
+        "https://example.org/p?a=1&b=<x>; repo MySxan/university-geocoder univ_supp.json (entry 广州大学)"
+    )
+    platforms = _hostile_platforms().iloc[:1].copy()
+    platforms["location_source"] = source
+    page = _open(chromium, tmp_path, platforms, lang="en", zoom=16, center=(23.16, 113.45))
+    page.evaluate(f"""(() => {{ {_MAP}.eachLayer(l => {{ if (l.options && l.options.gzgeoIndex !== undefined)
+        l.openPopup(); }}); }})()""")
+    links = page.locator(".gzgeo-popup a").evaluate_all("as => as.map(a => [a.getAttribute('href'), a.textContent])")
+    expected = [[href, label] for kind, href, label in source_links(source) if href]
+    assert links == expected and len(links) == 3
+    assert links[0][0] == (
+        "https://github.com/17512974001/Ranger/blob/9e10358ffd38a609a92f23429c2e06a432167e63/data/bus_stops.js"
+    )
+    assert links[2][0] == "https://github.com/MySxan/university-geocoder/blob/HEAD/univ_supp.json"
+    assert "(stop 广纳院总站)" in page.locator(".gzgeo-popup").inner_text()
+    assert page.errors == []
+    page.close()
+
+
+@browser_only
 def test_category_toggle_hides_its_platforms(chromium, tmp_path, platforms):
     platforms = platforms[platforms["location_precision"] != "district"]  # district-only ones are badges
     page = _open(chromium, tmp_path, platforms)

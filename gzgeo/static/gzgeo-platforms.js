@@ -118,20 +118,28 @@
         return node;
     }
 
-    // A location source may cite web pages: each http(s) URL becomes a link named by its host, built as DOM
-    // nodes (the href is only ever an http(s) URL, never script), the rest stays text.
-    var URL_RE = /https?:\/\/[^\s;,|()<>"'\uff0c\uff1b]+/g;
+    // A location source may cite web pages and public datasets: each http(s) URL becomes a link named by its host,
+    // each "repo owner/name path [@ commit]" a link to that file on GitHub (gzgeo.orientation.source_links is the
+    // same rule in Python). Links are built as DOM nodes (the href is only ever an https URL, never script).
+    var SOURCE_RE = new RegExp("(https?://[^\\s;,|()<>\"'\uff0c\uff1b]+)|\\brepo ([A-Za-z0-9][\\w.-]*/[\\w.-]+) " +
+        "([^\\s;,|()<>\"'\uff0c\uff1b]+)(?: ?@ ?([0-9a-f]{7,40}))?", "g");
 
     function linkify(td, text) {
         var last = 0, match;
-        URL_RE.lastIndex = 0;
-        while ((match = URL_RE.exec(text)) !== null) {
+        SOURCE_RE.lastIndex = 0;
+        while ((match = SOURCE_RE.exec(text)) !== null) {
             td.appendChild(document.createTextNode(text.slice(last, match.index)));
             var a = el("a");
-            a.href = match[0];
+            if (match[1]) {
+                a.href = match[1];
+                try { a.textContent = new URL(match[1]).hostname || match[1]; } catch (e) { a.textContent = match[1]; }
+            } else {
+                a.href = "https://github.com/" + match[2] + "/blob/" + (match[4] || "HEAD") + "/" +
+                    encodeURI(match[3]).replace(/[?#]/g, encodeURIComponent);
+                a.textContent = "github.com/" + match[2] + ": " + match[3];
+            }
             a.target = "_blank";
             a.rel = "noopener noreferrer";
-            try { a.textContent = new URL(match[0]).hostname || match[0]; } catch (e) { a.textContent = match[0]; }
             td.appendChild(a);
             last = match.index + match[0].length;
         }
