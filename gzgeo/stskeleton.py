@@ -16,7 +16,9 @@ and encoding as before; the layer control lists the skeleton's layers through st
 final names. The two parts are joined at a line break, where none of streamlit-folium's text passes (variable
 renaming, ``dedent``, the component key) can see across the seam.
 
-It uses streamlit-folium's module-level helpers, as :mod:`gzgeo.stmap` does.
+It uses streamlit-folium's module-level helpers, as :mod:`gzgeo.stmap` does (``_generate_leaflet_string``,
+``_replace_folium_vars``, ``_resolve_element_refs``, ``get_full_id``); an upgrade that changes what they write
+fails ``tests/test_stskeleton.py``, which compares the spliced map with ``map_parts`` of the whole.
 """
 
 from __future__ import annotations
