@@ -212,9 +212,7 @@ def localize(
     return m
 
 
-# Not after a word character, "." or "$": ``a.href = "https://..."`` in a script sets a link at run time, it is
-# no attribute of the page (and loads nothing).
-_URL_ATTR = re.compile(r"""(?<![\w.$])(?:src|href)\s*=\s*["'](https?:)?//[^"']+["']""", re.IGNORECASE)
+_URL_ATTR = re.compile(r"""(?:src|href)\s*=\s*["'](https?:)?//[^"']+["']""", re.IGNORECASE)
 
 
 def external_urls(html: str) -> list[str]:
@@ -226,7 +224,5 @@ def external_urls(html: str) -> list[str]:
     --------
     >>> external_urls('<script src="https://cdn.example/x.js"></script><a href="/app/x">')
     ['src="https://cdn.example/x.js"']
-    >>> external_urls('<script>a.href = "https://github.com/" + path;</script>')
-    []
     """
     return [m.group(0) for m in _URL_ATTR.finditer(html)]
