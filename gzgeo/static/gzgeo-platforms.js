@@ -123,6 +123,7 @@
     // same rule in Python). Links are built as DOM nodes (the href is only ever an https URL, never script).
     var SOURCE_RE = new RegExp("(https?://[^\\s;,|()<>\"'\uff0c\uff1b]+)|\\brepo ([A-Za-z0-9][\\w.-]*/[\\w.-]+) " +
         "([^\\s;,|()<>\"'\uff0c\uff1b]+)(?: ?@ ?([0-9a-f]{7,40}))?", "g");
+    var GITHUB = "https://github.com/";  // a link target, never loaded: the map stays offline
 
     function linkify(td, text) {
         var last = 0, match;
@@ -134,7 +135,7 @@
                 a.href = match[1];
                 try { a.textContent = new URL(match[1]).hostname || match[1]; } catch (e) { a.textContent = match[1]; }
             } else {
-                a.href = "https://github.com/" + match[2] + "/blob/" + (match[4] || "HEAD") + "/" +
+                a.href = GITHUB + match[2] + "/blob/" + (match[4] || "HEAD") + "/" +
                     encodeURI(match[3]).replace(/[?#]/g, encodeURIComponent);
                 a.textContent = "github.com/" + match[2] + ": " + match[3];
             }
