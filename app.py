@@ -244,6 +244,21 @@ def _facet_values_at(synthetic: int, version: str) -> dict[str, list[str]]:
     return {f: facet_values(platforms, f, order.get(f)) for f in FACETS}
 
 
+def _drop_unknown_facet_values() -> None:
+    """A URL may name values that no longer exist: keep only the valid ones, and say which were dropped.
+
+    Before the map reads the filter; the boxes themselves are drawn after the map (:func:`_sidebar`).
+    """
+    synthetic = int(st.session_state.get("synthetic", 0))
+    values = _facet_values_at(synthetic, "" if synthetic else workspace_version())
+    for facet in FACETS:
+        key = f"f_{facet}"
+        dropped = [v for v in st.session_state.get(key, []) if v not in values[facet]]
+        if dropped:
+            st.session_state.setdefault("_url_notice", {})[facet] = dropped
+        st.session_state[key] = [v for v in st.session_state.get(key, []) if v in values[facet]]
+
+
 def _sidebar(platforms: gpd.GeoDataFrame, lang: str) -> None:
     sb = st.sidebar
     sb.header(t("filters", lang))
@@ -252,11 +267,6 @@ def _sidebar(platforms: gpd.GeoDataFrame, lang: str) -> None:
     for facet in FACETS:
         options = values[facet]
         key = f"f_{facet}"
-        # A URL may name values that no longer exist: keep only the valid ones, and say which were dropped.
-        dropped = [v for v in st.session_state.get(key, []) if v not in options]
-        if dropped:
-            st.session_state.setdefault("_url_notice", {})[facet] = dropped
-        st.session_state[key] = [v for v in st.session_state.get(key, []) if v in options]
         if not options:
             continue
         names = _facet_labels(facet, lang)
@@ -821,7 +831,7 @@ def main() -> None:
     sign_in_sidebar(lang)  # viewing needs none; the workspace panel asks for a signed-in editor (gzgeo.auth)
     synthetic = int(st.session_state.get("synthetic", 0))
     platforms_all = _platforms(synthetic)
-    _sidebar(platforms_all, lang)
+    _drop_unknown_facet_values()
     view = _view(lang)
     platforms = _filtered(view.synthetic, view.filter)
 
@@ -858,6 +868,10 @@ def main() -> None:
         f"{hulls is not None}-{st.session_state['corridor_m']}"
     )
     _map_panel(view, hulls, band, hull_key)
+    # The filter boxes are sent after the map (the sidebar still shows them below the language switch and the
+    # sign-in): the browser renders every element it has before it creates the map's iframe, and the sidebar's
+    # twenty widgets cost it 0.3-0.6 s (benchmarks/trace_app.py). The map reads their values from the session.
+    _sidebar(platforms_all, lang)
     with notices:
         _data_notices(lang)
     _write_query(view)

@@ -132,6 +132,9 @@ def show_map(
         "last_active_drawing": None,
         "bounds": _bounds_dict(parts.bounds),
         "zoom": parts.zoom,
+        # Not in st_folium's defaults: the map then reports its centre as soon as it is drawn, a "change" that made
+        # the app run its map panel again on every page open. The centre it reports first is the one passed here.
+        "center": None if center is None else {"lat": center[0], "lng": center[1]},
         "last_circle_radius": None,
         "last_circle_polygon": None,
         "selected_layers": None,

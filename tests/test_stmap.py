@@ -53,4 +53,8 @@ def test_show_map_sends_what_st_folium_sends():
     plain.pop("feature_group"), cached.pop("feature_group")
     assert cached.pop("key") == streamlit_folium.generate_js_hash(plain["script"], "cached", False)
     assert plain.pop("key") == streamlit_folium.generate_js_hash(plain["script"], "plain", False)
+    # One difference on purpose: show_map's default names the centre the map will report first, so the map's
+    # first report is no change and opening the page does not run the app again (st_folium's default has none).
+    assert cached["default"].pop("center") == {"lat": 23.1, "lng": 113.3}
+    assert "center" not in plain["default"]
     assert cached == plain
