@@ -19,11 +19,13 @@ in the map's cluster layers, and the minimal streamlit-folium app's page open
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -255,8 +257,9 @@ def browser_side(synthetic: int, repeat: int) -> dict[str, object]:
         return {"platforms": expected, **_page_loads(url, COUNT_MARKERS_JS, expected, repeat)}
 
 
-def peer_browser_side(synthetic: int, repeat: int) -> dict[str, object]:
-    """The minimal app's page open, served and timed as gzgeo's (same browser, machine and run)."""
+@contextlib.contextmanager
+def serve_peer(synthetic: int) -> Iterator[str]:
+    """Serve the minimal app as gzgeo's is served (``streamlit run``, static folder); yield its page's URL."""
     import tempfile
 
     from gzgeo.browser import serve_app
@@ -273,10 +276,13 @@ def peer_browser_side(synthetic: int, repeat: int) -> dict[str, object]:
         )
         env = {"GZGEO_PEER_STATIC": "1", "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
         with serve_app(script, os.devnull, env=env) as url:
-            return {
-                "platforms": synthetic,
-                **_page_loads(f"{url}/?synthetic={synthetic}", PEER_COUNT_JS, synthetic, repeat),
-            }
+            yield f"{url}/?synthetic={synthetic}"
+
+
+def peer_browser_side(synthetic: int, repeat: int) -> dict[str, object]:
+    """The minimal app's page open, served and timed as gzgeo's (same browser, machine and run)."""
+    with serve_peer(synthetic) as url:
+        return {"platforms": synthetic, **_page_loads(url, PEER_COUNT_JS, synthetic, repeat)}
 
 
 def split_side(synthetic: int, repeat: int) -> dict[str, float]:

@@ -23,7 +23,6 @@ import argparse
 import base64
 import os
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -296,26 +295,16 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="sample the page's JavaScript (CDP profiler)")
     args = parser.parse_args()
 
-    from bench_app import PEER_APP, PEER_COUNT_JS
+    from bench_app import PEER_COUNT_JS, serve_peer
 
     import gzgeo
     from gzgeo.browser import COUNT_MARKERS_JS, serve_app
     from gzgeo.filters import synthetic_platforms
-    from gzgeo.offline import write_static_assets
 
     if args.peer:
         n = args.synthetic or 20_000
-        with tempfile.TemporaryDirectory() as tmp:
-            script = Path(tmp) / "peer_app.py"
-            script.write_text(PEER_APP, encoding="utf-8")
-            write_static_assets(Path(tmp) / "static" / "vendor")
-            (Path(tmp) / ".streamlit").mkdir()
-            (Path(tmp) / ".streamlit" / "config.toml").write_text(
-                (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"), encoding="utf-8"
-            )
-            env = {"GZGEO_PEER_STATIC": "1", "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-            with serve_app(script, os.devnull, env=env) as url:
-                loads = trace(f"{url}/?synthetic={n}", args.loads, PEER_COUNT_JS, n, args.profile)
+        with serve_peer(n) as url:
+            loads = trace(url, args.loads, PEER_COUNT_JS, n, args.profile)
     else:
         shown = synthetic_platforms(args.synthetic, seed=0) if args.synthetic else gzgeo.load("platforms")
         expected = int((shown["location_precision"] != "district").sum())
