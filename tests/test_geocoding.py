@@ -126,6 +126,14 @@ def test_metro_place_keys_resolve_to_stations_with_the_copied_point():
     assert found["id"] == airport["id"] and found["lat"] == f"{airport.geometry.y:.4f}"
 
 
+def test_docs_state_the_metro_counts_of_the_data():
+    lines, stations = len(gzgeo.load("metro_lines")), len(gzgeo.load("metro_stations"))
+    table = (ROOT / "docs" / "data.md").read_text(encoding="utf-8")
+    assert f"| `metro_lines` | {lines} |" in table and f"| `metro_stations` | {stations} |" in table
+    provenance = (ROOT / "geo" / "PROVENANCE.md").read_text(encoding="utf-8")
+    assert f"**Lines** ({lines})" in provenance and f"**Stations** ({stations})" in provenance
+
+
 def test_build_metro_merges_directions_and_leaves_planned_routes_out():
     module = _script("build_metro")
     east = [[113.30, 23.10], [113.32, 23.10], [113.34, 23.11]]
