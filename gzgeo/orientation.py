@@ -275,7 +275,7 @@ def add_metro_layer(
         style_function=lambda _f: {"color": METRO_COLOR, "weight": 2, "opacity": 0.7},
         tooltip=folium.GeoJsonTooltip(fields=["name_zh", "name_en"], labels=False),
     ).add_to(group)
-    # One script element with the stations as JSON: 289 folium CircleMarkers cost ~0.7 s per render, and
+    # One script element with the stations as JSON: ≈300 folium CircleMarkers cost ~0.7 s per render, and
     # streamlit-folium renders the map three times per rerun.
     _Stations(rows_json).add_to(group)
     group.add_to(fmap)

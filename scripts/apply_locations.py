@@ -104,9 +104,13 @@ def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 def metro_place(key: str, stations: pd.DataFrame) -> dict | None:
     hit = stations[stations["key"] == key]
+    if hit.empty and "aliases" in stations:  # another dataset's spelling of the name (see build_metro.py)
+        name = key.partition(":")[2]
+        hit = stations[stations["aliases"].fillna("").str.split("|").map(lambda forms: name in forms)]
     if hit.empty:
         return None
     row = hit.iloc[0]
+    stop_ids = f" (stop {row['stop_ids']})" if row.get("stop_ids") else ""
     return {
         "id": row["id"],
         "key": key,
@@ -117,8 +121,8 @@ def metro_place(key: str, stations: pd.DataFrame) -> dict | None:
         "lat": f"{row.geometry.y:.4f}",
         "datum_source": "wgs84",
         "precision": "campus_or_park",
-        "source": row["geometry_source"],
-        "notes": f"lines: {row['lines']}; ≈±300 m",
+        "source": f"{row['geometry_source']}{stop_ids}",
+        "notes": f"lines: {row['lines']}; {row.get('precision_note') or '≈±300 m'}",
     }
 
 

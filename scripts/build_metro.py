@@ -1,21 +1,41 @@
 """Build geo/metro_lines.geojson and geo/metro_stations.geojson: Guangzhou's metro as an orientation layer.
 
-Source: HKUST-Trans-Lab/China-Metro-Info, file ``guangzhou_Metro.json`` (commit
-e92a6dee1cd7e79af6619455f151687ade2fcfe0, 2024-03-11). Its README states that
-station and track coordinates were fetched from Baidu's metro API and converted
-BD-09 -> WGS-84 by the authors; spot checks put stations within ≈±300 m. The
-stored coordinates are therefore rounded to 4 decimals (≈10 m), which is finer
-than the source supports for stations but keeps the track shape; stations carry
-``precision = campus_or_park`` (≈300 m) for that reason.
+Source: the public repository 17512974001/Ranger (commit
+9e10358ffd38a609a92f23429c2e06a432167e63, 2026-08-17), files ``data/metro_routes.js``
+(``window.METRO_ROUTES``: one GeoJSON LineString per route direction, ``op_status``
+``运营`` or ``在建或规划``), ``data/metro_stops.js`` (``window.METRO_STOPS``: one point per
+station, AMap ``BV`` ids), ``data/metro_route_stops.js`` (the stops of each route direction)
+and ``data/metro_stop_routes.js`` (the lines serving each stop; checked against the former).
+Its README says "坐标 WGS84": the author converted AMap's GCJ-02 to WGS-84. Stored
+coordinates are rounded to 4 decimals (≈10 m); stations carry ``precision = campus_or_park``
+(a station's entrances spread over a few hundred metres).
 
-Cross-check: an optional CSV of stations from Naptie/openmetro ``data/cn-gz/stations.json``
-(GCJ-02; columns name, lon, lat, crs) is converted to WGS-84 with :func:`gzgeo.convert`
-and the median distance to the same-named HKUST station is printed (≈tens of metres
-when both datums are handled right).
+What is kept:
 
-The source file is not in the repository: save a copy outside it and pass its path::
+- lines: the operating (``运营``) routes only, both directions merged into one feature per
+  line (a direction that runs within 60 m of one already kept adds nothing), clipped to
+  Guangzhou (+1 km); the routes under construction or planned are left out;
+- stations: those served by an operating route, inside Guangzhou (+1 km). A station served
+  only by routes under construction or planned is left out (the maps draw every station
+  alike, so it would look like an operating one); ``lines`` lists the operating lines only.
+  Same-named stops a few metres apart (a metro and a tram stop) are one point, their mean.
 
-    python scripts/build_metro.py path/to/guangzhou_Metro.json [path/to/openmetro_sample.csv]
+Names: the Ranger names drop "站" (``广州火车``, ``机场北(2号航楼)``). Where the previous layer
+(HKUST-Trans-Lab/China-Metro-Info ``guangzhou_Metro.json`` @ e92a6dee, the official full names)
+has a station within 500 m whose name is the Ranger name with "站" put back, or the Ranger name
+plus a suffix (``水西(有轨)``, the tram stop, apart from the metro's ``水西``), that full name is
+kept, so ``metro:<站名>`` keys of ``data/places.csv`` still resolve; the Ranger form goes to
+``aliases`` and ``name_source`` says which dataset the name form is from.
+
+Datum check: the median distance between same-named Ranger and HKUST stations (the previous
+``geo/metro_stations.geojson``, WGS-84) is printed with the Ranger points read as WGS-84 and
+as GCJ-02 (tens of metres vs ≈600 m when the datum is right).
+
+The source is not in the repository: pass the folder holding the four ``.js`` files (or the
+two ``metro_routes.js`` / ``metro_stops.js``, the other two being looked up beside them) and
+a copy of the previous stations layer for the names and the check::
+
+    python scripts/build_metro.py path/to/Ranger/data path/to/old_metro_stations.geojson
 """
 
 from __future__ import annotations
@@ -39,27 +59,35 @@ from gzgeo.crs import GUANGZHOU_METRIC_CRS, WGS84, convert  # noqa: E402
 from gzgeo.geocoding import place_id  # noqa: E402
 from gzgeo.layers import load, write_layer  # noqa: E402
 
-SOURCE = (
-    "HKUST-Trans-Lab/China-Metro-Info guangzhou_Metro.json @ e92a6dee1cd7e79af6619455f151687ade2fcfe0 "
-    "(Baidu metro API, BD-09 -> WGS-84 by the authors)"
-)
+RANGER = "17512974001/Ranger"
+COMMIT = "9e10358ffd38a609a92f23429c2e06a432167e63"
+HKUST = "HKUST-Trans-Lab/China-Metro-Info guangzhou_Metro.json @ e92a6dee1cd7e79af6619455f151687ade2fcfe0"
+LINE_SOURCE = f"{RANGER} data/metro_routes.js @ {COMMIT} (AMap routes, WGS-84 per the dataset README)"
+STATION_SOURCE = f"{RANGER} data/metro_stops.js @ {COMMIT} (AMap stations, WGS-84 per the dataset README)"
+OPERATING = "运营"
 DECIMALS = 4
-CITY_BUFFER_M = 1000.0  # keep what lies in Guangzhou (lines run on into Foshan and Qingyuan)
+CITY_BUFFER_M = 1000.0  # keep what lies in Guangzhou (lines run on into Foshan)
+SAME_TRACK_M = 60.0  # a route direction within this of a kept one is the same track
+SAME_STATION_M = 500.0  # same-named stops closer than this are one station
+NAME_MATCH_M = 500.0  # how far the previous layer's station of the full name may lie
 
 _NAMED_EN = {
     "APM线": "APM Line",
     "广佛线": "Guangfo Line",
-    "广清城际线": "Guangqing Intercity",
-    "广州东环城际线": "Guangzhou East Ring Intercity",
     "海珠有轨电车1号线": "Haizhu Tram Line 1",
     "黄埔有轨电车1号线": "Huangpu Tram Line 1",
-    "佛山地铁2号线": "Foshan Metro Line 2",
 }
 
 
-def line_names(raw: str) -> tuple[str, str, str]:
-    """``(name_zh, name_en, kind)`` from a line key such as ``地铁4号线(黄村-南沙客运港)``."""
-    name_zh = raw.split("(")[0]
+def line_names(route_cn: str) -> tuple[str, str, str]:
+    """``(name_zh, name_en, kind)`` of the line a route belongs to.
+
+    >>> line_names("地铁11号线外环(龙潭--龙潭)")
+    ('地铁11号线', 'Line 11', 'metro')
+    >>> line_names("地铁14号线支线(知识城线)(新和--镇龙)")
+    ('地铁14号线支线', 'Line 14 branch', 'metro')
+    """
+    name_zh = re.sub(r"(内环|外环)$", "", route_cn.split("(")[0])  # line 11's two ring directions: one line
     kind = "tram" if "有轨电车" in name_zh else ("intercity" if "城际" in name_zh else "metro")
     match = re.fullmatch(r"地铁(\d+)号线(支线|北延段)?", name_zh)
     if match:
@@ -68,21 +96,57 @@ def line_names(raw: str) -> tuple[str, str, str]:
     return name_zh, _NAMED_EN.get(name_zh, name_zh), kind
 
 
-def _first(value):
-    return value[0] if isinstance(value, list) else value
+def read_js(path: Path):
+    """The JSON value assigned in a ``window.X = <JSON>;`` file."""
+    text = path.read_text(encoding="utf-8")
+    return json.loads(text[text.index("=") + 1 :].strip().rstrip(";"))
 
 
-def read_source(path: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    lines, stations = [], {}
-    for raw in data["Line_name"]:
-        entry = data[raw]
-        name_zh, name_en, kind = line_names(raw)
-        parts = []
-        for key, seg in entry.items():
-            if key.startswith("(") and len(seg.get("lng", [])) >= 2:
-                parts.append(LineString(zip(seg["lng"], seg["lat"], strict=True)))
-        lines.append(
+def source_files(args: list[str]) -> dict[str, Path]:
+    folder = Path(args[0]) if Path(args[0]).is_dir() else Path(args[0]).parent
+    stems = ("metro_routes", "metro_stops", "metro_route_stops", "metro_stop_routes")
+    files = {stem: folder / f"{stem}.js" for stem in stems}
+    files.update({Path(a).stem: Path(a) for a in args if a.endswith(".js")})
+    return files
+
+
+def operating_stops(routes: dict, route_stops: dict, stop_routes: dict) -> dict[str, list[str]]:
+    """Stop id -> names of the operating lines serving it (from the route stop lists, checked against the index)."""
+    status = {f["properties"]["route_cn"]: f["properties"]["op_status"] for f in routes["features"]}
+    if set(status) != set(route_stops):
+        raise SystemExit("metro_route_stops.js and metro_routes.js list different routes")
+    served: dict[str, list[str]] = {}
+    for route, stops in route_stops.items():
+        if status[route] == OPERATING:
+            for _seq, _name, stop_id in stops:
+                served.setdefault(stop_id, []).append(line_names(route)[0])
+    lines_operating = {line_names(r)[0] for r, s in status.items() if s == OPERATING}
+    by_index = {sid for sid, names in stop_routes.items() if {line_names(n)[0] for n in names} & lines_operating}
+    if by_index != set(served):
+        raise SystemExit(f"metro_stop_routes.js disagrees on {sorted(by_index ^ set(served))}")
+    return {sid: list(dict.fromkeys(names)) for sid, names in served.items()}
+
+
+def read_lines(routes: dict) -> gpd.GeoDataFrame:
+    """One MultiLineString per operating line, the directions merged."""
+    kept: dict[str, list[LineString]] = {}
+    for feature in routes["features"]:
+        props = feature["properties"]
+        if props["op_status"] != OPERATING:
+            continue
+        name_zh = line_names(props["route_cn"])[0]
+        line = LineString(feature["geometry"]["coordinates"])
+        parts = kept.setdefault(name_zh, [])
+        if parts:
+            near = gpd.GeoSeries(parts, crs=WGS84).to_crs(GUANGZHOU_METRIC_CRS).union_all().buffer(SAME_TRACK_M)
+            metric = gpd.GeoSeries([line], crs=WGS84).to_crs(GUANGZHOU_METRIC_CRS).iloc[0]
+            if metric.difference(near).length < 0.02 * metric.length:  # the other direction of a kept track
+                continue
+        parts.append(line)
+    rows = []
+    for name_zh, parts in kept.items():
+        _, name_en, kind = line_names(name_zh)
+        rows.append(
             {
                 "id": re.sub(r"\W+", "-", name_en.lower()).strip("-"),
                 "name_zh": name_zh,
@@ -91,29 +155,47 @@ def read_source(path: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
                 "geometry": MultiLineString(parts),
             }
         )
-        names, gps = _first(entry["id2name"]), _first(entry["center_gps"])
-        for key, name in names.items():
-            lon, lat = gps[key]
-            rec = stations.setdefault(name, {"lons": [], "lats": [], "lines": []})
-            rec["lons"].append(lon)
-            rec["lats"].append(lat)
-            rec["lines"].append(name_zh)
-    line_gdf = gpd.GeoDataFrame(lines, crs=WGS84)
-    station_gdf = gpd.GeoDataFrame(
-        [
+    return gpd.GeoDataFrame(rows, crs=WGS84)
+
+
+def full_names(stops: gpd.GeoDataFrame, previous: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The previous layer's full name for each stop whose Ranger name lost "站" or a suffix; else the Ranger name."""
+    prev = previous.to_crs(GUANGZHOU_METRIC_CRS)
+    out = []
+    for name, geom in zip(stops["name_cn"], stops.to_crs(GUANGZHOU_METRIC_CRS).geometry, strict=True):
+        near = prev[prev.distance(geom) < NAME_MATCH_M]
+        full = [n for n in near["name_zh"] if n != name and (n.replace("站", "") == name or n.startswith(f"{name}("))]
+        if full and name not in set(near["name_zh"]):
+            out.append((full[0], f"{HKUST} (official full name; Ranger data/metro_stops.js: {name})", name))
+        else:
+            out.append((name, f"{RANGER} data/metro_stops.js @ {COMMIT}", ""))
+    return pd.DataFrame(out, columns=["name_zh", "name_source", "aliases"], index=stops.index)
+
+
+def read_stations(stops_fc: dict, served: dict[str, list[str]], previous: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    stops = gpd.GeoDataFrame.from_features(stops_fc["features"], crs=WGS84)
+    stops = stops[stops["stop_id"].isin(served)].copy()
+    stops[["name_zh", "name_source", "aliases"]] = full_names(stops, previous)
+    rows = []
+    for name, group in stops.groupby("name_zh", sort=True):
+        spread = group.to_crs(GUANGZHOU_METRIC_CRS).geometry
+        if len(group) > 1 and spread.distance(spread.iloc[0]).max() > SAME_STATION_M:
+            raise SystemExit(f"two operating stations named {name} lie apart; name them apart first")
+        lines = [line for sid in group["stop_id"] for line in served[sid]]
+        rows.append(
             {
                 "id": place_id(f"metro:{name}"),
                 "key": f"metro:{name}",
                 "name_zh": name,
-                "lines": "|".join(dict.fromkeys(rec["lines"])),
-                # A transfer station appears once per line, a few metres apart: one point, their mean.
-                "geometry": Point(float(np.mean(rec["lons"])), float(np.mean(rec["lats"]))),
+                "aliases": "|".join(dict.fromkeys(a for a in group["aliases"] if a)),
+                "name_source": group["name_source"].iloc[0],
+                "lines": "|".join(dict.fromkeys(lines)),
+                "stop_ids": "|".join(group["stop_id"]),
+                # A metro and a tram stop of one name are a few metres apart: one point, their mean.
+                "geometry": Point(float(group.geometry.x.mean()), float(group.geometry.y.mean())),
             }
-            for name, rec in stations.items()
-        ],
-        crs=WGS84,
-    )
-    return line_gdf, station_gdf
+        )
+    return gpd.GeoDataFrame(rows, crs=WGS84)
 
 
 def clip_to_city(lines: gpd.GeoDataFrame, stations: gpd.GeoDataFrame):
@@ -127,57 +209,65 @@ def clip_to_city(lines: gpd.GeoDataFrame, stations: gpd.GeoDataFrame):
     return lines, stations
 
 
-def cross_check(stations: gpd.GeoDataFrame, path: Path) -> pd.Series:
-    """Distances (m) between same-named stations of the openmetro sample (converted to WGS-84) and ours."""
-    other = pd.read_csv(path)
-    lon, lat = other["lon"].to_numpy(float).copy(), other["lat"].to_numpy(float).copy()
-    for datum in other["crs"].unique():
-        sel = (other["crs"] == datum).to_numpy()
+def datum_check(stops_fc: dict, previous: gpd.GeoDataFrame) -> dict[str, pd.Series]:
+    """Distances (m) from each Ranger stop to the same-named previous (HKUST, WGS-84) station, per datum read."""
+    stops = gpd.GeoDataFrame.from_features(stops_fc["features"], crs=WGS84)
+    ours = previous.drop_duplicates("name_zh").set_index("name_zh").geometry.to_crs(GUANGZHOU_METRIC_CRS)
+    stops = stops[stops["name_cn"].isin(ours.index)]
+    out = {}
+    for datum in ("wgs84", "gcj02"):
+        lon, lat = stops.geometry.x.to_numpy(), stops.geometry.y.to_numpy()
         if datum != "wgs84":
-            lon[sel], lat[sel] = convert(lon[sel], lat[sel], datum, "wgs84")
-    theirs = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs=WGS84, index=other["name"]).to_crs(GUANGZHOU_METRIC_CRS)
-    ours = stations.set_index("name_zh").geometry.to_crs(GUANGZHOU_METRIC_CRS)
-    common = theirs.index.intersection(ours.index)
-    return pd.Series(theirs[common].distance(ours[common]).to_numpy(), index=common)
+            lon, lat = convert(lon, lat, datum, "wgs84")
+        theirs = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs=WGS84).to_crs(GUANGZHOU_METRIC_CRS)
+        out[datum] = pd.Series(
+            theirs.distance(ours.loc[stops["name_cn"]].reset_index(drop=True)).to_numpy(), index=stops["name_cn"]
+        )
+    return out
 
 
 def main(argv: list[str]) -> None:
-    if not argv:
+    if len(argv) < 2:
         raise SystemExit(__doc__)
-    lines, stations = clip_to_city(*read_source(Path(argv[0])))
-    for gdf in (lines, stations):
-        gdf["geometry_source"] = SOURCE
+    files = source_files(argv[:-1])
+    routes, stops_fc = read_js(files["metro_routes"]), read_js(files["metro_stops"])
+    served = operating_stops(routes, read_js(files["metro_route_stops"]), read_js(files["metro_stop_routes"]))
+    previous = gpd.read_file(argv[-1])
+    check = datum_check(stops_fc, previous)
+    lines, stations = clip_to_city(read_lines(routes), read_stations(stops_fc, served, previous))
+    for gdf, source in ((lines, LINE_SOURCE), (stations, STATION_SOURCE)):
+        gdf["geometry_source"] = source
         gdf["geometry_quality"] = "approximate"
     stations["datum_source"] = "wgs84"
     stations["precision"] = "campus_or_park"
-    stations["precision_note"] = "≈±300 m (Baidu metro API, converted by the source's authors)"
+    stations["precision_note"] = (
+        f"AMap station point, converted to WGS-84 by the dataset's author: median {check['wgs84'].median():.0f} m, "
+        f"95% within {check['wgs84'].quantile(0.95):.0f} m of the same-named HKUST-Trans-Lab station (≈±300 m)"
+    )
     write_layer(
-        lines[["id", "name_zh", "name_en", "kind", "geometry_source", "geometry_quality", "geometry"]], "metro_lines"
+        lines[["id", "name_zh", "name_en", "kind", "geometry_source", "geometry_quality", "geometry"]].sort_values(
+            "id"
+        ),
+        "metro_lines",
     )
     dup = stations["id"].duplicated(keep=False)
     if dup.any():  # two stations with the same pinyin: keep them apart
         stations.loc[dup, "id"] = stations.loc[dup, "id"] + "-" + stations.loc[dup].groupby("id").cumcount().astype(str)
-    write_layer(
-        stations[
-            [
-                "id",
-                "key",
-                "name_zh",
-                "lines",
-                "datum_source",
-                "precision",
-                "precision_note",
-                "geometry_source",
-                "geometry_quality",
-                "geometry",
-            ]
-        ].sort_values("id"),
-        "metro_stations",
-    )
+    columns = ["id", "key", "name_zh", "aliases", "name_source", "lines", "stop_ids", "datum_source", "precision"]
+    columns += ["precision_note", "geometry_source", "geometry_quality", "geometry"]
+    write_layer(stations[columns].sort_values("id"), "metro_stations")
     print(f"{len(lines)} lines, {len(stations)} stations written")
-    if len(argv) > 1:
-        dist = cross_check(stations, Path(argv[1]))
-        print(f"cross-check vs openmetro: {len(dist)} stations, median {dist.median():.0f} m, max {dist.max():.0f} m")
+    for datum, dist in check.items():
+        print(
+            f"datum check, Ranger read as {datum}: {len(dist)} stops vs same-named previous stations, "
+            f"median {dist.median():.0f} m, 95% {dist.quantile(0.95):.0f} m, max {dist.max():.0f} m"
+        )
+    renamed = stations[stations["aliases"] != ""]
+    kept = zip(renamed["aliases"], renamed["name_zh"], strict=True)
+    print("full names kept:", ", ".join(f"{alias} -> {name}" for alias, name in kept))
+    before = set(previous["name_zh"])
+    print("gone:", " ".join(sorted(before - set(stations["name_zh"]))))
+    print("new:", " ".join(sorted(set(stations["name_zh"]) - before)))
 
 
 if __name__ == "__main__":
