@@ -5,6 +5,7 @@ Run from the repository root::
     python benchmarks/bench_app.py              # bundled data and 20,000 synthetic platforms
     python benchmarks/bench_app.py --no-browser # server side only
     python benchmarks/bench_app.py --split      # where a change to a new category goes
+    python benchmarks/trace_app.py              # the timeline of a page open (messages, requests, the iframe)
 
 Server time is measured with Streamlit's ``AppTest``: the wall time of one
 script run after a widget change (what the server spends before the browser

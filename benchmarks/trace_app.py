@@ -14,7 +14,9 @@ element it carries), every request (status, bytes on the wire, whether it came f
 the request for the component's iframe document, and, from the page itself (a ``MutationObserver`` installed
 before any script), the moment the ``<iframe>`` element exists. All times are seconds from the navigation request.
 The summary line per load says how many script runs the server made (``script_finished`` messages) and what the
-browser asked for (``rerun_script`` back messages): a warm first visit should make one run.
+browser asked for (``rerun_script`` back messages, with the fragment id when only the map panel runs): a page
+open makes one run of the whole app, and at most one of the map panel when the map reports a recentred view.
+"All markers" is timed in Python from just before ``page.goto`` (as ``bench_app.py``); the rest in the browser's clock.
 """
 
 from __future__ import annotations
@@ -310,7 +312,8 @@ def main() -> None:
         expected = int((shown["location_precision"] != "district").sum())
         with serve_app(args.app, os.devnull, env={"GZGEO_SYNTHETIC_PLATFORMS": str(args.synthetic)}) as url:
             loads = trace(url, args.loads, COUNT_MARKERS_JS, expected, args.profile)
-    print(f"# {'minimal streamlit-folium app' if args.peer else 'gzgeo app'}, {args.synthetic or 'bundled'} platforms")
+    shown = f"{n:,} synthetic" if args.peer else f"{args.synthetic:,} synthetic" if args.synthetic else "bundled"
+    print(f"# {'minimal streamlit-folium app' if args.peer else 'gzgeo app'}, {shown} platforms")
     for i, load in enumerate(loads):
         print_load(i, load, args.all)
 
