@@ -366,6 +366,16 @@ def main(argv: list[str]) -> None:
         print("lines from HKUST:", ", ".join(f"{name} ({length:.1f} km)" for name, length in km.items()))
         print("stations from HKUST:", " ".join(sorted(set(extra_stations["name_zh"]) - set(joined))))
         print("Ranger stations given a HKUST line:", " ".join(joined) or "none")
+        # HKUST's tracks have gaps (广州东环城际线 花都–花城街): say where, rather than draw a guess.
+        track = extra_lines.set_index("name_zh").to_crs(GUANGZHOU_METRIC_CRS).geometry
+        metric = stations.set_index("name_zh").to_crs(GUANGZHOU_METRIC_CRS).geometry
+        off = [
+            f"{name} {track[line].distance(metric[name]):.0f} m from {line}"
+            for name, lines_of in zip(extra_stations["name_zh"], extra_stations["lines"], strict=True)
+            for line in lines_of.split("|")
+            if track[line].distance(metric[name]) > JOIN_STATION_M
+        ]
+        print("stations off their HKUST track (a gap in its track):", ", ".join(off) or "none")
         print(
             "HKUST lines Ranger carries (not taken; share along Ranger's tracks):",
             ", ".join(f"{name} {frac:.0%}" for name, frac in share.items() if name not in set(taken["name_zh"])),
