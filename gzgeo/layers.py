@@ -179,14 +179,14 @@ LAYERS: dict[str, LayerSpec] = {
             "geo/metro_stations.geojson",
             "Point",
             ("id", "key", "name_zh", "lines", "datum_source", "precision", *_PROVENANCE_GEO),
-            "Operating metro stations (orientation layer; 17512974001/Ranger, AMap, WGS-84)",
+            "Operating metro and intercity stations (orientation layer; 17512974001/Ranger, HKUST-Trans-Lab; WGS-84)",
         ),
         LayerSpec(
             "metro_lines",
             "geo/metro_lines.geojson",
             "LineString",
             ("id", "name_zh", "name_en", "kind", *_PROVENANCE_GEO),
-            "Operating metro and tram lines (orientation layer; 17512974001/Ranger, AMap, WGS-84)",
+            "Operating metro, tram and intercity lines (orientation; 17512974001/Ranger, HKUST-Trans-Lab; WGS-84)",
         ),
         LayerSpec(
             "memberships",

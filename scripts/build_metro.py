@@ -31,11 +31,24 @@ Datum check: the median distance between same-named Ranger and HKUST stations (t
 ``geo/metro_stations.geojson``, WGS-84) is printed with the Ranger points read as WGS-84 and
 as GCJ-02 (tens of metres vs ≈600 m when the datum is right).
 
-The source is not in the repository: pass the folder holding the four ``.js`` files (or the
-two ``metro_routes.js`` / ``metro_stops.js``, the other two being looked up beside them) and
-a copy of the previous stations layer for the names and the check::
+Second source, optional: Ranger carries no intercity rail. Given HKUST-Trans-Lab/China-Metro-Info
+``guangzhou_Metro.json`` (commit e92a6dee1cd7e79af6619455f151687ade2fcfe0, 2024-03-11; Baidu's
+metro API, converted BD-09 -> WGS-84 by its authors), the lines Ranger lacks are added from it:
+a line whose name Ranger does not use and of which less than half runs within 150 m of a
+Ranger line (so HKUST's ``地铁3号线北延段``, Ranger's line 3, is not drawn twice), i.e.
+广清城际线, 广州东环城际线 and 佛山地铁2号线's end in Guangzhou. Their stations inside
+Guangzhou (+1 km) are added too, except that a stop within 500 m of a Ranger station of the
+same name (or alias) is that Ranger station, which gets the line added to ``lines``. Every
+feature says where it is from: ``geometry_source`` and ``name_source`` (lines and stations)
+and ``lines_source`` (stations) name HKUST with its commit where it contributed. Without the
+file the layer is built from Ranger alone and the script prints which lines of the previous
+layer it left out.
 
-    python scripts/build_metro.py path/to/Ranger/data path/to/old_metro_stations.geojson
+The sources are not in the repository: pass the folder holding the four ``.js`` files (or the
+two ``metro_routes.js`` / ``metro_stops.js``, the other two being looked up beside them), a
+copy of the previous stations layer for the names and the check, and optionally HKUST's file::
+
+    python scripts/build_metro.py path/to/Ranger/data path/to/old_metro_stations.geojson [path/to/guangzhou_Metro.json]
 """
 
 from __future__ import annotations
@@ -62,6 +75,7 @@ from gzgeo.layers import load, write_layer  # noqa: E402
 RANGER = "17512974001/Ranger"
 COMMIT = "9e10358ffd38a609a92f23429c2e06a432167e63"
 HKUST = "HKUST-Trans-Lab/China-Metro-Info guangzhou_Metro.json @ e92a6dee1cd7e79af6619455f151687ade2fcfe0"
+HKUST_SOURCE = f"{HKUST} (Baidu metro API, BD-09 -> WGS-84 by its authors)"
 LINE_SOURCE = f"{RANGER} data/metro_routes.js @ {COMMIT} (AMap routes, WGS-84 per the dataset README)"
 STATION_SOURCE = f"{RANGER} data/metro_stops.js @ {COMMIT} (AMap stations, WGS-84 per the dataset README)"
 OPERATING = "运营"
@@ -70,12 +84,20 @@ CITY_BUFFER_M = 1000.0  # keep what lies in Guangzhou (lines run on into Foshan)
 SAME_TRACK_M = 60.0  # a route direction within this of a kept one is the same track
 SAME_STATION_M = 500.0  # same-named stops closer than this are one station
 NAME_MATCH_M = 500.0  # how far the previous layer's station of the full name may lie
+SAME_LINE_M = 150.0  # a HKUST line mostly this close to Ranger's tracks is a Ranger line under another name
+SAME_LINE_SHARE = 0.5
+# A HKUST stop this close to a same-named Ranger station is that station. Not 300 m: a railway hub spans
+# more, HKUST's 佛山地铁2号线 stop at 广州南站 lies 376 m from Ranger's point (its line 22 stop 262 m).
+JOIN_STATION_M = 500.0
 
 _NAMED_EN = {
     "APM线": "APM Line",
     "广佛线": "Guangfo Line",
     "海珠有轨电车1号线": "Haizhu Tram Line 1",
     "黄埔有轨电车1号线": "Huangpu Tram Line 1",
+    "广清城际线": "Guangqing Intercity",
+    "广州东环城际线": "Guangzhou East Ring Intercity",
+    "佛山地铁2号线": "Foshan Metro Line 2",
 }
 
 
@@ -209,6 +231,93 @@ def clip_to_city(lines: gpd.GeoDataFrame, stations: gpd.GeoDataFrame):
     return lines, stations
 
 
+def _first(value):
+    return value[0] if isinstance(value, list) else value  # some HKUST entries wrap the dict in a list
+
+
+def read_hkust(data: dict) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """HKUST's lines (one MultiLineString each) and stops (one point per stop and line), WGS-84."""
+    lines, stops = [], []
+    for raw in data["Line_name"]:
+        entry = data[raw]
+        name_zh, name_en, kind = line_names(raw)
+        parts = [
+            LineString(zip(seg["lng"], seg["lat"], strict=True))
+            for key, seg in entry.items()
+            if key.startswith("(") and len(seg.get("lng", [])) >= 2  # the track between two stations
+        ]
+        lines.append({"name_zh": name_zh, "name_en": name_en, "kind": kind, "geometry": MultiLineString(parts)})
+        names, gps = _first(entry["id2name"]), _first(entry["center_gps"])
+        stops += [{"name_zh": name, "line": name_zh, "geometry": Point(*gps[key])} for key, name in names.items()]
+    return gpd.GeoDataFrame(lines, crs=WGS84), gpd.GeoDataFrame(stops, crs=WGS84)
+
+
+def lines_ranger_lacks(hkust: gpd.GeoDataFrame, ranger: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, pd.Series]:
+    """HKUST's lines that Ranger does not carry, and per HKUST line the share (0-1) running along Ranger's tracks.
+
+    A line is Ranger's when Ranger has its name or when at least half of it runs within 150 m of
+    Ranger's lines (HKUST's ``地铁3号线北延段`` is part of Ranger's ``地铁3号线``).
+    """
+    tracks = ranger.to_crs(GUANGZHOU_METRIC_CRS).union_all().buffer(SAME_LINE_M)
+    metric = hkust.to_crs(GUANGZHOU_METRIC_CRS).geometry
+    share = pd.Series(
+        (metric.intersection(tracks).length / metric.length).to_numpy(), index=hkust["name_zh"], name="share"
+    )
+    lacking = ~hkust["name_zh"].isin(ranger["name_zh"]).to_numpy() & (share.to_numpy() < SAME_LINE_SHARE)
+    taken = hkust[lacking].copy()
+    taken.insert(0, "id", [re.sub(r"\W+", "-", n.lower()).strip("-") for n in taken["name_en"]])
+    return taken, share
+
+
+def hkust_stations(stops: gpd.GeoDataFrame, lines: list[str]) -> gpd.GeoDataFrame:
+    """One point per HKUST station served by ``lines`` (a transfer station: the mean of its stops)."""
+    stops = stops[stops["line"].isin(lines)]
+    rows = []
+    for name, group in stops.groupby("name_zh", sort=True):
+        spread = group.to_crs(GUANGZHOU_METRIC_CRS).geometry
+        if spread.distance(spread.iloc[0]).max() > SAME_STATION_M:
+            raise SystemExit(f"two HKUST stations named {name} lie apart; name them apart first")
+        point = Point(float(group.geometry.x.mean()), float(group.geometry.y.mean()))
+        rows.append({"name_zh": name, "lines": "|".join(dict.fromkeys(group["line"])), "geometry": point})
+    return gpd.GeoDataFrame(rows, columns=["name_zh", "lines", "geometry"], geometry="geometry", crs=WGS84)
+
+
+def join_stations(ranger: gpd.GeoDataFrame, extra: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """Ranger's stations plus HKUST's ``extra`` ones; a same-named Ranger station within 500 m takes the lines.
+
+    Returns the stations and the names of the Ranger stations that got a line. ``lines_source``
+    says where each line of ``lines`` is from.
+    """
+    ranger = ranger.copy()
+    names = ranger["name_zh"] + "|" + ranger["aliases"].fillna("")
+    forms = names.str.split("|").map(lambda f: {x for x in f if x})
+    metric = ranger.to_crs(GUANGZHOU_METRIC_CRS).geometry
+    new, joined = [], []
+    for _, stop in extra.iterrows():
+        same = forms.map(lambda f, name=stop["name_zh"]: name in f)
+        if not same.any():
+            new.append(stop)
+            continue
+        where = gpd.GeoSeries([stop.geometry], crs=WGS84).to_crs(GUANGZHOU_METRIC_CRS).iloc[0]
+        idx = metric[same].distance(where).idxmin()
+        if metric[idx].distance(where) > JOIN_STATION_M:
+            raise SystemExit(f"HKUST's {stop['name_zh']} lies {metric[idx].distance(where):.0f} m from Ranger's")
+        added = [line for line in stop["lines"].split("|") if line not in ranger.at[idx, "lines"].split("|")]
+        ranger.at[idx, "lines"] = "|".join([ranger.at[idx, "lines"], *added])
+        ranger.at[idx, "lines_source"] += "".join(f"; {line}: {HKUST}" for line in added)
+        joined.append(ranger.at[idx, "name_zh"])
+    added_rows = gpd.GeoDataFrame(new, columns=extra.columns, geometry="geometry", crs=WGS84)
+    if len(added_rows):
+        added_rows["id"] = [place_id(f"metro:{name}") for name in added_rows["name_zh"]]
+        added_rows["key"] = "metro:" + added_rows["name_zh"]
+        added_rows[["aliases", "stop_ids"]] = ""
+        added_rows["name_source"] = added_rows["geometry_source"] = added_rows["lines_source"] = HKUST_SOURCE
+        added_rows["precision_note"] = (
+            "Baidu metro API station point, converted to WGS-84 by the dataset's authors (≈±300 m)"
+        )
+    return pd.concat([ranger, added_rows], ignore_index=True), joined
+
+
 def datum_check(stops_fc: dict, previous: gpd.GeoDataFrame) -> dict[str, pd.Series]:
     """Distances (m) from each Ranger stop to the same-named previous (HKUST, WGS-84) station, per datum read."""
     stops = gpd.GeoDataFrame.from_features(stops_fc["features"], crs=WGS84)
@@ -229,33 +338,69 @@ def datum_check(stops_fc: dict, previous: gpd.GeoDataFrame) -> dict[str, pd.Seri
 def main(argv: list[str]) -> None:
     if len(argv) < 2:
         raise SystemExit(__doc__)
+    argv = list(argv)
+    hkust_path = Path(argv.pop()) if argv[-1].endswith(".json") and not argv[-1].endswith(".geojson") else None
     files = source_files(argv[:-1])
     routes, stops_fc = read_js(files["metro_routes"]), read_js(files["metro_stops"])
     served = operating_stops(routes, read_js(files["metro_route_stops"]), read_js(files["metro_stop_routes"]))
     previous = gpd.read_file(argv[-1])
     check = datum_check(stops_fc, previous)
-    lines, stations = clip_to_city(read_lines(routes), read_stations(stops_fc, served, previous))
+    ranger_lines = read_lines(routes)
+    lines, stations = clip_to_city(ranger_lines, read_stations(stops_fc, served, previous))
     for gdf, source in ((lines, LINE_SOURCE), (stations, STATION_SOURCE)):
         gdf["geometry_source"] = source
-        gdf["geometry_quality"] = "approximate"
-    stations["datum_source"] = "wgs84"
-    stations["precision"] = "campus_or_park"
+    lines["name_source"] = f"{RANGER} data/metro_routes.js @ {COMMIT}"
+    stations["lines_source"] = f"{RANGER} data/metro_route_stops.js @ {COMMIT}"
     stations["precision_note"] = (
         f"AMap station point, converted to WGS-84 by the dataset's author: median {check['wgs84'].median():.0f} m, "
         f"95% within {check['wgs84'].quantile(0.95):.0f} m of the same-named HKUST-Trans-Lab station (≈±300 m)"
     )
-    write_layer(
-        lines[["id", "name_zh", "name_en", "kind", "geometry_source", "geometry_quality", "geometry"]].sort_values(
-            "id"
-        ),
-        "metro_lines",
-    )
+    if hkust_path is not None:
+        hkust_lines, hkust_stops = read_hkust(json.loads(hkust_path.read_text(encoding="utf-8")))
+        taken, share = lines_ranger_lacks(hkust_lines, ranger_lines)
+        extra_lines, extra_stations = clip_to_city(taken, hkust_stations(hkust_stops, list(taken["name_zh"])))
+        extra_lines["geometry_source"] = extra_lines["name_source"] = HKUST_SOURCE
+        lines = pd.concat([lines, extra_lines], ignore_index=True)
+        stations, joined = join_stations(stations, extra_stations)
+        km = extra_lines.set_index("name_zh").to_crs(GUANGZHOU_METRIC_CRS).length / 1000
+        print("lines from HKUST:", ", ".join(f"{name} ({length:.1f} km)" for name, length in km.items()))
+        print("stations from HKUST:", " ".join(sorted(set(extra_stations["name_zh"]) - set(joined))))
+        print("Ranger stations given a HKUST line:", " ".join(joined) or "none")
+        # HKUST's tracks have gaps (广州东环城际线 花都–花城街): say where, rather than draw a guess.
+        track = extra_lines.set_index("name_zh").to_crs(GUANGZHOU_METRIC_CRS).geometry
+        metric = stations.set_index("name_zh").to_crs(GUANGZHOU_METRIC_CRS).geometry
+        off = [
+            f"{name} {track[line].distance(metric[name]):.0f} m from {line}"
+            for name, lines_of in zip(extra_stations["name_zh"], extra_stations["lines"], strict=True)
+            for line in lines_of.split("|")
+            if track[line].distance(metric[name]) > JOIN_STATION_M
+        ]
+        print("stations off their HKUST track (a gap in its track):", ", ".join(off) or "none")
+        print(
+            "HKUST lines Ranger carries (not taken; share along Ranger's tracks):",
+            ", ".join(f"{name} {frac:.0%}" for name, frac in share.items() if name not in set(taken["name_zh"])),
+        )
+    else:
+        # A previous line is left out when Ranger has neither its name nor all its stations (地铁3号线北延段 is
+        # Ranger's 地铁3号线).
+        served_before = previous.assign(line=previous["lines"].str.split("|")).explode("line")
+        missing = served_before[~served_before["name_zh"].isin(stations["name_zh"])]
+        lacking = set(missing["line"]) - set(lines["name_zh"])
+        print(
+            "left out (not in Ranger; pass HKUST's guangzhou_Metro.json to add them):",
+            " ".join(sorted(lacking)) or "nothing",
+        )
+    lines["geometry_quality"] = stations["geometry_quality"] = "approximate"
+    stations["datum_source"] = "wgs84"
+    stations["precision"] = "campus_or_park"
+    columns = ["id", "name_zh", "name_en", "kind", "name_source", "geometry_source", "geometry_quality", "geometry"]
+    write_layer(gpd.GeoDataFrame(lines[columns], crs=WGS84).sort_values("id"), "metro_lines")
     dup = stations["id"].duplicated(keep=False)
     if dup.any():  # two stations with the same pinyin: keep them apart
         stations.loc[dup, "id"] = stations.loc[dup, "id"] + "-" + stations.loc[dup].groupby("id").cumcount().astype(str)
-    columns = ["id", "key", "name_zh", "aliases", "name_source", "lines", "stop_ids", "datum_source", "precision"]
-    columns += ["precision_note", "geometry_source", "geometry_quality", "geometry"]
-    write_layer(stations[columns].sort_values("id"), "metro_stations")
+    columns = ["id", "key", "name_zh", "aliases", "name_source", "lines", "lines_source", "stop_ids", "datum_source"]
+    columns += ["precision", "precision_note", "geometry_source", "geometry_quality", "geometry"]
+    write_layer(gpd.GeoDataFrame(stations[columns], crs=WGS84).sort_values("id"), "metro_stations")
     print(f"{len(lines)} lines, {len(stations)} stations written")
     for datum, dist in check.items():
         print(

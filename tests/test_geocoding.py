@@ -15,6 +15,8 @@ from gzgeo.crs import convert
 from gzgeo.geocoding import PRECISE, decimals, precision_counts, precision_table_markdown, source_to_wgs84
 
 ROOT = Path(__file__).resolve().parent.parent
+RANGER = "17512974001/Ranger"
+HKUST = "HKUST-Trans-Lab/China-Metro-Info guangzhou_Metro.json @ e92a6dee1cd7e79af6619455f151687ade2fcfe0"
 #: Issue 8's goal: at least this share of platforms located to a campus or park, or better.
 LOCATED_GOAL = 0.60
 
@@ -132,6 +134,11 @@ def test_docs_state_the_metro_counts_of_the_data():
     assert f"| `metro_lines` | {lines} |" in table and f"| `metro_stations` | {stations} |" in table
     provenance = (ROOT / "geo" / "PROVENANCE.md").read_text(encoding="utf-8")
     assert f"**Lines** ({lines})" in provenance and f"**Stations** ({stations})" in provenance
+    # ... and how many of each come from which source.
+    for name in ("metro_lines", "metro_stations"):
+        hkust = int(gzgeo.load(name)["geometry_source"].str.startswith(HKUST).sum())
+        total = len(gzgeo.load(name))
+        assert f"{total - hkust} from Ranger, {hkust} from HKUST" in provenance, name
 
 
 def test_build_metro_merges_directions_and_leaves_planned_routes_out():
@@ -161,6 +168,112 @@ def test_build_metro_merges_directions_and_leaves_planned_routes_out():
     assert module.operating_stops(routes, stop_lists, index) == {"S1": ["地铁1号线"], "S2": ["地铁1号线"]}
     with pytest.raises(SystemExit):
         module.operating_stops(routes, stop_lists, {**index, "S3": ["地铁1号线"]})
+
+
+def test_intercity_lines_and_stations_come_from_hkust_while_line_11_is_from_ranger():
+    lines = gzgeo.load("metro_lines").set_index("name_zh")
+    stations = gzgeo.load("metro_stations").set_index("name_zh")
+    # Every feature names exactly one geometry source, and its name source.
+    for layer in (lines, stations):
+        ranger = layer["geometry_source"].str.startswith(RANGER)
+        assert (ranger ^ layer["geometry_source"].str.startswith(HKUST)).all()
+        assert (
+            layer.loc[ranger, "name_source"].str.startswith(RANGER)
+            | layer.loc[ranger, "name_source"].str.startswith(HKUST)
+        ).all()
+        assert layer.loc[~ranger, "name_source"].str.startswith(HKUST).all()
+    assert set(lines.index[lines["geometry_source"].str.startswith(HKUST)]) == {
+        "广清城际线",
+        "广州东环城际线",
+        "佛山地铁2号线",
+    }
+    assert (lines.loc[["广清城际线", "广州东环城际线"], "kind"] == "intercity").all()
+    assert (
+        lines.loc["地铁11号线", "geometry_source"].startswith(RANGER)
+        and "HKUST" not in lines.loc["地铁11号线", "name_source"]
+    )
+    # Lengths inside Guangzhou (+1 km), EPSG:4547: 广清 花都–乐同–狮岭 and on to the city line, 东环 what HKUST has.
+    km = lines.to_crs(4547).length / 1000
+    assert km["广清城际线"] == pytest.approx(18.0, rel=0.1) and km["广州东环城际线"] == pytest.approx(8.3, rel=0.1)
+    districts = gzgeo.load("districts").set_index("name_zh").to_crs(4547).geometry
+    metric = stations.to_crs(4547).geometry
+    for name in ("花都", "狮岭", "乐同", "花城街", "花山镇"):
+        sources = stations.loc[name, ["geometry_source", "name_source", "lines_source"]]
+        assert sources.str.startswith(HKUST).all(), name
+        assert districts["花都区"].contains(metric[name]), name
+    assert set(stations.loc["花都", "lines"].split("|")) == {"广清城际线", "广州东环城际线"}
+    # Each intercity line runs past its stations (≤ 300 m: station points are ≈±300 m); HKUST's 东环 track has a
+    # gap from 花都 to near 花城街 (geo/PROVENANCE.md), so 花都 is checked on 广清 only.
+    track = lines.to_crs(4547).geometry
+    on_track = {
+        "广清城际线": ("花都", "狮岭", "乐同"),
+        "广州东环城际线": ("花山镇", "白云机场北"),
+        "佛山地铁2号线": ("林岳东",),
+    }
+    for line, names in on_track.items():
+        for name in names:
+            assert track[line].distance(metric[name]) < 300, (line, name)
+    assert track["广州东环城际线"].distance(metric["花城街"]) < 500
+    # No duplicate: 广州南站 stays Ranger's station and only gains Foshan line 2, saying where that is from.
+    south = stations.loc["广州南站"]
+    assert south["geometry_source"].startswith(RANGER) and "佛山地铁2号线" in south["lines"].split("|")
+    assert f"佛山地铁2号线: {HKUST}" in south["lines_source"]
+    assert stations.loc["赤沙", "geometry_source"].startswith(RANGER) and stations.loc["赤沙", "lines"] == "地铁11号线"
+
+
+def test_build_metro_takes_only_what_ranger_lacks_from_hkust():
+    module = _script("build_metro")
+    ranger = gpd.GeoDataFrame(
+        {"name_zh": ["地铁3号线"]}, geometry=[shapely.LineString([(113.30, 23.10), (113.30, 23.20)])], crs=4326
+    )
+    hkust = gpd.GeoDataFrame(
+        {"name_zh": ["地铁3号线北延段", "广清城际线"], "name_en": ["Line 3 north extension", "Guangqing Intercity"]},
+        geometry=[
+            shapely.LineString([(113.3003, 23.12), (113.3003, 23.19)]),  # ≈30 m off Ranger's line 3: the same track
+            shapely.LineString([(113.20, 23.30), (113.20, 23.40)]),
+        ],
+        crs=4326,
+    )
+    taken, share = module.lines_ranger_lacks(hkust, ranger)
+    assert taken["name_zh"].tolist() == ["广清城际线"] and taken["id"].tolist() == ["guangqing-intercity"]
+    assert share["地铁3号线北延段"] == pytest.approx(1.0) and share["广清城际线"] == 0
+    stations = gpd.GeoDataFrame(
+        {
+            "name_zh": ["广州南站"],
+            "aliases": ["广州南"],
+            "lines": ["地铁2号线"],
+            "lines_source": [RANGER],
+            "geometry_source": [RANGER],
+        },
+        geometry=[Point(113.2690, 22.9880)],
+        crs=4326,
+    )
+    extra = gpd.GeoDataFrame(
+        {"name_zh": ["广州南", "林岳东"], "lines": ["佛山地铁2号线", "佛山地铁2号线"]},
+        geometry=[Point(113.2660, 22.9880), Point(113.2400, 22.9960)],  # ≈310 m west of Ranger's point; a new stop
+        crs=4326,
+    )
+    out, joined = module.join_stations(stations, extra)
+    assert joined == ["广州南站"] and out["name_zh"].tolist() == ["广州南站", "林岳东"]
+    assert out.loc[0, "lines"] == "地铁2号线|佛山地铁2号线" and out.loc[0, "geometry_source"] == RANGER
+    assert out.loc[1, "key"] == "metro:林岳东" and out.loc[1, "geometry_source"].startswith(HKUST)
+    assert out.loc[1, "name_source"].startswith(HKUST) and out.loc[1, "lines"] == "佛山地铁2号线"
+    far = extra.iloc[:1].set_geometry([Point(113.2550, 22.9880)], crs=4326)  # same name, ≈1.4 km away
+    with pytest.raises(SystemExit):
+        module.join_stations(stations, far)
+    # HKUST's file: one track per pair of stations, one point per station and line; a transfer station is one point.
+    data = {"Line_name": ["广清城际线(花都-清城)", "广州东环城际线(花都-白云机场北)"]}
+    for raw, (lon, lat) in zip(data["Line_name"], ((113.15, 23.45), (113.30, 23.40)), strict=True):
+        data[raw] = {
+            "(0,1)": {"lng": [113.1976, lon], "lat": [23.3793, lat]},
+            "id2name": [{"0": "花都", "1": raw[2:4]}],
+            "center_gps": [{"0": [113.1976, 23.3793], "1": [lon, lat]}],
+        }
+    lines, stops = module.read_hkust(data)
+    assert lines["name_zh"].tolist() == ["广清城际线", "广州东环城际线"] and lines["kind"].eq("intercity").all()
+    assert len(stops) == 4
+    merged = module.hkust_stations(stops, ["广清城际线", "广州东环城际线"]).set_index("name_zh")
+    assert merged.loc["花都", "lines"] == "广清城际线|广州东环城际线" and len(merged) == 3
 
 
 def test_bio_island_node_contains_guanzhou_station_and_keeps_its_size():

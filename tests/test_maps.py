@@ -82,7 +82,7 @@ def test_district_only_platforms_are_badges_not_points(default_html, platforms):
 def test_metro_orientation_layer_is_drawn_offline(default_html):
     assert json.dumps("地铁（方位参考）")[1:-1] in default_html or "地铁（方位参考）" in default_html
     assert "官洲站" in default_html
-    assert "17512974001/Ranger" in default_html
+    assert "17512974001/Ranger" in default_html and "HKUST-Trans-Lab" in default_html  # the intercity lines
     assert external_urls(default_html) == []
 
 

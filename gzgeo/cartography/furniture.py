@@ -337,7 +337,7 @@ def _source_note(platforms: gpd.GeoDataFrame, extra: list[str]) -> str:
     lines = [
         f"资料来源 Sources: {documents_text}; 平台位置 gzgeo platforms ({len(platforms)}), {BOUNDARY_ATTRIBUTION}.",
         '功能区/“123”范围为示意 zones and "123" outlines are approximate. 坐标系 CRS: CGCS2000 / 3° GK CM 114E '
-        "(EPSG:4547). 地铁 Metro: 17512974001/Ranger (AMap, operating lines).",
+        "(EPSG:4547). 地铁 Metro: 17512974001/Ranger (AMap, operating lines); 城际 intercity: HKUST-Trans-Lab (Baidu).",
         f"位置精度 Location precision: {estimates}/{len(platforms)} 个平台仅知所在功能区或行政区：功能区内的以空心符号"
         "绘于其代表点，仅知行政区的以数字框计数 (hollow markers are zone estimates; number boxes count platforms "
         "known only to their district).",

