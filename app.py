@@ -869,8 +869,8 @@ def main() -> None:
     )
     _map_panel(view, hulls, band, hull_key)
     # The filter boxes are sent after the map (the sidebar still shows them below the language switch and the
-    # sign-in): the browser renders every element it has before it creates the map's iframe, and the sidebar's
-    # twenty widgets cost it 0.3-0.6 s (benchmarks/trace_app.py). The map reads their values from the session.
+    # sign-in; the map reads their values from the session): a first visitor's facet counts (cold caches) no
+    # longer delay the map's message. The browser still renders them with it (benchmarks/README.md, sixth round).
     _sidebar(platforms_all, lang)
     with notices:
         _data_notices(lang)
