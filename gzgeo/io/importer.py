@@ -23,7 +23,20 @@ from ..crs import WGS84, convert
 from ..geocode import Candidate, Provider, _check, geocode, parse_district
 from ..layers import ESTIMATED_PRECISIONS, LOCATION_PRECISIONS, load
 from ..workspace import current_actor, open_workspace
+from ..workspace.base import EDITABLE_FIELDS
 from .readers import TableSource, read_table
+
+#: Columns of an import preview: the id, the fields a workspace stores (an imported list brings no
+#: ``status_source``), the WGS-84 point, the file's row number, whether the point was geocoded and the action.
+PREVIEW_COLUMNS: tuple[str, ...] = (
+    "id",
+    *(f for f in EDITABLE_FIELDS if f != "status_source"),
+    "lon",
+    "lat",
+    "row",
+    "geocoded",
+    "action",
+)
 
 __all__ = ["ImportResult", "import_platforms", "map_columns", "HEADER_SYNONYMS"]
 
@@ -510,29 +523,7 @@ def _build(
             record["source_file"] = record["source_clause"] = ""
         records.append(record)
 
-    columns = [
-        "id",
-        "name_zh",
-        "name_en",
-        "aliases",
-        "category",
-        "level",
-        "status",
-        "district",
-        "address",
-        "location_precision",
-        "anchor",
-        "location_source",
-        "source_file",
-        "source_clause",
-        "notes",
-        "lon",
-        "lat",
-        "row",
-        "geocoded",
-        "action",
-    ]
-    frame = pd.DataFrame(records, columns=columns)
+    frame = pd.DataFrame(records, columns=list(PREVIEW_COLUMNS))
     frame["lon"] = pd.to_numeric(frame["lon"], errors="coerce")
     frame["lat"] = pd.to_numeric(frame["lat"], errors="coerce")
     frame["geocoded"] = frame["geocoded"].astype(bool)
