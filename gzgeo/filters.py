@@ -16,6 +16,9 @@ without projecting. Frameworks and source documents are multi-valued too
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 
@@ -203,6 +206,7 @@ def _ensure_prepared(platforms: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def _facet_mask(column: pd.Series, values: tuple[str, ...], multi: bool) -> np.ndarray:
+    """The plain way (no index): kept for frames whose index cannot be used; tests compare the two."""
     if not values:
         return np.ones(len(column), dtype=bool)
     wanted = set(values)
@@ -220,7 +224,168 @@ def _text_mask(search_text: pd.Series, text: str) -> np.ndarray:
     return mask
 
 
+class _Codes:
+    """One facet column as integer codes: a value per row, or for a multi-valued facet a token list per row.
+
+    ``codes[i]`` is the position in ``values`` of token ``i`` (-1: missing, never matched); ``rows[i]`` its row
+    (None for a single-valued facet: token i is row i). Masks follow ``_facet_mask``'s conversions and counts
+    ``_explode_counts``'s, which differ for missing values, so each has its own codes when they differ.
+    """
+
+    __slots__ = ("codes", "values", "lookup", "rows", "count_codes", "count_values", "index_dtype", "name")
+
+    def __init__(self, column: pd.Series, multi: bool):
+        self.name = column.name
+        counted = column.fillna("").astype(str)
+        if multi:
+            # Tokens as _facet_mask splits them (str() of each value) and as _explode_counts does (astype(str)).
+            mask_lists = [str(v).split(_SEP) for v in column.fillna("")]
+            count_lists = [v.split(_SEP) for v in counted.tolist()]
+            lengths = np.fromiter((len(t) for t in mask_lists), dtype=np.int64, count=len(mask_lists))
+            self.rows = np.repeat(np.arange(len(column), dtype=np.int64), lengths)
+            tokens = [t for ts in mask_lists for t in ts]
+            self.codes, self.values = _factorize(tokens)
+            count_tokens = [t for ts in count_lists for t in ts]
+            if count_tokens == tokens:
+                self.count_codes, self.count_values = self.codes, self.values
+            else:  # a row split into a different number of tokens would break rows[]: then count the plain way
+                if len(count_tokens) != len(tokens):
+                    raise _NoIndex
+                self.count_codes, self.count_values = _factorize(count_tokens)
+            self.index_dtype = np.dtype(object)  # _explode_counts builds an object Series of the tokens
+        else:
+            self.rows = None
+            self.codes, self.values = _factorize(column.astype(str))
+            self.count_codes, self.count_values = _factorize(counted)
+            self.index_dtype = counted.dtype
+        self.lookup = {v: i for i, v in enumerate(self.values)}
+        # "" is never counted (dropped before value_counts): code -1 like a missing value.
+        empty = np.flatnonzero(np.asarray(self.count_values, dtype=object) == "")
+        if len(empty):
+            self.count_codes = np.where(self.count_codes == empty[0], -1, self.count_codes)
+
+    def mask(self, wanted: tuple[str, ...], n: int) -> np.ndarray:
+        """Rows with any of ``wanted`` (what ``_facet_mask`` gives)."""
+        table = np.zeros(len(self.values) + 1, dtype=bool)  # the last entry: code -1 (missing), never wanted
+        table[[self.lookup[v] for v in wanted if v in self.lookup]] = True
+        hit = table[self.codes]
+        if self.rows is None:
+            return hit
+        out = np.zeros(n, dtype=bool)
+        out[self.rows[hit]] = True
+        return out
+
+    def counts(self, rows: np.ndarray | None) -> pd.Series:
+        """What ``_explode_counts`` gives for the rows selected by the boolean ``rows`` (None: all)."""
+        codes = self.count_codes
+        if rows is not None:
+            codes = codes[rows if self.rows is None else rows[self.rows]]
+        codes = codes[codes >= 0]
+        k = len(self.count_values)
+        counts = np.bincount(codes, minlength=k)
+        # value_counts lists values by count, largest first, ties in order of first appearance (stable sort).
+        first = np.full(k, len(codes), dtype=np.int64)
+        np.minimum.at(first, codes, np.arange(len(codes), dtype=np.int64))
+        present = np.flatnonzero(counts)
+        order = present[np.lexsort((first[present], -counts[present]))]
+        values = np.asarray(self.count_values, dtype=object)[order]
+        index = pd.Index(values, dtype=self.index_dtype, name=self.name)
+        return pd.Series(counts[order].astype(np.int64), index=index, name="count")
+
+
+class _NoIndex(Exception):
+    """A column the index cannot represent exactly: that frame is filtered the plain way."""
+
+
+def _factorize(values) -> tuple[np.ndarray, list]:
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object) if isinstance(values, list) else values)
+    return codes.astype(np.int64), list(uniques)
+
+
+class _FacetIndex:
+    """Codes of every facet column of one prepared frame, built once: a filter is then a few numpy steps.
+
+    It holds the columns it was built from: with copy-on-write (pandas >= 3) a later write into the frame then
+    copies the frame's column instead of changing it under the index, so :meth:`fits` sees every change.
+    """
+
+    def __init__(self, frame: pd.DataFrame):
+        self.n = len(frame)
+        self.columns = {name: frame[name] for name in _indexed_columns(frame)}
+        self.tokens = {name: _column_token(col) for name, col in self.columns.items()}
+        self.facets = {
+            name: _Codes(self.columns[column], multi) for name, (column, multi) in FACETS.items() if column in frame
+        }
+        self._texts: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def fits(self, frame: pd.DataFrame) -> bool:
+        """Whether ``frame`` still holds the data the index was built from (same rows, same column arrays)."""
+        if len(frame) != self.n or _indexed_columns(frame) != list(self.columns):
+            return False
+        return all(_column_token(frame[name]) == token for name, token in self.tokens.items())
+
+    def text_mask(self, text: str) -> np.ndarray:
+        mask = self._texts.get(text)
+        if mask is None:
+            mask = _text_mask(self.columns["search_text"], text)
+            self._texts[text] = mask
+            if len(self._texts) > 16:  # bounded: a few recent searches
+                self._texts.popitem(last=False)
+        return mask
+
+    def mask(self, flt: PlatformFilter, skip: str | None = None) -> np.ndarray:
+        mask = np.ones(self.n, dtype=bool)
+        for name, codes in self.facets.items():
+            wanted = getattr(flt, name)
+            if name != skip and wanted:
+                mask &= codes.mask(wanted, self.n)
+        if flt.text:
+            mask &= self.text_mask(flt.text)
+        return mask
+
+
+def _indexed_columns(frame: pd.DataFrame) -> list[str]:
+    names = dict.fromkeys([column for column, _ in FACETS.values()] + ["search_text"])
+    return [name for name in names if name in frame]
+
+
+def _column_token(column: pd.Series) -> tuple:
+    """What identifies a column's data: its array, or for a NumPy-backed column its buffer (a view is new per call)."""
+    array = column.array
+    if isinstance(array, pd.arrays.NumpyExtensionArray):
+        values = column.to_numpy()
+        return ("numpy", values.__array_interface__["data"][0], values.shape, values.strides, values.dtype.str)
+    return ("array", id(array), id(getattr(array, "_pa_array", None)))
+
+
+# Frame id -> (weak reference to the frame, its index or None when it cannot have one). An entry goes with its frame.
+_INDEXES: dict[int, tuple[weakref.ref, _FacetIndex | None]] = {}
+_INDEX_LOCK = threading.Lock()
+
+
+def _facet_index(frame: pd.DataFrame) -> _FacetIndex | None:
+    """The frame's facet index (built on first use, rebuilt when the frame changed), or None."""
+    key = id(frame)
+    entry = _INDEXES.get(key)
+    if entry is not None and entry[0]() is frame and (entry[1] is None or entry[1].fits(frame)):
+        return entry[1]
+    try:
+        index: _FacetIndex | None = _FacetIndex(frame)
+    except _NoIndex:
+        index = None
+    try:
+        ref = weakref.ref(frame, lambda _, key=key: _INDEXES.pop(key, None))
+    except TypeError:  # not weakly referenceable: nothing to key the index on
+        return index
+    with _INDEX_LOCK:
+        _INDEXES[key] = (ref, index)
+    return index
+
+
 def _mask(platforms: gpd.GeoDataFrame, flt: PlatformFilter, skip: str | None = None) -> np.ndarray:
+    index = _facet_index(platforms)
+    if index is not None:
+        return index.mask(flt, skip)
     mask = np.ones(len(platforms), dtype=bool)
     for name, (column, multi) in FACETS.items():
         if name == skip or not getattr(flt, name) or column not in platforms:
@@ -296,14 +461,18 @@ def facet_counts(
     """
     flt = flt or PlatformFilter()
     prepared = _ensure_prepared(platforms)
+    index = _facet_index(prepared)
     out: dict[str, pd.Series] = {}
     for name in facets:
         column, multi = FACETS[name]
         if column not in prepared:
             out[name] = pd.Series(dtype=int)
             continue
-        subset = prepared[column] if flt.is_empty else prepared[column][_mask(prepared, flt, skip=name)]
-        counts = _explode_counts(subset, multi)
+        if index is not None:
+            counts = index.facets[name].counts(None if flt.is_empty else index.mask(flt, skip=name))
+        else:
+            subset = prepared[column] if flt.is_empty else prepared[column][_mask(prepared, flt, skip=name)]
+            counts = _explode_counts(subset, multi)
         for value in getattr(flt, name):
             if value not in counts.index:
                 counts.loc[value] = 0
@@ -323,7 +492,8 @@ def facet_values(platforms: gpd.GeoDataFrame, facet: str, order: Mapping[str, in
     """
     column, multi = FACETS[facet]
     prepared = _ensure_prepared(platforms)
-    counts = _explode_counts(prepared[column], multi)
+    index = _facet_index(prepared)
+    counts = index.facets[facet].counts(None) if index is not None else _explode_counts(prepared[column], multi)
     values = list(counts.index)
     if order:
         values.sort(key=lambda v: (order.get(v, len(order)), v))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
 from gzgeo.filters import (
+    FACETS,
     PlatformFilter,
     facet_counts,
     facet_values,
@@ -119,3 +121,116 @@ def test_synthetic_platforms_have_the_schema():
     prepared = prepare_platforms(fake)
     one = prepared["category"].iloc[0]
     assert len(filter_platforms(prepared, category=[one])) == int((fake["category"] == one).sum())
+
+
+# --- The facet index (built once per prepared frame) against the plain pandas way, written out here. ---------
+
+
+def _plain_mask(frame, flt, skip=None):
+    mask = np.ones(len(frame), dtype=bool)
+    for name, (column, multi) in FACETS.items():
+        wanted = set(getattr(flt, name))
+        if name == skip or not wanted or column not in frame:
+            continue
+        if multi:
+            mask &= np.array([not wanted.isdisjoint(str(s).split("|")) for s in frame[column].fillna("")], dtype=bool)
+        else:
+            mask &= frame[column].astype(str).isin(wanted).to_numpy()
+    for word in flt.text.lower().split():
+        mask &= frame["search_text"].str.contains(word, regex=False).to_numpy()
+    return mask
+
+
+def _plain_counts(frame, flt):
+    out = {}
+    for name, (column, multi) in FACETS.items():
+        subset = frame[column] if flt.is_empty else frame[column][_plain_mask(frame, flt, skip=name)]
+        values = subset.fillna("").astype(str)
+        if multi:
+            values = pd.Series([t for v in values for t in v.split("|")], dtype=object, name=column)
+        counts = values[values != ""].value_counts()
+        for value in getattr(flt, name):
+            if value not in counts.index:
+                counts.loc[value] = 0
+        out[name] = counts.astype(int)
+    return out
+
+
+@pytest.fixture(scope="module")
+def many():
+    """20,000 synthetic platforms with varied multi-valued facets (the synthetic ones are nearly constant)."""
+    frame = prepare_platforms(synthetic_platforms(20_000, seed=0))
+    rng = np.random.default_rng(7)
+    pick = ["gz_1+1+4+4+N", "hp_123", "a", "b|a", "", "c|a|c"]
+    frame["frameworks"] = np.asarray(pick, dtype=object)[rng.integers(0, len(pick), len(frame))].astype(str)
+    docs = ["synthetic", "synthetic|plan.pdf", "plan.pdf|x.pdf", ""]
+    frame["source_docs"] = np.asarray(docs, dtype=object)[rng.integers(0, len(docs), len(frame))].astype(str)
+    return frame
+
+
+def _filters(frame):
+    cats = list(frame["category"].value_counts().index)
+    zones = [z for z in frame["zones"].str.split("|").explode().unique() if z]
+    return [
+        PlatformFilter(),
+        PlatformFilter(category=(cats[0],)),
+        PlatformFilter(category=(cats[-1], cats[0]), level=("national", "provincial")),
+        PlatformFilter(zone=tuple(zones[:1])),
+        PlatformFilter(zone=tuple(zones[:2]), status=("operating",)),
+        PlatformFilter(framework=("a",)),
+        PlatformFilter(framework=("hp_123", "gz_1+1+4+4+N"), source=("plan.pdf",)),
+        PlatformFilter(source=("synthetic",), district=tuple(frame["district"].iloc[:3])),
+        PlatformFilter(text="实验室"),
+        PlatformFilter(text="Platform 12", category=(cats[0],)),
+        PlatformFilter(text="no such platform anywhere"),
+        PlatformFilter(category=("不存在",), district=("不存在区", frame["district"].iloc[0])),
+        PlatformFilter(category=(cats[0],), zone=("不存在",)),
+    ]
+
+
+def _same_counts(fast, plain):
+    assert list(fast) == list(plain)
+    for name in plain:
+        pd.testing.assert_series_equal(fast[name], plain[name], check_exact=True, check_index_type=True)
+        assert fast[name].index.tolist() == plain[name].index.tolist()  # same order, ties included
+
+
+@pytest.mark.parametrize("which", ["bundled", "synthetic"])
+def test_indexed_filters_and_counts_equal_the_plain_way(which, prepared, many):
+    frame = prepared if which == "bundled" else many
+    for flt in _filters(frame):
+        expected = frame[_plain_mask(frame, flt)] if not flt.is_empty else frame
+        pd.testing.assert_frame_equal(filter_platforms(frame, flt), expected, check_exact=True)
+        _same_counts(facet_counts(frame, flt), _plain_counts(frame, flt))
+    for facet, (column, multi) in FACETS.items():
+        values = frame[column].fillna("").astype(str)
+        if multi:
+            values = pd.Series([t for v in values for t in v.split("|")], dtype=object)
+        assert facet_values(frame, facet) == list(values[values != ""].value_counts().index)
+
+
+def test_counts_keep_first_appearance_order_for_ties():
+    frame = prepare_platforms(synthetic_platforms(40, seed=2))
+    frame["category"] = ["b", "a", "c", "a", "b", "c", "d", "e"] * 5  # a, b, c tie; d, e tie
+    frame["frameworks"] = ["y|x", "x|y", "", "z"] * 10
+    counts = facet_counts(frame)
+    _same_counts(counts, _plain_counts(frame, PlatformFilter()))
+    assert counts["category"].index.tolist() == ["b", "a", "c", "d", "e"]
+    assert counts["framework"].index.tolist() == ["y", "x", "z"]
+
+
+def test_a_frame_changed_after_filtering_is_filtered_as_it_is_now(many):
+    frame = many.copy()
+    cat = frame["category"].iloc[0]
+    flt = PlatformFilter(category=(cat,), framework=("a",))
+    before = len(filter_platforms(frame, flt))
+    facet_counts(frame, flt)  # the index is built
+    frame.loc[frame.index[frame["category"] == cat], "category"] = "changed"  # a write into the column
+    assert len(filter_platforms(frame, flt)) == 0 < before
+    _same_counts(facet_counts(frame, flt), _plain_counts(frame, flt))
+    frame["frameworks"] = "a"  # a column replaced
+    flt = PlatformFilter(category=("changed",), framework=("a",))
+    pd.testing.assert_frame_equal(filter_platforms(frame, flt), frame[_plain_mask(frame, flt)])
+    frame.loc[frame.index[:10], "search_text"] = "brand new words"
+    assert len(filter_platforms(frame, text="brand new")) == 10
+    _same_counts(facet_counts(frame, PlatformFilter(text="brand")), _plain_counts(frame, PlatformFilter(text="brand")))
