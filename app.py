@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -213,28 +212,11 @@ def _facets(synthetic: int, flt: PlatformFilter) -> tuple[dict[str, pd.Series], 
     return _facet_counts_at(synthetic, version, flt), _facet_values_at(synthetic, version)
 
 
-def _facet_counts_at(synthetic: int, version: str, flt: PlatformFilter) -> dict[str, pd.Series]:
-    # A facet's counts depend on the *other* facets' selections only: narrowing the category box leaves the
-    # category counts as they were (cached), and every facet without a selection counts the one narrowed subset.
-    groups: dict[PlatformFilter, list[str]] = {}
-    for facet in FACETS:
-        groups.setdefault(replace(flt, **{facet: ()}), []).append(facet)
-    out = {}
-    for others, facets in groups.items():
-        out.update(_facet_count_at(synthetic, version, tuple(facets), others))
-    for facet in FACETS:
-        missing = [v for v in getattr(flt, facet) if v not in out[facet].index]  # selected, no match: kept at 0
-        if missing:
-            out[facet] = pd.concat([out[facet], pd.Series(0, index=missing, dtype=int)])
-    return out
-
-
-# cache_resource: shared read-only, not unpickled on every rerun. Bounded.
+# cache_resource: shared read-only, not unpickled on every rerun. Bounded. A new filter is counted on every
+# platform through the frame's facet index (gzgeo.filters: a few numpy steps, ≈ 1 ms at 20,000 platforms).
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _facet_count_at(synthetic: int, version: str, facets: tuple[str, ...], others: PlatformFilter):
-    # Counted on the platforms the other selections leave (the map's filtered frame, already cached when one
-    # facet is narrowed), not by masking every platform again.
-    return facet_counts(_filtered_at(synthetic, version, others), PlatformFilter(), facets=facets)
+def _facet_counts_at(synthetic: int, version: str, flt: PlatformFilter) -> dict[str, pd.Series]:
+    return facet_counts(_platforms_at(synthetic, version), flt)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

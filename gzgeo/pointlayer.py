@@ -221,7 +221,7 @@ def safe_color(color: object) -> str:
     return validate_color(color, fallback=_FALLBACK_COLOR)
 
 
-def _codes(values: pd.Series) -> tuple[np.ndarray, list[str]] | None:
+def _codes(values: pd.Series | np.ndarray) -> tuple[np.ndarray, list[str]] | None:
     """Dictionary codes (uint8) and their values, or None when there are too many distinct values."""
     codes, uniques = pd.factorize(values, sort=False)
     if len(uniques) > 255:
@@ -272,19 +272,26 @@ def _pack(data: bytes, compress: bool) -> str:
     return pack7(gzip.compress(data, compresslevel=5, mtime=0) if compress else data)
 
 
-def _names(frame: pd.DataFrame, lang: str) -> dict[str, list[str]]:
+def _names(frame: pd.DataFrame, lang: str, rows: np.ndarray | None = None) -> dict[str, list[str]]:
     """Each platform's name in the map's language, the other language's only where that one is missing.
 
     A map is rendered for one UI language (the other is a different render), so the page need not carry both:
-    the second language's names were about a third of the payload at 100,000 platforms.
+    the second language's names were about a third of the payload at 100,000 platforms. ``rows``: positions
+    of the rows to take, in that order (default: all).
     """
     first, second = ("name_en", "name_zh") if lang == "en" else ("name_zh", "name_en")
-    primary, other = _column(frame, first), _column(frame, second)
+    primary = _texts(frame, first, rows)
     out = {first: primary.tolist()}
-    missing = (primary == "").to_numpy()
+    missing = primary == ""
     if missing.any():
-        out[second] = other.where(missing, "").tolist()
+        out[second] = np.where(missing, _texts(frame, second, rows), "").tolist()
     return out
+
+
+def _texts(frame: pd.DataFrame, name: str, rows: np.ndarray | None = None) -> np.ndarray:
+    """:func:`_column` as an object array, only the rows at positions ``rows`` (in that order) if given."""
+    values = _column(frame, name).to_numpy(dtype=object)
+    return values if rows is None else values[rows]
 
 
 def platform_payload(
@@ -317,32 +324,38 @@ def platform_payload(
     >>> payload["n"], groups
     (2, [('x', 0, 1), ('y', 1, 2)])
     """
-    valid = platforms[platforms.geometry.notna() & ~platforms.geometry.is_empty]
-    lon, lat = valid.geometry.x.to_numpy(), valid.geometry.y.to_numpy()
-    if datum != "wgs84" and len(valid):
+    # Whole columns as arrays, rows taken by position once: not the frame taken (all its columns) twice.
+    geometry = platforms.geometry
+    keep = np.flatnonzero((geometry.notna() & ~geometry.is_empty).to_numpy())
+    points = geometry.take(keep)
+    lon, lat = points.x.to_numpy(), points.y.to_numpy()
+    if datum != "wgs84" and len(keep):
         lon, lat = convert(lon, lat, "wgs84", datum)
-    categories = _column(valid, "category").to_numpy()
+    categories = _texts(platforms, "category", keep)
     rank = {c: i for i, c in enumerate(order or [])}
     present = sorted(set(categories), key=lambda c: (rank.get(c, len(rank)), c))
-    cat_rank = pd.Categorical(categories, categories=present).codes.astype(np.int64)
+    codes, uniques = pd.factorize(categories)
+    position = {c: i for i, c in enumerate(present)}
+    cat_rank = np.asarray([position[c] for c in uniques], dtype=np.int64)[codes]
     ilat = np.round(np.asarray(lat, dtype=float) * 1e6).astype(np.int64)
     ilon = np.round(np.asarray(lon, dtype=float) * 1e6).astype(np.int64)
     perm = np.lexsort((ilat, cat_rank))
-    frame = valid.iloc[perm]
+    rows = keep[perm]  # payload order, as positions in ``platforms``
+    n = len(rows)
     ilat, ilon = ilat[perm], ilon[perm]
     estimate = (
-        frame["location_is_estimate"].fillna(False).to_numpy(dtype=bool)
-        if "location_is_estimate" in frame
-        else np.zeros(len(frame), dtype=bool)
+        platforms["location_is_estimate"].fillna(False).to_numpy(dtype=bool)[rows]
+        if "location_is_estimate" in platforms
+        else np.zeros(n, dtype=bool)
     )
-    counts = np.bincount(cat_rank[perm], minlength=len(present)) if len(frame) else np.zeros(len(present), int)
+    counts = np.bincount(cat_rank[perm], minlength=len(present)) if n else np.zeros(len(present), int)
     bounds = np.concatenate([[0], np.cumsum(counts)])
     groups = [(c, int(bounds[i]), int(bounds[i + 1])) for i, c in enumerate(present)]
 
     labels = dict(zip(_POPUP_FIELDS, _popup_labels(lang, escape=False), strict=True))
     coded: list[str] = []
     dicts: dict[str, list[str]] = {}
-    strings = _names(frame, lang)
+    strings = _names(platforms, lang, rows)
     # Byte planes (all lowest bytes, then the next...) of the int32 columns: gzip then finds the runs in the
     # high bytes, which change slowly. 25-30 % smaller than plain little-endian int32 on 100,000 points.
     ints = np.concatenate([np.diff(ilat, prepend=0), ilon]).astype("<i4")
@@ -350,18 +363,13 @@ def platform_payload(
     fields = []
     for field in _POPUP_FIELDS:
         if field == "sources":
-            own = (_column(frame, "source_file") + " " + _column(frame, "source_clause")).str.strip()
-            others = _column(frame, "sources")
-            values = own.copy()
-            extra = (others != "").to_numpy()  # most rows cite one source: join only where there are more
-            values[extra] = [
-                _SOURCE_SEP.join(s for s in dict.fromkeys([first, *rest.split("|")]) if s)
-                for first, rest in zip(own[extra], others[extra], strict=True)
-            ]
-        elif field == "district":
-            values = _column(frame, "district")
+            files, clauses = _texts(platforms, "source_file", rows), _texts(platforms, "source_clause", rows)
+            values = np.asarray([(f + " " + c).strip() for f, c in zip(files, clauses, strict=True)] or [], object)
+            others = _texts(platforms, "sources", rows)
+            for i in np.flatnonzero(others != ""):  # most rows cite one source: join only where there are more
+                values[i] = _SOURCE_SEP.join(s for s in dict.fromkeys([values[i], *others[i].split("|")]) if s)
         else:
-            values = _column(frame, field)
+            values = _texts(platforms, field, rows)
         packed = _codes(values)
         if packed is None:
             strings[field] = values.tolist()
@@ -384,7 +392,7 @@ def platform_payload(
             stems[key] = split[1]
             arrays += [split[0].tobytes(), split[2].view(np.uint8).reshape(-1, 4).T.tobytes()]
     table = {
-        "n": len(frame),
+        "n": n,
         "fields": fields,
         "coded": coded,
         "dicts": dicts,
@@ -396,7 +404,7 @@ def platform_payload(
     binary = b"".join(arrays)
     text = json.dumps(table, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     compress = len(binary) + len(text) > RAW_PAYLOAD_BYTES
-    payload = {"binary": _pack(binary, compress), "table": _pack(text, compress), "n": len(frame), "gzip": compress}
+    payload = {"binary": _pack(binary, compress), "table": _pack(text, compress), "n": n, "gzip": compress}
     return payload, groups
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import html
 import json
 import re
@@ -111,6 +112,153 @@ def test_datum_shift_and_empty_geometries():
     assert len(decoded) == 2 and "无位置" not in set(decoded["name_zh"])
     shift = decoded.loc[decoded["name_zh"] == "正常平台", "lon"].iloc[0] - 113.36
     assert 0.004 < shift < 0.007  # GCJ-02 is ~550 m east of WGS-84 here
+
+
+# --- the payload against the plain pandas way (the way it was built before issue 10's seventh round) --------
+
+
+def _plain_text(frame, name):
+    if name not in frame:
+        return pd.Series("", index=frame.index, dtype=object)
+    col = frame[name]
+    if pd.api.types.is_float_dtype(col.dtype) or col.dtype == object:
+        return col.map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
+    return col.astype("string").fillna("").astype(object)
+
+
+def _plain_stems(names):
+    stems, numbers = [], []
+    for name in names:
+        digits = re.search(r"[0-9]*\Z", name).group()
+        core = digits.lstrip("0") or digits[-1:]
+        if core and len(core) <= 9:
+            stems.append(name[: len(name) - len(core)])
+            numbers.append(int(core))
+        else:
+            stems.append(name)
+            numbers.append(-1)
+    codes, uniques = pd.factorize(pd.Series(stems, dtype=object))
+    if len(uniques) > 255:
+        return None
+    return codes.astype(np.uint8), list(uniques), np.asarray(numbers, dtype="<i4")
+
+
+def _plain_payload(platforms, lang, datum="wgs84", order=()):
+    from gzgeo.crs import convert
+    from gzgeo.packtext import pack7
+    from gzgeo.pointlayer import RAW_PAYLOAD_BYTES
+    from gzgeo.style import district_name
+
+    fields_ = ["category", "level", "status", "district", "address", "location_precision", "location_source"]
+    fields_.append("sources")
+    valid = platforms[platforms.geometry.notna() & ~platforms.geometry.is_empty]
+    lon, lat = valid.geometry.x.to_numpy(), valid.geometry.y.to_numpy()
+    if datum != "wgs84" and len(valid):
+        lon, lat = convert(lon, lat, "wgs84", datum)
+    categories = _plain_text(valid, "category").to_numpy()
+    rank = {c: i for i, c in enumerate(order)}
+    present = sorted(set(categories), key=lambda c: (rank.get(c, len(rank)), c))
+    cat_rank = pd.Categorical(categories, categories=present).codes.astype(np.int64)
+    ilat = np.round(np.asarray(lat, dtype=float) * 1e6).astype(np.int64)
+    ilon = np.round(np.asarray(lon, dtype=float) * 1e6).astype(np.int64)
+    perm = np.lexsort((ilat, cat_rank))
+    frame = valid.iloc[perm]
+    ilat, ilon = ilat[perm], ilon[perm]
+    estimate = (
+        frame["location_is_estimate"].fillna(False).to_numpy(dtype=bool)
+        if "location_is_estimate" in frame
+        else np.zeros(len(frame), dtype=bool)
+    )
+    counts = np.bincount(cat_rank[perm], minlength=len(present)) if len(frame) else np.zeros(len(present), int)
+    bounds = np.concatenate([[0], np.cumsum(counts)])
+    groups = [(c, int(bounds[i]), int(bounds[i + 1])) for i, c in enumerate(present)]
+    first, second = ("name_en", "name_zh") if lang == "en" else ("name_zh", "name_en")
+    strings = {first: _plain_text(frame, first).tolist()}
+    missing = (_plain_text(frame, first) == "").to_numpy()
+    if missing.any():
+        strings[second] = _plain_text(frame, second).where(missing, "").tolist()
+    ints = np.concatenate([np.diff(ilat, prepend=0), ilon]).astype("<i4")
+    arrays = [ints.view(np.uint8).reshape(-1, 4).T.tobytes(), estimate.astype(np.uint8).tobytes()]
+    coded, dicts, fields = [], {}, []
+    for field in fields_:
+        if field == "sources":
+            own = (_plain_text(frame, "source_file") + " " + _plain_text(frame, "source_clause")).str.strip()
+            values = [
+                "\n".join(s for s in dict.fromkeys([a, *b.split("|")]) if s) if b else a
+                for a, b in zip(own, _plain_text(frame, "sources"), strict=True)
+            ]
+            values = pd.Series(values, dtype=object)
+        else:
+            values = _plain_text(frame, field)
+        label = t(field, lang)
+        codes, uniques = pd.factorize(values)
+        if len(uniques) > 255:
+            strings[field] = values.tolist()
+            fields.append([label, "string", field])
+            continue
+        uniques = [str(u) for u in uniques]
+        if field == "district":
+            uniques = [district_name(u, lang) for u in uniques]
+        elif field not in ("address", "sources"):
+            uniques = [value_label(field, u, lang) for u in uniques]
+        coded.append(field)
+        dicts[field] = uniques
+        arrays.append(codes.astype(np.uint8).tobytes())
+        fields.append([label, "code", field])
+    stems = {}
+    for key in list(strings):
+        split = _plain_stems(strings[key])
+        if split is not None:
+            del strings[key]
+            stems[key] = split[1]
+            arrays += [split[0].tobytes(), split[2].view(np.uint8).reshape(-1, 4).T.tobytes()]
+    table = {"n": len(frame), "fields": fields, "coded": coded, "dicts": dicts, "strings": strings}
+    table.update({"stems": stems, "estimate": t("estimate", lang), "sep": "\n"})
+    binary = b"".join(arrays)
+    text = json.dumps(table, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    compress = len(binary) + len(text) > RAW_PAYLOAD_BYTES
+
+    def pack(data):
+        return pack7(gzip.compress(data, compresslevel=5, mtime=0) if compress else data)
+
+    return {"binary": pack(binary), "table": pack(text), "n": len(frame), "gzip": compress}, groups
+
+
+def _payload_cases(platforms):
+    from gzgeo.filters import filter_platforms, prepare_platforms
+    from gzgeo.orientation import district_only
+
+    many = prepare_platforms(synthetic_platforms(20_000, seed=0))
+    cats = list(many["category"].value_counts().index)
+    hostile = _hostile_platforms()
+    hostile.loc[len(hostile)] = {
+        **hostile.iloc[0].to_dict(),
+        "name_zh": "",
+        "name_en": "Only English 7",
+        "geometry": None,
+    }
+    hostile = gpd.GeoDataFrame(hostile, geometry="geometry", crs=4326)
+    yield platforms, ("zh", "wgs84")
+    yield platforms[~district_only(platforms)], ("en", "gcj02")
+    yield hostile, ("zh", "gcj02")
+    yield hostile.iloc[:0], ("en", "wgs84")
+    for cat in cats[:3]:
+        subset = filter_platforms(many, category=(cat,))
+        yield subset[~district_only(subset)], ("zh", "wgs84")
+    subset = filter_platforms(many, category=tuple(cats[:2]))
+    subset = subset.assign(sources=np.where(np.arange(len(subset)) % 3 == 0, "x.pdf|synthetic", ""))
+    yield subset, ("en", "gcj02")
+    yield many.iloc[:3000], ("zh", "wgs84")  # gzip'ed
+
+
+def test_payload_is_byte_identical_to_the_plain_way(platforms):
+    from gzgeo.style import category_colors
+
+    order = list(category_colors())
+    for frame, (lang, datum) in _payload_cases(platforms):
+        fast = platform_payload(frame, lang, datum, order=order)
+        assert fast == _plain_payload(frame, lang, datum, order=order)
+        assert fast[0]["n"] == len(decode_payload(fast[0]["binary"], fast[0]["table"]))
 
 
 # --- in the browser -----------------------------------------------------------------------------------------
