@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Literal
 
 import folium
-from branca.element import Element
 
 from ._io import atomic_write_bytes
+from .literalrender import Literal as _Text
 
 __all__ = [
     "OfflineAssetError",
@@ -201,8 +201,9 @@ def localize(
             element.default_css = [(name, _local_url(url, mode, True, prefix)) for name, url in element.default_css]
     # folium.Map links the default marker images from a CDN; gzgeo draws no
     # default markers, so point Leaflet at the local static folder instead.
+    # Finished text (the same output): an Element(text) is compiled as a Jinja template, on every map.
     m.get_root().header.add_child(
-        Element(
+        _Text(
             "<style>.leaflet-control-layers-toggle{background-image:none!important;}"
             ".leaflet-control-layers-toggle::after{content:'☰';font-size:22px;line-height:36px;"
             "display:block;text-align:center;color:#333;}</style>"

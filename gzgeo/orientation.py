@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
@@ -149,12 +150,18 @@ def district_counts(platforms: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     anchor = _district_points(str(data_home()), str(platforms.crs or "EPSG:4326"))
     rows = []
     # Plain columns and positions rather than a GeoDataFrame per district: this runs for every map built.
-    districts = platforms["district"].to_numpy()[mask] if mask.any() else []
-    names = platforms["name_zh"].astype(str).to_numpy()[mask] if len(districts) else []
-    for district, positions in pd.Series(districts, dtype=object).groupby(districts, sort=True).indices.items():
+    at = np.flatnonzero(mask)
+    districts = platforms["district"].to_numpy()[at] if len(at) else np.array([], dtype=object)
+    names = platforms["name_zh"].astype(str).to_numpy()[at] if len(at) else []
+    # Districts sorted, a missing one left out (as groupby(sort=True) did); each group's rows in frame order.
+    codes, uniques = pd.factorize(districts, sort=True)
+    order = np.argsort(codes, kind="stable")
+    starts = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+    for k, district in enumerate(uniques):
+        positions = order[starts[k] : starts[k + 1]]
         point = anchor.get(district)
         if point is None:
-            geoms = platforms.geometry[mask].iloc[positions]
+            geoms = platforms.geometry.iloc[at[positions]]
             geoms = geoms[geoms.notna() & ~geoms.is_empty]
             point = geoms.iloc[0] if len(geoms) else None
         if point is None:
@@ -212,20 +219,21 @@ def add_district_badges(
 
     group = folium.FeatureGroup(name=html.escape(t("layer_district_counts", lang)), show=show)
     rows = []
-    for row in counts.itertuples():
-        x, y = row.geometry.x, row.geometry.y
+    title_format = t("district_only_popup", lang)
+    for name, n, listed, point in zip(counts["district"], counts["n"], counts["names"], counts.geometry, strict=True):
+        x, y = point.x, point.y
         if datum != "wgs84":
             x, y = convert(x, y, "wgs84", datum)
-        names = [html.escape(n) for n in row.names[:_MAX_NAMES]]
-        more = row.n - len(names)
-        district = district_name(row.district, lang)
-        title = html.escape(t("district_only_popup", lang).format(district=district, n=row.n))
+        names = [html.escape(s) for s in listed[:_MAX_NAMES]]
+        more = n - len(names)
+        district = district_name(name, lang)
+        title = html.escape(title_format.format(district=district, n=n))
         body = "<br>".join(names) + (f"<br>… +{more}" if more > 0 else "")
         rows.append(
             [
                 round(float(y), 6),
                 round(float(x), 6),
-                badge_html(row.n),
+                badge_html(n),
                 title,
                 f"<div class='gzgeo-popup'><b>{title}</b><br>{body}</div>",
             ]

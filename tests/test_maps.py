@@ -278,3 +278,104 @@ def test_fixed_layers_on_the_page_match_the_bundled_layers_within_two_metres():
     coordinates = [c for text in texts for c in re.findall(r'"coordinates":\[[^a-z"]*', text)]
     assert len(coordinates) >= checked  # compact JSON: no blank after a comma, no coordinate past 5 decimals
     assert not any(re.search(r", |\d\.\d{6}", c) for c in coordinates)
+
+
+# --- district badges and legend against the plain pandas way (as they were built before issue 10's seventh round)
+
+
+def _plain_district_counts(platforms):
+    import geopandas as gpd
+
+    from gzgeo.layers import data_home
+    from gzgeo.orientation import _district_points
+
+    mask = (platforms["location_precision"].astype(str) == "district").to_numpy()
+    anchor = _district_points(str(data_home()), str(platforms.crs or "EPSG:4326"))
+    only = platforms[mask]
+    rows = []
+    for district, group in only.groupby("district", sort=True):
+        point = anchor.get(district)
+        if point is None:
+            geoms = group.geometry[group.geometry.notna() & ~group.geometry.is_empty]
+            point = geoms.iloc[0] if len(geoms) else None
+        if point is not None:
+            rows.append({"district": district, "n": len(group), "names": group["name_zh"].astype(str).tolist()})
+            rows[-1]["geometry"] = point
+    columns = ["district", "n", "names", "geometry"]
+    return gpd.GeoDataFrame(rows, columns=columns, geometry="geometry", crs=platforms.crs or 4326)
+
+
+def _plain_badge_rows(counts, lang, datum):
+    import html
+
+    from gzgeo.orientation import badge_html
+    from gzgeo.style import district_name
+
+    rows = []
+    for row in counts.itertuples():
+        x, y = row.geometry.x, row.geometry.y
+        if datum != "wgs84":
+            x, y = convert(x, y, "wgs84", datum)
+        names = [html.escape(n) for n in row.names[:40]]
+        title = html.escape(t("district_only_popup", lang).format(district=district_name(row.district, lang), n=row.n))
+        body = "<br>".join(names) + (f"<br>… +{row.n - len(names)}" if row.n > len(names) else "")
+        popup = f"<div class='gzgeo-popup'><b>{title}</b><br>{body}</div>"
+        rows.append([round(float(y), 6), round(float(x), 6), badge_html(row.n), title, popup])
+    return rows
+
+
+def _plain_category_lines(platforms, lang, colors):
+    import html
+
+    from gzgeo.i18n import category_labels
+    from gzgeo.pointlayer import _swatch
+    from gzgeo.style import FALLBACK_COLOR
+
+    counts = platforms["category"].astype(str).value_counts()
+    labels = category_labels(lang)
+    lines = [
+        f"<div>{_swatch(c)}{html.escape(labels.get(k, k))} <span style='color:#666'>({int(counts[k])})</span></div>"
+        for k, c in colors.items()
+        if k in counts.index
+    ]
+    others = [k for k in counts.index if k not in colors]
+    return lines + [f"<div>{_swatch(FALLBACK_COLOR)}{html.escape(k)} ({int(counts[k])})</div>" for k in others]
+
+
+def test_district_badges_and_legend_equal_the_plain_way(platforms):
+    import html
+
+    from jinja2.utils import htmlsafe_json_dumps
+
+    from gzgeo.filters import filter_platforms, synthetic_platforms
+    from gzgeo.orientation import add_district_badges, district_counts
+    from gzgeo.pointlayer import _swatch
+    from gzgeo.webmap import legend_html
+
+    many = prepare_platforms(synthetic_platforms(20_000, seed=0))
+    cats = list(many["category"].value_counts().index)
+    hostile = platforms.copy()
+    hostile.loc[hostile.index[:3], "name_zh"] = "<b>x</b> & {{ 7 * 7 }}"
+    hostile.loc[hostile.index[:3], "location_precision"] = "district"
+    hostile.loc[hostile.index[3], ["location_precision", "district"]] = ["district", None]
+    hostile.loc[hostile.index[4], ["location_precision", "district"]] = ["district", "不在表里的区"]
+    hostile.loc[hostile.index[5], "category"] = "<i>unknown</i>"
+    frames = [platforms, hostile, platforms.iloc[:0], many.iloc[:50]]
+    frames += [filter_platforms(many, category=(c,)) for c in cats[:3]]
+    colors = category_colors()
+    for i, frame in enumerate(frames):
+        lang, datum = ("zh", "wgs84") if i % 2 else ("en", "gcj02")
+        plain = _plain_district_counts(frame)
+        pd.testing.assert_frame_equal(district_counts(frame), plain, check_exact=True)
+        fmap = folium.Map(tiles=None)
+        pd.testing.assert_frame_equal(add_district_badges(fmap, frame, lang=lang, datum=datum), plain)
+        (group,) = [c for c in fmap._children.values() if isinstance(c, folium.FeatureGroup)]
+        (badges,) = group._children.values()
+        rows = _plain_badge_rows(plain, lang, datum)
+        assert badges.rows_json == htmlsafe_json_dumps(rows, separators=(",", ":"), ensure_ascii=False)
+        legend = legend_html(frame, lang, colors, plain)
+        lines = _plain_category_lines(frame, lang, colors)
+        head = f"<h4>{html.escape(t('legend', lang))}</h4>" + "".join(lines)
+        assert legend.startswith(head + f"<div>{_swatch('#555')}{html.escape(t('legend_exact', lang))}</div>")
+        if (frame["category"] == "<i>unknown</i>").any():
+            assert "&lt;i&gt;unknown&lt;/i&gt; (1)</div>" in legend

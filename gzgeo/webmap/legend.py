@@ -86,17 +86,19 @@ def legend_html(
     (True, True, False)
     """
     cat_labels = category_labels(lang)
-    counts = platforms["category"].astype(str).value_counts() if "category" in platforms else pd.Series(dtype=int)
+    counted = platforms["category"].astype(str).value_counts() if "category" in platforms else pd.Series(dtype=int)
+    # A dict in value_counts' order (largest first): looked up once per colour, not through the pandas index.
+    counts = dict(zip(counted.index.tolist(), counted.to_numpy().tolist(), strict=True))
     parts = [f"<h4>{html.escape(t('legend', lang))}</h4>"]
     for cat, color in colors.items():
-        if cat in counts.index:
+        if cat in counts:
             parts.append(
                 f"<div>{_swatch(color)}{html.escape(cat_labels.get(cat, cat))} "
                 f"<span style='color:#666'>({int(counts[cat])})</span></div>"
             )
-    for cat in counts.index:
+    for cat, n in counts.items():
         if cat not in colors:
-            parts.append(f"<div>{_swatch(FALLBACK_COLOR)}{html.escape(cat)} ({int(counts[cat])})</div>")
+            parts.append(f"<div>{_swatch(FALLBACK_COLOR)}{html.escape(cat)} ({int(n)})</div>")
     parts.append(f"<div>{_swatch('#555')}{html.escape(t('legend_exact', lang))}</div>")
     parts.append(f"<div>{_swatch('#555', estimate=True)}{html.escape(t('legend_estimate', lang))}</div>")
     styles = [
