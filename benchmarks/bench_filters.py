@@ -67,6 +67,13 @@ def _round(prepared, filters, skeleton) -> dict[str, list[float]]:
     from gzgeo.style import category_colors
     from gzgeo.webmap import DEFAULT_LAYERS, add_layout_layers, legend_html
 
+    try:  # since issue 10's seventh round: a subset that remembers its rows (what the map's layers use)
+        from gzgeo._framecache import subset as take_rows
+    except ImportError:
+
+        def take_rows(frame, mask):
+            return frame[mask]
+
     colors = category_colors()
     spent: dict[str, list[float]] = {step: [] for step in STEPS}
 
@@ -80,7 +87,7 @@ def _round(prepared, filters, skeleton) -> dict[str, list[float]]:
         # A fresh copy per filter would be a new frame (its index built again): the app keeps one prepared frame.
         subset = timed("filter", filter_platforms, prepared, flt)
         timed("facet counts", facet_counts, prepared, flt)
-        located = subset[~district_only(subset)]
+        located = take_rows(subset, ~district_only(subset).to_numpy())  # as the map's platform layers take them
         timed("payload", platform_payload, located, "zh", "wgs84", order=list(colors))
         badges = timed("district badges", add_district_badges, folium.Map(tiles=None), subset, lang="zh")
         timed("legend", legend_html, subset, "zh", colors, badges)

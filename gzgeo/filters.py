@@ -17,7 +17,6 @@ without projecting. Frameworks and source documents are multi-valued too
 from __future__ import annotations
 
 import threading
-import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -26,6 +25,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from ._framecache import cached, subset
 from .analysis.synthetic import synthetic_points
 from .layers import LEVELS, STATUSES, load, membership_strings
 
@@ -305,32 +305,25 @@ def _factorize(values) -> tuple[np.ndarray, list]:
 class _FacetIndex:
     """Codes of every facet column of one prepared frame, built once: a filter is then a few numpy steps.
 
-    It holds the columns it was built from: with copy-on-write (pandas >= 3) a later write into the frame then
-    copies the frame's column instead of changing it under the index, so :meth:`fits` sees every change.
+    Kept per frame by :func:`gzgeo._framecache.cached`, which builds it again when the frame's data change.
     """
 
     def __init__(self, frame: pd.DataFrame):
         self.n = len(frame)
-        self.columns = {name: frame[name] for name in _indexed_columns(frame)}
-        self.tokens = {name: _column_token(col) for name, col in self.columns.items()}
+        self.search_text = frame["search_text"] if "search_text" in frame else None
         self.facets = {
-            name: _Codes(self.columns[column], multi) for name, (column, multi) in FACETS.items() if column in frame
+            name: _Codes(frame[column], multi) for name, (column, multi) in FACETS.items() if column in frame
         }
         self._texts: OrderedDict[str, np.ndarray] = OrderedDict()
-
-    def fits(self, frame: pd.DataFrame) -> bool:
-        """Whether ``frame`` still holds the data the index was built from (same rows, same column arrays)."""
-        if len(frame) != self.n or _indexed_columns(frame) != list(self.columns):
-            return False
-        return all(_column_token(frame[name]) == token for name, token in self.tokens.items())
 
     def text_mask(self, text: str) -> np.ndarray:
         mask = self._texts.get(text)
         if mask is None:
-            mask = _text_mask(self.columns["search_text"], text)
-            self._texts[text] = mask
-            if len(self._texts) > 16:  # bounded: a few recent searches
-                self._texts.popitem(last=False)
+            mask = _text_mask(self.search_text, text)
+            with _TEXT_LOCK:
+                self._texts[text] = mask
+                if len(self._texts) > 16:  # bounded: a few recent searches
+                    self._texts.popitem(last=False)
         return mask
 
     def mask(self, flt: PlatformFilter, skip: str | None = None) -> np.ndarray:
@@ -344,42 +337,19 @@ class _FacetIndex:
         return mask
 
 
-def _indexed_columns(frame: pd.DataFrame) -> list[str]:
-    names = dict.fromkeys([column for column, _ in FACETS.values()] + ["search_text"])
-    return [name for name in names if name in frame]
+_TEXT_LOCK = threading.Lock()
 
 
-def _column_token(column: pd.Series) -> tuple:
-    """What identifies a column's data: its array, or for a NumPy-backed column its buffer (a view is new per call)."""
-    array = column.array
-    if isinstance(array, pd.arrays.NumpyExtensionArray):
-        values = column.to_numpy()
-        return ("numpy", values.__array_interface__["data"][0], values.shape, values.strides, values.dtype.str)
-    return ("array", id(array), id(getattr(array, "_pa_array", None)))
-
-
-# Frame id -> (weak reference to the frame, its index or None when it cannot have one). An entry goes with its frame.
-_INDEXES: dict[int, tuple[weakref.ref, _FacetIndex | None]] = {}
-_INDEX_LOCK = threading.Lock()
+def _new_index(frame: pd.DataFrame) -> _FacetIndex | None:
+    try:
+        return _FacetIndex(frame)
+    except _NoIndex:
+        return None
 
 
 def _facet_index(frame: pd.DataFrame) -> _FacetIndex | None:
-    """The frame's facet index (built on first use, rebuilt when the frame changed), or None."""
-    key = id(frame)
-    entry = _INDEXES.get(key)
-    if entry is not None and entry[0]() is frame and (entry[1] is None or entry[1].fits(frame)):
-        return entry[1]
-    try:
-        index: _FacetIndex | None = _FacetIndex(frame)
-    except _NoIndex:
-        index = None
-    try:
-        ref = weakref.ref(frame, lambda _, key=key: _INDEXES.pop(key, None))
-    except TypeError:  # not weakly referenceable: nothing to key the index on
-        return index
-    with _INDEX_LOCK:
-        _INDEXES[key] = (ref, index)
-    return index
+    """The frame's facet index (built on first use, again when the frame's data changed), or None."""
+    return cached(frame, "facet index", _new_index)
 
 
 def _mask(platforms: gpd.GeoDataFrame, flt: PlatformFilter, skip: str | None = None) -> np.ndarray:
@@ -427,7 +397,8 @@ def filter_platforms(
     prepared = _ensure_prepared(platforms)
     if flt.is_empty:
         return prepared
-    return prepared[_mask(prepared, flt)]
+    # subset: the rows remember where they come from, so the map's payload takes them from per-frame arrays.
+    return subset(prepared, _mask(prepared, flt))
 
 
 def _explode_counts(column: pd.Series, multi: bool) -> pd.Series:

@@ -35,6 +35,7 @@ from folium.elements import JSCSSMixin
 from folium.map import Layer
 from jinja2.utils import htmlsafe_json_dumps
 
+from ._framecache import cached, source_rows
 from .crs import convert
 from .i18n import DEFAULT_LANGUAGE, category_labels, t, value_label
 from .literalrender import Literal as _Literal
@@ -245,6 +246,11 @@ def _stem_numbers(names: list[str]) -> tuple[np.ndarray, list[str], np.ndarray] 
     >>> [stems[c] + (str(n) if n >= 0 else "") for c, n in zip(codes, numbers)]
     ['站 12', '站 7', '广州实验室', 'a007', '0']
     """
+    return _stem_codes(*_split_numbers(names))
+
+
+def _split_numbers(names) -> tuple[np.ndarray, np.ndarray]:
+    """Each name as its stem (object array) and trailing number (int32, -1 for none): see :func:`_stem_numbers`."""
     stems, numbers = [], []
     for name in names:
         digits = name[len(name.rstrip(_DIGITS)) :]
@@ -255,7 +261,13 @@ def _stem_numbers(names: list[str]) -> tuple[np.ndarray, list[str], np.ndarray] 
         else:
             stems.append(name)
             numbers.append(-1)
-    codes, uniques = pd.factorize(pd.Series(stems, dtype=object), sort=False)
+    out = np.empty(len(stems), dtype=object)
+    out[:] = stems
+    return out, np.asarray(numbers, dtype="<i4")
+
+
+def _stem_codes(stems: np.ndarray, numbers: np.ndarray) -> tuple[np.ndarray, list[str], np.ndarray] | None:
+    codes, uniques = pd.factorize(stems, sort=False)
     if len(uniques) > 255:
         return None
     return codes.astype(np.uint8), [str(u) for u in uniques], np.asarray(numbers, dtype="<i4")
@@ -272,26 +284,78 @@ def _pack(data: bytes, compress: bool) -> str:
     return pack7(gzip.compress(data, compresslevel=5, mtime=0) if compress else data)
 
 
-def _names(frame: pd.DataFrame, lang: str, rows: np.ndarray | None = None) -> dict[str, list[str]]:
-    """Each platform's name in the map's language, the other language's only where that one is missing.
+def _texts(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """:func:`_column` as an object array."""
+    return _column(frame, name).to_numpy(dtype=object)
 
-    A map is rendered for one UI language (the other is a different render), so the page need not carry both:
-    the second language's names were about a third of the payload at 100,000 platforms. ``rows``: positions
-    of the rows to take, in that order (default: all).
+
+class _RowValues:
+    """What the payload reads of each row of a frame, as arrays; the payload then takes its rows by position.
+
+    Kept per frame (:func:`gzgeo._framecache.cached`) and shared by the subsets filtered from it
+    (:func:`gzgeo._framecache.source_rows`): a filter change takes ≈ 1,100 rows of these instead of converting,
+    joining and splitting the columns of a new frame. Each value is what the same step gives on those rows alone
+    (every step is per row). Text columns, joined sources and name splits are worked out on first use.
     """
-    first, second = ("name_en", "name_zh") if lang == "en" else ("name_zh", "name_en")
-    primary = _texts(frame, first, rows)
-    out = {first: primary.tolist()}
-    missing = primary == ""
-    if missing.any():
-        out[second] = np.where(missing, _texts(frame, second, rows), "").tolist()
-    return out
+
+    def __init__(self, frame: gpd.GeoDataFrame):
+        geometry = frame.geometry
+        self.valid = (geometry.notna() & ~geometry.is_empty).to_numpy()
+        keep = np.flatnonzero(self.valid)
+        points = geometry.take(keep)
+        self.x, self.y = np.full(len(frame), np.nan), np.full(len(frame), np.nan)
+        self.x[keep], self.y[keep] = points.x.to_numpy(), points.y.to_numpy()  # ValueError if not points
+        self.estimate = (
+            frame["location_is_estimate"].fillna(False).to_numpy(dtype=bool)
+            if "location_is_estimate" in frame
+            else np.zeros(len(frame), dtype=bool)
+        )
+        # The text columns now: the frame itself is not kept (nor its later changes: a changed frame has new values).
+        names = ("category", "name_zh", "name_en", "source_file", "source_clause", *_POPUP_FIELDS)
+        self._texts = {name: _texts(frame, name) for name in dict.fromkeys(names) if name != "sources"}
+        self._texts["_sources"] = _texts(frame, "sources")
+        self._splits: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._sources: np.ndarray | None = None
+
+    def text(self, name: str) -> np.ndarray:
+        if name == "sources":  # the popup's sources: the platform's own source first, then the others
+            if self._sources is None:
+                files, clauses = self._texts["source_file"], self._texts["source_clause"]
+                own = [(f + " " + c).strip() for f, c in zip(files, clauses, strict=True)]
+                values = np.empty(len(own), dtype=object)
+                values[:] = own
+                others = self._texts["_sources"]
+                for i in np.flatnonzero(others != ""):  # most rows cite one source: join only where there are more
+                    values[i] = _SOURCE_SEP.join(s for s in dict.fromkeys([values[i], *others[i].split("|")]) if s)
+                self._sources = values
+            return self._sources
+        return self._texts[name]
+
+    def split(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """Stems and trailing numbers of a text column (:func:`_split_numbers`)."""
+        if name not in self._splits:
+            self._splits[name] = _split_numbers(self.text(name))
+        return self._splits[name]
 
 
-def _texts(frame: pd.DataFrame, name: str, rows: np.ndarray | None = None) -> np.ndarray:
-    """:func:`_column` as an object array, only the rows at positions ``rows`` (in that order) if given."""
-    values = _column(frame, name).to_numpy(dtype=object)
-    return values if rows is None else values[rows]
+def _values_or_none(frame: gpd.GeoDataFrame) -> _RowValues | None:
+    try:
+        return _RowValues(frame)
+    except ValueError:  # e.g. a line among the points: the rows the payload takes say so themselves (below)
+        return None
+
+
+def _row_values(platforms: gpd.GeoDataFrame) -> tuple[_RowValues, np.ndarray]:
+    """Per-row values holding ``platforms``' rows, and their positions there.
+
+    Those of the frame ``platforms`` was filtered from when it is such a subset (kept per frame), else its own.
+    """
+    source = source_rows(platforms)
+    frame, rows = source if source is not None else (platforms, np.arange(len(platforms)))
+    values = cached(frame, "platform payload values", _values_or_none)
+    if values is None:
+        return _RowValues(platforms), np.arange(len(platforms))
+    return values, rows
 
 
 def platform_payload(
@@ -324,14 +388,13 @@ def platform_payload(
     >>> payload["n"], groups
     (2, [('x', 0, 1), ('y', 1, 2)])
     """
-    # Whole columns as arrays, rows taken by position once: not the frame taken (all its columns) twice.
-    geometry = platforms.geometry
-    keep = np.flatnonzero((geometry.notna() & ~geometry.is_empty).to_numpy())
-    points = geometry.take(keep)
-    lon, lat = points.x.to_numpy(), points.y.to_numpy()
+    # Per-row arrays (of the frame these platforms were filtered from, kept per frame): rows taken by position.
+    values, at = _row_values(platforms)
+    keep = at[values.valid[at]]
+    lon, lat = values.x[keep], values.y[keep]
     if datum != "wgs84" and len(keep):
         lon, lat = convert(lon, lat, "wgs84", datum)
-    categories = _texts(platforms, "category", keep)
+    categories = values.text("category")[keep]
     rank = {c: i for i, c in enumerate(order or [])}
     present = sorted(set(categories), key=lambda c: (rank.get(c, len(rank)), c))
     codes, uniques = pd.factorize(categories)
@@ -340,14 +403,10 @@ def platform_payload(
     ilat = np.round(np.asarray(lat, dtype=float) * 1e6).astype(np.int64)
     ilon = np.round(np.asarray(lon, dtype=float) * 1e6).astype(np.int64)
     perm = np.lexsort((ilat, cat_rank))
-    rows = keep[perm]  # payload order, as positions in ``platforms``
+    rows = keep[perm]  # payload order, as positions in ``values``
     n = len(rows)
     ilat, ilon = ilat[perm], ilon[perm]
-    estimate = (
-        platforms["location_is_estimate"].fillna(False).to_numpy(dtype=bool)[rows]
-        if "location_is_estimate" in platforms
-        else np.zeros(n, dtype=bool)
-    )
+    estimate = values.estimate[rows]
     counts = np.bincount(cat_rank[perm], minlength=len(present)) if n else np.zeros(len(present), int)
     bounds = np.concatenate([[0], np.cumsum(counts)])
     groups = [(c, int(bounds[i]), int(bounds[i + 1])) for i, c in enumerate(present)]
@@ -355,24 +414,28 @@ def platform_payload(
     labels = dict(zip(_POPUP_FIELDS, _popup_labels(lang, escape=False), strict=True))
     coded: list[str] = []
     dicts: dict[str, list[str]] = {}
-    strings = _names(platforms, lang, rows)
+    # Names in the map's language; the other language's only where one is missing (a map is rendered per
+    # language: the second language's names were a third of the payload at 100,000 platforms).
+    first, second = ("name_en", "name_zh") if lang == "en" else ("name_zh", "name_en")
+    primary = values.text(first)[rows]
+    strings = {first: primary.tolist()}
+    splits = {first: tuple(part[rows] for part in values.split(first))}
+    missing = primary == ""
+    if missing.any():
+        strings[second] = np.where(missing, values.text(second)[rows], "").tolist()
+        stem, number = values.split(second)  # a name "" splits into ("", -1)
+        splits[second] = (np.where(missing, stem[rows], ""), np.where(missing, number[rows], -1))
     # Byte planes (all lowest bytes, then the next...) of the int32 columns: gzip then finds the runs in the
     # high bytes, which change slowly. 25-30 % smaller than plain little-endian int32 on 100,000 points.
     ints = np.concatenate([np.diff(ilat, prepend=0), ilon]).astype("<i4")
     arrays = [ints.view(np.uint8).reshape(-1, 4).T.tobytes(), estimate.astype(np.uint8).tobytes()]
     fields = []
     for field in _POPUP_FIELDS:
-        if field == "sources":
-            files, clauses = _texts(platforms, "source_file", rows), _texts(platforms, "source_clause", rows)
-            values = np.asarray([(f + " " + c).strip() for f, c in zip(files, clauses, strict=True)] or [], object)
-            others = _texts(platforms, "sources", rows)
-            for i in np.flatnonzero(others != ""):  # most rows cite one source: join only where there are more
-                values[i] = _SOURCE_SEP.join(s for s in dict.fromkeys([values[i], *others[i].split("|")]) if s)
-        else:
-            values = _texts(platforms, field, rows)
-        packed = _codes(values)
+        texts = values.text(field)[rows]
+        packed = _codes(texts)
         if packed is None:
-            strings[field] = values.tolist()
+            strings[field] = texts.tolist()
+            splits[field] = tuple(part[rows] for part in values.split(field))
             fields.append([labels[field], "string", field])
             continue
         codes, uniques = packed
@@ -386,7 +449,7 @@ def platform_payload(
         fields.append([labels[field], "code", field])
     stems: dict[str, list[str]] = {}
     for key in list(strings):
-        split = _stem_numbers(strings[key])
+        split = _stem_codes(*splits[key])
         if split is not None:  # names such as "合成平台 28729": a stem code and an int32 instead of the text
             del strings[key]
             stems[key] = split[1]

@@ -225,6 +225,8 @@ def _plain_payload(platforms, lang, datum="wgs84", order=()):
 
 
 def _payload_cases(platforms):
+    from gzgeo._framecache import source_rows
+    from gzgeo._framecache import subset as take_rows
     from gzgeo.filters import filter_platforms, prepare_platforms
     from gzgeo.orientation import district_only
 
@@ -249,6 +251,30 @@ def _payload_cases(platforms):
     subset = subset.assign(sources=np.where(np.arange(len(subset)) % 3 == 0, "x.pdf|synthetic", ""))
     yield subset, ("en", "gcj02")
     yield many.iloc[:3000], ("zh", "wgs84")  # gzip'ed
+    # Subsets that take their rows from per-frame values of the frame they were filtered from (as in the app).
+    for cat in cats[3:5]:
+        filtered = filter_platforms(many, category=(cat,))
+        assert source_rows(filtered) is not None
+        located = take_rows(filtered, ~district_only(filtered).to_numpy())
+        assert source_rows(located)[0] is many
+        yield filtered, ("en", "wgs84")
+        yield located, ("zh", "gcj02")
+    rich = prepare_platforms(synthetic_platforms(3000, seed=5))
+    rich["sources"] = np.where(np.arange(len(rich)) % 4 == 0, "x.pdf|synthetic|y.pdf", "")
+    rich["address"] = [f"路 {i % 300} 号" for i in range(len(rich))]  # > 255 distinct: strings, split by number
+    rich.loc[rich.index[::7], "name_en"] = ""  # some without an English name: their Chinese one travels
+    filtered = filter_platforms(rich, level=("national", "provincial"))
+    yield filtered, ("en", "wgs84")
+    payload = platform_payload(filtered, "zh")  # values kept for rich; then rich and the subset change
+    rich.loc[rich.index[:50], "name_zh"] = "改过的名字"
+    yield filter_platforms(rich, level=("national",)), ("zh", "wgs84")
+    assert source_rows(filtered) is None  # its frame changed: it no longer takes rows from it
+    yield filtered, ("zh", "wgs84")
+    changed = filter_platforms(rich, level=("provincial",))
+    changed.loc[changed.index[:20], "category"] = "changed_after_filtering"
+    assert source_rows(changed) is None
+    yield changed, ("en", "wgs84")
+    assert payload[0]["n"] == len(filtered)
 
 
 def test_payload_is_byte_identical_to_the_plain_way(platforms):

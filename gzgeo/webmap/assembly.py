@@ -16,6 +16,7 @@ import folium.plugins as plugins
 import geopandas as gpd
 import pandas as pd
 
+from .._framecache import subset
 from ..basemaps import Basemap, add_basemap, draws_tiles, get_basemap, overlay_datum
 from ..crs import convert
 from ..i18n import DEFAULT_LANGUAGE
@@ -231,7 +232,8 @@ def _add_platforms(
     """Platforms: one clustered layer per category, and district badges; returns the badges' counts."""
     # A platform known only to its district is a count on the district, not a point (gzgeo.orientation).
     only = district_only(platforms)
-    add_platform_layers(fmap, platforms[~only], lang=lang, datum=datum, show="platforms" in wanted, colors=colors)
+    located = subset(platforms, ~only.to_numpy())  # remembers its rows: the payload takes per-frame values
+    add_platform_layers(fmap, located, lang=lang, datum=datum, show="platforms" in wanted, colors=colors)
     return add_district_badges(fmap, platforms, lang=lang, datum=datum, show="district_counts" in wanted)
 
 
