@@ -271,11 +271,12 @@ def _page_loads(url: str, count_js: str, expected: int, repeat: int) -> dict[str
     }
 
 
-def browser_side(synthetic: int, repeat: int) -> dict[str, object]:
+def browser_side(synthetic: int, repeat: int, warm: bool = True) -> dict[str, object]:
     from gzgeo.browser import COUNT_MARKERS_JS, serve_app
     from gzgeo.filters import synthetic_platforms
 
-    with serve_app(ROOT / "app.py", os.devnull, env={"GZGEO_SYNTHETIC_PLATFORMS": str(synthetic)}) as url:
+    env = {"GZGEO_SYNTHETIC_PLATFORMS": str(synthetic)}
+    with serve_app(ROOT / "app.py", os.devnull, env=env, warm=warm) as url:
         shown = synthetic_platforms(synthetic, seed=0) if synthetic else gzgeo.load("platforms")
         # District-only platforms are count badges, not markers; the timing is to the last marker.
         expected = int((shown["location_precision"] != "district").sum())
@@ -283,8 +284,8 @@ def browser_side(synthetic: int, repeat: int) -> dict[str, object]:
 
 
 @contextlib.contextmanager
-def serve_peer(synthetic: int) -> Iterator[str]:
-    """Serve the minimal app as gzgeo's is served (``streamlit run``, static folder); yield its page's URL."""
+def serve_peer(synthetic: int, warm: bool = True) -> Iterator[str]:
+    """Serve the minimal app as gzgeo's is served (``gzgeo app``'s way, static folder); yield its page's URL."""
     import tempfile
 
     from gzgeo.browser import serve_app
@@ -300,13 +301,14 @@ def serve_peer(synthetic: int) -> Iterator[str]:
             (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"), encoding="utf-8"
         )
         env = {"GZGEO_PEER_STATIC": "1", "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-        with serve_app(script, os.devnull, env=env) as url:
+        # Warmed with its default size (20,000), the size every benchmark run opens it with.
+        with serve_app(script, os.devnull, env=env, warm=warm) as url:
             yield f"{url}/?synthetic={synthetic}"
 
 
-def peer_browser_side(synthetic: int, repeat: int) -> dict[str, object]:
+def peer_browser_side(synthetic: int, repeat: int, warm: bool = True) -> dict[str, object]:
     """The minimal app's page open, served and timed as gzgeo's (same browser, machine and run)."""
-    with serve_peer(synthetic) as url:
+    with serve_peer(synthetic, warm) as url:
         return {"platforms": synthetic, **_page_loads(url, PEER_COUNT_JS, synthetic, repeat)}
 
 
@@ -377,6 +379,9 @@ def main() -> None:
     parser.add_argument(
         "--recompile", action="store_true", help="AppTest's way: compile the script on every run (a server does not)"
     )
+    parser.add_argument(
+        "--no-warm", action="store_true", help="serve as plain `streamlit run` (the first visitor runs the app cold)"
+    )
     args = parser.parse_args()
     with server_script_cache(not args.recompile):
         _main(args)
@@ -430,9 +435,9 @@ def _main(args: argparse.Namespace) -> None:
         print("|---|---|---|---|---|---|")
         loads = max(3, args.repeat // 2)
         for label, r in (
-            ("gzgeo, bundled data", browser_side(0, loads)),
-            ("gzgeo, synthetic", browser_side(args.synthetic, loads)),
-            ("minimal streamlit-folium app, synthetic", peer_browser_side(args.synthetic, loads)),
+            ("gzgeo, bundled data", browser_side(0, loads, not args.no_warm)),
+            ("gzgeo, synthetic", browser_side(args.synthetic, loads, not args.no_warm)),
+            ("minimal streamlit-folium app, synthetic", peer_browser_side(args.synthetic, loads, not args.no_warm)),
         ):
             print(
                 f"| {label} | {r['platforms']:,} | {r['page_to_markers_median_s']:.2f} | {r['first_visitor_s']:.2f} | "
