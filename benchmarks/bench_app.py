@@ -9,7 +9,8 @@ Run from the repository root::
 
 Server time is measured with Streamlit's ``AppTest``: the wall time of one
 script run after a widget change (what the server spends before the browser
-gets the new map). The first run of each scenario (cold caches) is reported
+gets the new map), the script compiled once as a server does (``--recompile``: AppTest's own way, a
+compile per run). The first run of each scenario (cold caches) is reported
 separately; filter changes are then timed ``--repeat`` times and the median
 and maximum printed. The browser part starts ``streamlit run app.py`` on
 127.0.0.1, opens it in headless Chromium and times page load → every marker
@@ -45,6 +46,29 @@ def _timed_run(at: AppTest) -> float:
     if at.exception:
         raise RuntimeError(at.exception[0].message)
     return elapsed
+
+
+@contextlib.contextmanager
+def server_script_cache(enabled: bool = True) -> Iterator[None]:
+    """AppTest runs compiling each script once, as ``streamlit run`` does (one ``ScriptCache`` per server).
+
+    ``AppTest`` gives every run a new ``ScriptCache``, so each run compiles the script again (``app.py``: ≈ 8-15 ms
+    here, the minimal app's script: < 1 ms); a server compiles it once and keeps the bytecode until the file
+    changes. Shared by both apps of a comparison (it is keyed by script path). ``--recompile`` keeps AppTest's way.
+    """
+    import streamlit.testing.v1.local_script_runner as local_runner
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+
+    if not enabled:
+        yield
+        return
+    shared = ScriptCache()
+    original = local_runner.ScriptCache
+    local_runner.ScriptCache = lambda: shared
+    try:
+        yield
+    finally:
+        local_runner.ScriptCache = original
 
 
 def _compile_s(text: str, repeat: int = 5) -> float:
@@ -247,11 +271,12 @@ def _page_loads(url: str, count_js: str, expected: int, repeat: int) -> dict[str
     }
 
 
-def browser_side(synthetic: int, repeat: int) -> dict[str, object]:
+def browser_side(synthetic: int, repeat: int, warm: bool = True) -> dict[str, object]:
     from gzgeo.browser import COUNT_MARKERS_JS, serve_app
     from gzgeo.filters import synthetic_platforms
 
-    with serve_app(ROOT / "app.py", os.devnull, env={"GZGEO_SYNTHETIC_PLATFORMS": str(synthetic)}) as url:
+    env = {"GZGEO_SYNTHETIC_PLATFORMS": str(synthetic)}
+    with serve_app(ROOT / "app.py", os.devnull, env=env, warm=warm) as url:
         shown = synthetic_platforms(synthetic, seed=0) if synthetic else gzgeo.load("platforms")
         # District-only platforms are count badges, not markers; the timing is to the last marker.
         expected = int((shown["location_precision"] != "district").sum())
@@ -259,8 +284,8 @@ def browser_side(synthetic: int, repeat: int) -> dict[str, object]:
 
 
 @contextlib.contextmanager
-def serve_peer(synthetic: int) -> Iterator[str]:
-    """Serve the minimal app as gzgeo's is served (``streamlit run``, static folder); yield its page's URL."""
+def serve_peer(synthetic: int, warm: bool = True) -> Iterator[str]:
+    """Serve the minimal app as gzgeo's is served (``gzgeo app``'s way, static folder); yield its page's URL."""
     import tempfile
 
     from gzgeo.browser import serve_app
@@ -276,13 +301,14 @@ def serve_peer(synthetic: int) -> Iterator[str]:
             (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"), encoding="utf-8"
         )
         env = {"GZGEO_PEER_STATIC": "1", "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-        with serve_app(script, os.devnull, env=env) as url:
+        # Warmed with its default size (20,000), the size every benchmark run opens it with.
+        with serve_app(script, os.devnull, env=env, warm=warm) as url:
             yield f"{url}/?synthetic={synthetic}"
 
 
-def peer_browser_side(synthetic: int, repeat: int) -> dict[str, object]:
+def peer_browser_side(synthetic: int, repeat: int, warm: bool = True) -> dict[str, object]:
     """The minimal app's page open, served and timed as gzgeo's (same browser, machine and run)."""
-    with serve_peer(synthetic) as url:
+    with serve_peer(synthetic, warm) as url:
         return {"platforms": synthetic, **_page_loads(url, PEER_COUNT_JS, synthetic, repeat)}
 
 
@@ -302,7 +328,7 @@ def split_side(synthetic: int, repeat: int) -> dict[str, float]:
 
     spent: dict[str, float] = defaultdict(float)
     steps = {
-        "compile script": (script_cache.ScriptCache, "get_bytecode"),
+        "script bytecode (compile)": (script_cache.ScriptCache, "get_bytecode"),
         "filter": (gzgeo.filters, "filter_platforms"),
         "facet counts": (gzgeo.filters, "facet_counts"),
         "map (spliced)": (gzgeo.stskeleton, "splice_map"),
@@ -350,7 +376,18 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--split", action="store_true", help="only: where a change to a new category goes, ms")
+    parser.add_argument(
+        "--recompile", action="store_true", help="AppTest's way: compile the script on every run (a server does not)"
+    )
+    parser.add_argument(
+        "--no-warm", action="store_true", help="serve as plain `streamlit run` (the first visitor runs the app cold)"
+    )
     args = parser.parse_args()
+    with server_script_cache(not args.recompile):
+        _main(args)
+
+
+def _main(args: argparse.Namespace) -> None:
     if args.split:
         print(f"| {args.synthetic:,} platforms, change to a new category | median ms |")
         print("|---|---|")
@@ -383,8 +420,10 @@ def main() -> None:
     # AppTest compiles the script on every run (a new ScriptCache per run); `streamlit run` compiles it once.
     scripts = {"app": (ROOT / "app.py").read_text(encoding="utf-8"), "peer": PEER_APP}
     compiled = {name: _compile_s(text) for name, text in scripts.items()}
+    where = "included above (--recompile)" if args.recompile else "not included above: a server compiles once"
     print(
-        f"| of which compiling the script (AppTest only), s | {compiled['app']:.3f} | {compiled['peer']:.3f} | |",
+        f"| compiling the script per run (AppTest only; {where}), s | {compiled['app']:.3f} | "
+        f"{compiled['peer']:.3f} | |",
         flush=True,
     )
     if not args.no_browser:
@@ -396,9 +435,9 @@ def main() -> None:
         print("|---|---|---|---|---|---|")
         loads = max(3, args.repeat // 2)
         for label, r in (
-            ("gzgeo, bundled data", browser_side(0, loads)),
-            ("gzgeo, synthetic", browser_side(args.synthetic, loads)),
-            ("minimal streamlit-folium app, synthetic", peer_browser_side(args.synthetic, loads)),
+            ("gzgeo, bundled data", browser_side(0, loads, not args.no_warm)),
+            ("gzgeo, synthetic", browser_side(args.synthetic, loads, not args.no_warm)),
+            ("minimal streamlit-folium app, synthetic", peer_browser_side(args.synthetic, loads, not args.no_warm)),
         ):
             print(
                 f"| {label} | {r['platforms']:,} | {r['page_to_markers_median_s']:.2f} | {r['first_visitor_s']:.2f} | "

@@ -7,7 +7,8 @@ Run from the repository root::
     python benchmarks/trace_app.py --peer               # the minimal streamlit-folium app of bench_app.py
     python benchmarks/trace_app.py --loads 3 --all      # every message and request, not only the summary
 
-It serves the app with ``streamlit run`` on 127.0.0.1 (``gzgeo.browser.serve_app``), opens it in headless Debian
+It serves the app as ``gzgeo app`` does (``streamlit run``, warmed; ``--no-warm``: not) on 127.0.0.1
+(``gzgeo.browser.serve_app``), opens it in headless Debian
 Chromium and listens through the Chrome DevTools protocol (Network domain): every websocket frame (Streamlit's
 ``ForwardMsg`` and ``BackMsg``, decoded with Streamlit's own protobuf classes: what each message is and which
 element it carries), every request (status, bytes on the wire, whether it came from the cache or was revalidated),
@@ -295,6 +296,7 @@ def main() -> None:
     parser.add_argument("--all", action="store_true", help="list every message and request")
     parser.add_argument("--app", default=str(ROOT / "app.py"), help="the app script (default: the repository's)")
     parser.add_argument("--profile", action="store_true", help="sample the page's JavaScript (CDP profiler)")
+    parser.add_argument("--no-warm", action="store_true", help="plain `streamlit run`: the first visitor runs it cold")
     args = parser.parse_args()
 
     from bench_app import PEER_COUNT_JS, serve_peer
@@ -305,12 +307,13 @@ def main() -> None:
 
     if args.peer:
         n = args.synthetic or 20_000
-        with serve_peer(n) as url:
+        with serve_peer(n, not args.no_warm) as url:
             loads = trace(url, args.loads, PEER_COUNT_JS, n, args.profile)
     else:
         shown = synthetic_platforms(args.synthetic, seed=0) if args.synthetic else gzgeo.load("platforms")
         expected = int((shown["location_precision"] != "district").sum())
-        with serve_app(args.app, os.devnull, env={"GZGEO_SYNTHETIC_PLATFORMS": str(args.synthetic)}) as url:
+        env = {"GZGEO_SYNTHETIC_PLATFORMS": str(args.synthetic)}
+        with serve_app(args.app, os.devnull, env=env, warm=not args.no_warm) as url:
             loads = trace(url, args.loads, COUNT_MARKERS_JS, expected, args.profile)
     shown = f"{n:,} synthetic" if args.peer else f"{args.synthetic:,} synthetic" if args.synthetic else "bundled"
     print(f"# {'minimal streamlit-folium app' if args.peer else 'gzgeo app'}, {shown} platforms")

@@ -13,9 +13,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -126,37 +123,31 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def serve_app(
-    app: str | Path, log: str | Path, env: dict[str, str] | None = None, timeout_s: float = 60.0
+    app: str | Path,
+    log: str | Path,
+    env: dict[str, str] | None = None,
+    timeout_s: float = 60.0,
+    warm: bool = True,
 ) -> Iterator[str]:
     """Run ``streamlit run app`` on 127.0.0.1 at a free port; yield its base URL; stop it on exit.
 
     For browser and load tests. The server's output goes to ``log``; it is
-    stopped (its whole process group) even when the block fails.
+    stopped (its whole process group) even when the block fails. ``warm``:
+    started as ``gzgeo app`` starts it (:mod:`gzgeo.serve`), the app run once
+    before the URL is handed out, so the first page open meets a warm server.
 
     Raises
     ------
     RuntimeError
         If the server is not healthy within ``timeout_s`` seconds.
     """
+    from .serve import streamlit_command, wait_healthy, warm_up
+
     app = Path(app)
     port = _free_port()
     with open(log, "w") as out:
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                app.name,
-                "--server.headless",
-                "true",
-                "--server.address",
-                "127.0.0.1",
-                "--server.port",
-                str(port),
-                "--browser.gatherUsageStats",
-                "false",
-            ],
+            streamlit_command(app, address="127.0.0.1", port=port, warm=warm),
             cwd=app.parent,
             env={**os.environ, **(env or {})},
             stdout=out,
@@ -165,15 +156,9 @@ def serve_app(
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.time() + timeout_s
-            while True:
-                with contextlib.suppress(OSError):
-                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                        if response.status == 200:
-                            break
-                if time.time() > deadline or proc.poll() is not None:
-                    raise RuntimeError("streamlit did not become healthy")
-                time.sleep(0.3)
+            wait_healthy(base, proc, timeout_s)
+            if warm:
+                warm_up(base)
             yield base
         finally:
             os.killpg(proc.pid, signal.SIGTERM)

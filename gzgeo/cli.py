@@ -310,8 +310,18 @@ def _add_filters(parser: argparse.ArgumentParser, zone: bool = True) -> None:
         )
 
 
+def _cmd_app(args: argparse.Namespace) -> int:
+    from .serve import run_app
+
+    extra = [a for a in args.streamlit_args if a != "--"]
+    try:
+        return run_app(args.address, args.port, warm=not args.no_warm, extra=extra)
+    except FileNotFoundError as error:
+        raise CliError(str(error)) from error
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``gzgeo`` command (subcommands: layers, validate, query, export, convert)."""
+    """The argument parser of the ``gzgeo`` command (layers, validate, query, export, convert, app, ...)."""
     from .crs import DATUMS
 
     parser = argparse.ArgumentParser(
@@ -409,6 +419,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", help="input CSV")
     p.add_argument("output", help="output CSV")
     p.set_defaults(func=_cmd_convert, parser=p)
+
+    p = sub.add_parser(
+        "app",
+        help="start the Streamlit app (warmed for its first visitor)",
+        description="Serve app.py of this checkout with Streamlit until Ctrl-C. Once the server answers, the app "
+        "runs once (Streamlit's script health check), so the first planner to open it gets a warm server. "
+        "Further Streamlit options after --, e.g. -- --server.baseUrlPath gzgeo.",
+    )
+    p.add_argument("--address", default="localhost", help="address to listen on (0.0.0.0 for a team server)")
+    p.add_argument("--port", type=int, default=8501, help="port (default 8501)")
+    p.add_argument("--no-warm", action="store_true", help="do not run the app before the first visitor")
+    p.add_argument("streamlit_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    p.set_defaults(func=_cmd_app, parser=p)
 
     from .workspace.cli import add_commands
 
