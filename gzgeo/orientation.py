@@ -22,6 +22,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
 
+from ._framecache import cached, source_rows
 from .crs import GUANGZHOU_METRIC_CRS, convert, convert_frame
 from .i18n import DEFAULT_LANGUAGE, t
 from .layers import data_home, load
@@ -133,6 +134,14 @@ def district_only(platforms: pd.DataFrame) -> pd.Series:
     return platforms["location_precision"].astype(str).eq("district")
 
 
+def _district_columns(platforms: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per row: located only to its district; its district; its Chinese name (as text)."""
+    only = district_only(platforms).to_numpy()
+    if not only.any():  # a frame with no such platform may have neither column
+        return only, np.full(len(platforms), None, dtype=object), np.full(len(platforms), "", dtype=object)
+    return only, platforms["district"].to_numpy(), platforms["name_zh"].astype(str).to_numpy()
+
+
 def district_counts(platforms: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """One row per district with platforms located only to it: ``district``, ``n``, ``names`` and the badge point.
 
@@ -146,13 +155,20 @@ def district_counts(platforms: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     >>> int(counts["n"].sum()) == int((gzgeo.load("platforms")["location_precision"] == "district").sum())
     True
     """
-    mask = district_only(platforms).to_numpy()
+    # Plain columns and positions rather than a GeoDataFrame per district: this runs for every map built. The
+    # columns of the frame a filtered subset came from, kept per frame, when it is one (gzgeo._framecache).
+    source = source_rows(platforms)
+    if source is not None:
+        only, districts, names = cached(source[0], "district counts", _district_columns)
+        mask = only[source[1]]
+        at = np.flatnonzero(mask)
+        districts, names = districts[source[1][at]], names[source[1][at]]
+    else:
+        only, districts, names = _district_columns(platforms)
+        at = np.flatnonzero(only)
+        districts, names = districts[at], names[at]
     anchor = _district_points(str(data_home()), str(platforms.crs or "EPSG:4326"))
     rows = []
-    # Plain columns and positions rather than a GeoDataFrame per district: this runs for every map built.
-    at = np.flatnonzero(mask)
-    districts = platforms["district"].to_numpy()[at] if len(at) else np.array([], dtype=object)
-    names = platforms["name_zh"].astype(str).to_numpy()[at] if len(at) else []
     # Districts sorted, a missing one left out (as groupby(sort=True) did); each group's rows in frame order.
     codes, uniques = pd.factorize(districts, sort=True)
     order = np.argsort(codes, kind="stable")

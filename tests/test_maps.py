@@ -361,7 +361,11 @@ def test_district_badges_and_legend_equal_the_plain_way(platforms):
     hostile.loc[hostile.index[4], ["location_precision", "district"]] = ["district", "不在表里的区"]
     hostile.loc[hostile.index[5], "category"] = "<i>unknown</i>"
     frames = [platforms, hostile, platforms.iloc[:0], many.iloc[:50]]
-    frames += [filter_platforms(many, category=(c,)) for c in cats[:3]]
+    frames += [filter_platforms(many, category=(c,)) for c in cats[:3]]  # their rows come from many's columns
+    changed = filter_platforms(many, category=(cats[3],))
+    district_counts(changed)  # many's columns kept; then the subset changes: it must count what it holds now
+    changed.loc[changed.index[:30], ["location_precision", "name_zh"]] = ["district", "后来改的"]
+    frames.append(changed)
     colors = category_colors()
     for i, frame in enumerate(frames):
         lang, datum = ("zh", "wgs84") if i % 2 else ("en", "gcj02")
