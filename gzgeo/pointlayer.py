@@ -388,8 +388,17 @@ def platform_payload(
     >>> payload["n"], groups
     (2, [('x', 0, 1), ('y', 1, 2)])
     """
+    return _payload(platforms, None, lang, datum, order)
+
+
+def _payload(
+    platforms: gpd.GeoDataFrame, where: np.ndarray | None, lang: str, datum: str, order: list[str] | None
+) -> tuple[dict[str, object], list[tuple[str, int, int]]]:
+    """:func:`platform_payload` of ``platforms[where]`` (all rows for None), without taking that frame."""
     # Per-row arrays (of the frame these platforms were filtered from, kept per frame): rows taken by position.
     values, at = _row_values(platforms)
+    if where is not None:
+        at = at[where]
     keep = at[values.valid[at]]
     lon, lat = values.x[keep], values.y[keep]
     if datum != "wgs84" and len(keep):
@@ -693,9 +702,22 @@ def add_platform_layers(
     >>> sum(layer.count for layer in layers) == len(gzgeo.load("platforms"))
     True
     """
+    return _add_layers(fmap, platforms, None, lang, datum, show, colors)
+
+
+def _add_layers(
+    fmap: folium.Map,
+    platforms: gpd.GeoDataFrame,
+    where: np.ndarray | None,
+    lang: str = DEFAULT_LANGUAGE,
+    datum: str = "wgs84",
+    show: bool = True,
+    colors: dict[str, str] | None = None,
+) -> list[PlatformCategoryLayer]:
+    """:func:`add_platform_layers` of ``platforms[where]`` (all rows for None), without taking that frame."""
     colors = colors if colors is not None else category_colors()
     cat_labels = category_labels(lang)
-    payload, groups = platform_payload(platforms, lang, datum, order=list(colors))
+    payload, groups = _payload(platforms, where, lang, datum, list(colors))
     if not groups:
         return []
     data = _PlatformData(payload)

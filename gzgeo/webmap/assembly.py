@@ -16,7 +16,6 @@ import folium.plugins as plugins
 import geopandas as gpd
 import pandas as pd
 
-from .._framecache import subset
 from ..basemaps import Basemap, add_basemap, draws_tiles, get_basemap, overlay_datum
 from ..crs import convert
 from ..i18n import DEFAULT_LANGUAGE
@@ -24,7 +23,7 @@ from ..layers import load
 from ..literalrender import mark as mark_literal
 from ..offline import localize
 from ..orientation import add_district_badges, district_only
-from ..pointlayer import add_platform_layers
+from ..pointlayer import _add_layers
 from ..style import DEFAULT_LAYERS, GUANGZHOU_CENTER, category_colors
 from .fixed import add_fixed_layers
 from .legend import Legend, legend_html
@@ -232,8 +231,8 @@ def _add_platforms(
     """Platforms: one clustered layer per category, and district badges; returns the badges' counts."""
     # A platform known only to its district is a count on the district, not a point (gzgeo.orientation).
     only = district_only(platforms)
-    located = subset(platforms, ~only.to_numpy())  # remembers its rows: the payload takes per-frame values
-    add_platform_layers(fmap, located, lang=lang, datum=datum, show="platforms" in wanted, colors=colors)
+    # The located rows by mask, not as a new frame: the payload takes them from per-frame arrays (pointlayer).
+    _add_layers(fmap, platforms, ~only.to_numpy(), lang=lang, datum=datum, show="platforms" in wanted, colors=colors)
     return add_district_badges(fmap, platforms, lang=lang, datum=datum, show="district_counts" in wanted)
 
 
