@@ -12,7 +12,8 @@ and ``--repeat`` rounds:
 
 - *filter*: :func:`gzgeo.filters.filter_platforms` on the prepared frame;
 - *facet counts*: :func:`gzgeo.filters.facet_counts` of every facet on the prepared frame under the filter;
-- *payload*: :func:`gzgeo.pointlayer.platform_payload` of the filtered platforms with a point (≈ 1,100);
+- *payload*: :func:`gzgeo.pointlayer.platform_payload` of the filtered platforms with a point (≈ 1,100), as the
+  map's layers get them (before: a new frame of those rows; now: the filtered frame and a mask);
 - *district badges*: :func:`gzgeo.orientation.add_district_badges` (with ``district_counts``) on a holder map;
 - *legend*: :func:`gzgeo.webmap.legend_html`;
 - *map (spliced)*: :func:`gzgeo.stskeleton.splice_map` of the filtered layers on a cached skeleton (the app's
@@ -67,12 +68,16 @@ def _round(prepared, filters, skeleton) -> dict[str, list[float]]:
     from gzgeo.style import category_colors
     from gzgeo.webmap import DEFAULT_LAYERS, add_layout_layers, legend_html
 
-    try:  # since issue 10's seventh round: a subset that remembers its rows (what the map's layers use)
-        from gzgeo._framecache import subset as take_rows
-    except ImportError:
+    try:  # since issue 10's seventh round the map's layers take the located rows by mask, not as a new frame
+        from gzgeo.pointlayer import _payload
 
-        def take_rows(frame, mask):
-            return frame[mask]
+        def located_payload(frame, lang, datum, order):
+            return _payload(frame, ~district_only(frame).to_numpy(), lang, datum, order)
+
+    except ImportError:  # before: a new frame of the located platforms (as webmap.assembly._add_platforms did)
+
+        def located_payload(frame, lang, datum, order):
+            return platform_payload(frame[~district_only(frame)], lang, datum, order=order)
 
     colors = category_colors()
     spent: dict[str, list[float]] = {step: [] for step in STEPS}
@@ -87,8 +92,7 @@ def _round(prepared, filters, skeleton) -> dict[str, list[float]]:
         # A fresh copy per filter would be a new frame (its index built again): the app keeps one prepared frame.
         subset = timed("filter", filter_platforms, prepared, flt)
         timed("facet counts", facet_counts, prepared, flt)
-        located = take_rows(subset, ~district_only(subset).to_numpy())  # as the map's platform layers take them
-        timed("payload", platform_payload, located, "zh", "wgs84", order=list(colors))
+        timed("payload", located_payload, subset, "zh", "wgs84", list(colors))
         badges = timed("district badges", add_district_badges, folium.Map(tiles=None), subset, lang="zh")
         timed("legend", legend_html, subset, "zh", colors, badges)
 
