@@ -16,6 +16,8 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+from .serve import streamlit_command, wait_healthy, warm_up
+
 __all__ = ["CHROMIUM_ARGS", "COUNT_MARKERS_JS", "DRAWN_MARKERS_JS", "find_chromium", "launch_chromium", "serve_app"]
 
 CHROMIUM_ARGS: tuple[str, ...] = (
@@ -141,8 +143,6 @@ def serve_app(
     RuntimeError
         If the server is not healthy within ``timeout_s`` seconds.
     """
-    from .serve import streamlit_command, wait_healthy, warm_up
-
     app = Path(app)
     port = _free_port()
     with open(log, "w") as out:
