@@ -128,16 +128,12 @@ def _plain_text(frame, name):
 
 
 def _plain_stems(names):
-    stems, numbers = [], []
-    for name in names:
-        digits = re.search(r"[0-9]*\Z", name).group()
-        core = digits.lstrip("0") or digits[-1:]
-        if core and len(core) <= 9:
-            stems.append(name[: len(name) - len(core)])
-            numbers.append(int(core))
-        else:
-            stems.append(name)
-            numbers.append(-1)
+    # The shortest stem before a number of 1-9 digits without a leading zero; a stem ending in a digit other than
+    # 0 means the name's trailing number is longer than that: then no number.
+    split = [re.fullmatch(r"(.*?)([1-9][0-9]{0,8}|0)?", name, re.S).groups() for name in names]
+    pairs = [(s, int(k)) if k is not None and not re.search(r"[1-9]0*\Z", s) else (s + (k or ""), -1) for s, k in split]
+    stems = [s for s, _ in pairs]
+    numbers = [k for _, k in pairs]
     codes, uniques = pd.factorize(pd.Series(stems, dtype=object))
     if len(uniques) > 255:
         return None
