@@ -234,3 +234,12 @@ def test_a_frame_changed_after_filtering_is_filtered_as_it_is_now(many):
     frame.loc[frame.index[:10], "search_text"] = "brand new words"
     assert len(filter_platforms(frame, text="brand new")) == 10
     _same_counts(facet_counts(frame, PlatformFilter(text="brand")), _plain_counts(frame, PlatformFilter(text="brand")))
+
+
+def test_a_frame_prepared_on_the_fly_is_filtered_the_plain_way_with_the_same_result(platforms, prepared):
+    # Not prepared: each call prepares a new frame and masks it without building an index for one use.
+    for flt in _filters(prepared):
+        expected = filter_platforms(prepared, flt)
+        pd.testing.assert_frame_equal(filter_platforms(platforms, flt), expected)
+        _same_counts(facet_counts(platforms, flt), facet_counts(prepared, flt))
+    assert facet_values(platforms, "zone") == facet_values(prepared, "zone")
