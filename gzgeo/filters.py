@@ -239,7 +239,7 @@ class _Codes:
         counted = column.fillna("").astype(str)
         if multi:
             # Tokens as _facet_mask splits them (str() of each value) and as _explode_counts does (astype(str)).
-            mask_lists = [str(v).split(_SEP) for v in column.fillna("")]
+            mask_lists = [str(v).split(_SEP) for v in column.fillna("").tolist()]  # a list: not per-item arrow
             count_lists = [v.split(_SEP) for v in counted.tolist()]
             lengths = np.fromiter((len(t) for t in mask_lists), dtype=np.int64, count=len(mask_lists))
             self.rows = np.repeat(np.arange(len(column), dtype=np.int64), lengths)
