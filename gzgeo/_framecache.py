@@ -8,7 +8,8 @@ A kept value must never outlive the data it came from. pandas >= 3 copies a colu
 something else refers to it (copy-on-write); a *snapshot* holds a shallow copy of the frame, which is such a
 reference. After any write, insertion, replacement or removal of a column, the frame's column is then a different
 array, so comparing the arrays' identities (a few microseconds) tells whether a frame still holds the data a value
-was derived from. Entries go with their frames (weak references), nothing is stored on the caller's frame.
+was derived from. Under pandas 2 without copy-on-write (:func:`copy_on_write`) nothing is kept: every call works
+from the frame as it is. Entries go with their frames (weak references), nothing is stored on the caller's frame.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import pandas as pd
 
 T = TypeVar("T")
 
-__all__ = ["cached", "source_rows", "subset"]
+__all__ = ["cached", "copy_on_write", "source_rows", "subset"]
 
 
 def _array_token(values: object) -> tuple:
@@ -71,9 +72,25 @@ class _Entry:
 
 _ENTRIES: dict[int, _Entry] = {}
 _LOCK = threading.Lock()
+_PANDAS_MAJOR = int(pd.__version__.split(".", 1)[0])
+
+
+def copy_on_write() -> bool:
+    """Whether pandas copies a column's shared data before a write: always from pandas 3, by option before.
+
+    Without it (pandas 2 by default) a write in place keeps the array and its identity, so nothing can be kept.
+    """
+    if _PANDAS_MAJOR >= 3:
+        return True
+    try:
+        return pd.get_option("mode.copy_on_write") is True
+    except (KeyError, pd.errors.OptionError):
+        return False
 
 
 def _entry(frame: pd.DataFrame) -> _Entry | None:
+    if not copy_on_write():
+        return None
     key = id(frame)
     entry = _ENTRIES.get(key)
     if entry is not None and entry.ref() is frame:

@@ -97,7 +97,7 @@ def warm_up(base: str, timeout_s: float = WARM_TIMEOUT_S) -> tuple[bool, float]:
 def run_app(
     address: str = "localhost", port: int = 8501, warm: bool = True, extra: Iterable[str] = (), app: Path | None = None
 ) -> int:
-    """Serve the app until interrupted (``gzgeo app``); returns Streamlit's exit status.
+    """Serve the app until interrupted (``gzgeo app``); returns Streamlit's exit status (130 after Ctrl-C).
 
     Parameters
     ----------
@@ -116,13 +116,15 @@ def run_app(
         prefix = _base_path(list(extra))
         threading.Thread(target=_announce_warm, args=(f"http://{host}:{port}{prefix}", proc), daemon=True).start()
     try:
-        return proc.wait()
-    except KeyboardInterrupt:
+        code = proc.wait()
+    except KeyboardInterrupt:  # Ctrl-C (the terminal also sent it to Streamlit) or, through the CLI, a kill
         proc.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            return proc.wait(timeout=10)
-        proc.kill()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
         return 130
+    return 128 - code if code < 0 else code  # ended by a signal: the shell's convention, not a negative status
 
 
 def _base_path(extra: list[str]) -> str:
