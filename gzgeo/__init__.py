@@ -71,7 +71,7 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(["PRESETS", "save_static_map", "static_map"], "cartography"),
     **dict.fromkeys(["build_deck", "save_deck"], "deck"),
     **dict.fromkeys(["export_bytes", "write_csv", "write_geojson", "write_geopackage", "write_html"], "export"),
-    **dict.fromkeys(["PlatformFilter", "facet_counts", "filter_platforms"], "filters"),
+    **dict.fromkeys(["PlatformFilter", "facet_counts", "filter_mask", "filter_platforms"], "filters"),
     "layout_map": "maps",
     "localize": "offline",
     "district_counts": "orientation",
@@ -122,7 +122,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see ordinary imports
     from .cartography import PRESETS, save_static_map, static_map
     from .deck import build_deck, save_deck
     from .export import export_bytes, write_csv, write_geojson, write_geopackage, write_html
-    from .filters import PlatformFilter, facet_counts, filter_platforms
+    from .filters import PlatformFilter, facet_counts, filter_mask, filter_platforms
     from .geocoding import precision_counts
     from .io import import_platforms
     from .maps import layout_map
@@ -159,6 +159,7 @@ __all__ = [
     # selection
     "PlatformFilter",
     "filter_platforms",
+    "filter_mask",
     "facet_counts",
     # analysis
     "CoverageResult",

@@ -35,6 +35,7 @@ __all__ = [
     "prepare_platforms",
     "platform_zones",
     "filter_platforms",
+    "filter_mask",
     "facet_counts",
     "facet_values",
     "synthetic_platforms",
@@ -404,6 +405,28 @@ def filter_platforms(
         return prepared
     # subset: the rows remember where they come from, so the map's payload takes them from per-frame arrays.
     return subset(prepared, _mask(prepared, flt, index=_facet_index(prepared, kept=prepared is platforms)))
+
+
+def filter_mask(platforms: gpd.GeoDataFrame, flt: PlatformFilter | None = None, **selections: object) -> np.ndarray:
+    """Which rows of ``platforms`` :func:`filter_platforms` keeps: a boolean array, one value per row.
+
+    For work that takes the same rows from something derived from every platform once (a labelled table, an
+    array per column) instead of filtering the frame. Arguments as :func:`filter_platforms`.
+
+    Examples
+    --------
+    >>> import gzgeo
+    >>> platforms = prepare_platforms(gzgeo.load("platforms"))
+    >>> some = platforms["category"].iloc[0]
+    >>> mask = filter_mask(platforms, category=[some])
+    >>> mask.dtype.name, len(mask) == len(platforms), platforms[mask].equals(filter_platforms(platforms, category=[some]))
+    ('bool', True, True)
+    """
+    flt = replace(flt or PlatformFilter(), **selections) if selections else (flt or PlatformFilter())
+    prepared = _ensure_prepared(platforms)
+    if flt.is_empty:
+        return np.ones(len(prepared), dtype=bool)
+    return _mask(prepared, flt, index=_facet_index(prepared, kept=prepared is platforms))
 
 
 def _explode_counts(column: pd.Series, multi: bool) -> pd.Series:

@@ -19,6 +19,7 @@ are there, so an upgrade that renames them fails the suite rather than the app.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -102,6 +103,22 @@ def _script_key(script: str, key: str) -> str:
     return _sf.generate_js_hash(script, key, False)
 
 
+def _group_script(group: folium.FeatureGroup) -> str:
+    # Rendered against a throwaway map: streamlit-folium swaps the map's name for "map_div" either way.
+    return _sf._get_feature_group_string(group, map=folium.Map(tiles=None), idx=0)
+
+
+def _group_settings(group: folium.FeatureGroup) -> tuple[str, bool, bool, bool, str]:
+    return group.layer_name, group.overlay, group.control, group.show, json.dumps(group.options, sort_keys=True)
+
+
+@lru_cache(maxsize=8)
+def _empty_group_script(name: str, overlay: bool, control: bool, show: bool, options: str) -> str:
+    group = folium.FeatureGroup(name=name, overlay=overlay, control=control, show=show)
+    group.options = json.loads(options)
+    return _group_script(group)
+
+
 def _bounds_dict(bounds) -> dict[str, dict[str, float | None]]:
     (south, west), (north, east) = bounds
     return {"_southWest": {"lat": south, "lng": west}, "_northEast": {"lat": north, "lng": east}}
@@ -143,10 +160,11 @@ def show_map(
     }
     css, js = list(parts.css_links), list(parts.js_links)
     group_script = None
-    if feature_group_to_add is not None:
-        # Rendered against a throwaway map: streamlit-folium swaps the map's name for "map_div" either way.
-        holder = folium.Map(tiles=None)
-        group_script = _sf._get_feature_group_string(feature_group_to_add, map=holder, idx=0)
+    if feature_group_to_add is not None and not feature_group_to_add._children:
+        # Most runs have nothing to highlight: the empty group's text depends on its name and options only.
+        group_script = _empty_group_script(*_group_settings(feature_group_to_add))
+    elif feature_group_to_add is not None:
+        group_script = _group_script(feature_group_to_add)
         more_css, more_js = _links(feature_group_to_add)
         css, js = list(dict.fromkeys(css + more_css)), list(dict.fromkeys(js + more_js))
     hash_key = _script_key(parts.script, key)

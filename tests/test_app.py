@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from gzgeo.filters import filter_platforms, prepare_platforms
+from gzgeo.i18n import value_label
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -90,6 +91,10 @@ def test_category_filter_updates_counts_map_and_url(platforms, prepared):
         assert int(count.rstrip(")")) == int((subset["level"] == level).sum())
     args = _map_args(at)
     assert args["script"].count("new gzgeoPlatforms.Layer(") == 1
+    # The table lists that category's platforms, in the data's order, labelled as the table of every platform.
+    table = at.dataframe[0].value
+    assert table["name_zh"].tolist() == subset["name_zh"].tolist()
+    assert set(table["类别"]) == {value_label("category", category, "zh")}
 
 
 def test_text_search_filters(platforms, prepared):

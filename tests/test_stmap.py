@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 
+import folium
 import streamlit_folium
 from streamlit.testing.v1 import AppTest
+
+from gzgeo.maps import highlight_layer
+from gzgeo.stmap import _empty_group_script, _group_settings
 
 SCRIPT = """
 import copy
@@ -58,3 +62,15 @@ def test_show_map_sends_what_st_folium_sends():
     assert cached["default"].pop("center") == {"lat": 23.1, "lng": 113.3}
     assert "center" not in plain["default"]
     assert cached == plain
+
+
+def test_an_empty_highlight_group_is_sent_as_st_folium_sends_it():
+    # The text of a group with nothing in it is kept (most runs highlight nothing); it must be what a render gives.
+    holder = folium.Map(tiles=None)
+    for lang in ("zh", "en"):
+        group = highlight_layer(lang=lang)
+        assert not group._children
+        fresh = streamlit_folium._get_feature_group_string(highlight_layer(lang=lang), map=holder, idx=0)
+        assert _empty_group_script(*_group_settings(group)) == fresh
+    hidden = folium.FeatureGroup(name="x", show=False)
+    assert _empty_group_script(*_group_settings(hidden)) != _empty_group_script(*_group_settings(highlight_layer()))
