@@ -11,30 +11,21 @@ import os
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
-import pyarrow as pa
 import shapely.geometry
 import streamlit as st
 
 import gzgeo
-from gzgeo import analysis
+from gzgeo import analysis, appdata
 from gzgeo.app_auth import sign_in_sidebar
 from gzgeo.basemaps import BASEMAPS, get_basemap, overlay_datum, point_from_basemap_datum, point_to_basemap_datum
 from gzgeo.crs import convert_geometry
 from gzgeo.filters import (
     FACETS,
     PlatformFilter,
-    facet_counts,
-    facet_values,
-    filter_mask,
-    filter_platforms,
-    prepare_platforms,
-    synthetic_platforms,
 )
 from gzgeo.geocoding import PRECISE
 from gzgeo.i18n import LANGUAGES, t, value_label
-from gzgeo.layers import LEVELS, STATUSES
 from gzgeo.maps import add_layout_layers, highlight_layer, layout_base
 from gzgeo.offline import localize, write_static_assets
 from gzgeo.planmap import CURRENT, add_plan_overlays, plan_stage_label
@@ -42,7 +33,6 @@ from gzgeo.plans import PLAN_STAGES
 from gzgeo.selection import count_not_located, split_located
 from gzgeo.stmap import MapParts, show_map
 from gzgeo.stskeleton import MapSkeleton, map_skeleton, splice_map
-from gzgeo.style import district_names
 from gzgeo.viewstate import OVERLAYS, ViewState, from_query, to_query, unknown_values
 from gzgeo.workspace.panel import workspace_panel, workspace_version
 
@@ -55,100 +45,12 @@ MAP_KEY = "layout-map"
 RETURNED = ["last_clicked", "all_drawings", "zoom", "center"]
 #: Most synthetic test platforms (environment or sidebar; never from the URL): bounds the work per session.
 MAX_SYNTHETIC = 50_000
-#: Cache keys of a filter: its repr (exact for its tuples of strings) instead of Streamlit's default for a
-#: dataclass, a deep ``asdict`` copy hashed field by field (≈ 0.4 ms a look-up, ≈ 25 look-ups a run).
-BY_REPR = {PlatformFilter: repr}
 
 
 @st.cache_resource
 def _serve_assets() -> Path:
     # Streamlit serves <app dir>/static at /app/static (enableStaticServing).
     return write_static_assets(Path(__file__).parent / "static" / "vendor")
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)  # real data (+ a workspace version), synthetic sizes: bounded
-def _platforms_at(synthetic: int, version: str) -> gpd.GeoDataFrame:
-    base = synthetic_platforms(synthetic, seed=0) if synthetic else gzgeo.load("platforms")
-    return prepare_platforms(base)
-
-
-def _platforms(synthetic: int) -> gpd.GeoDataFrame:
-    # keyed by the workspace's version: an edit (here, in the CLI or by a teammate) shows at once
-    return _platforms_at(synthetic, "" if synthetic else workspace_version())
-
-
-def _filtered(synthetic: int, flt: PlatformFilter) -> gpd.GeoDataFrame:
-    return _filtered_at(synthetic, "" if synthetic else workspace_version(), flt)
-
-
-@st.cache_resource(show_spinner=False, max_entries=16, hash_funcs=BY_REPR)
-def _filtered_at(synthetic: int, version: str, flt: PlatformFilter) -> gpd.GeoDataFrame:
-    # Shared, not copied (read-only by every caller): filtering 20,000 rows was a quarter of a filter change,
-    # repeated by each panel.
-    return filter_platforms(_platforms_at(synthetic, version), flt)
-
-
-def _table_view(synthetic: int, flt: PlatformFilter, lang: str) -> pa.Table:
-    return _table_view_at(synthetic, "" if synthetic else workspace_version(), flt, lang)
-
-
-# Every platform labelled once per language, as an Arrow table (st.dataframe sends Arrow). Shared read-only.
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _table_all_at(synthetic: int, version: str, lang: str) -> pa.Table:
-    return pa.Table.from_pandas(_platform_table(_platforms_at(synthetic, version), lang), preserve_index=False)
-
-
-# The table panel's first 5,000 rows: the filter's rows taken from the labelled table (labelling a new filter's
-# frame was a sixth of a change to a new category at 20,000 platforms). Shared read-only, bounded.
-@st.cache_resource(show_spinner=False, max_entries=8, hash_funcs=BY_REPR)
-def _table_view_at(synthetic: int, version: str, flt: PlatformFilter, lang: str) -> pa.Table:
-    rows = np.flatnonzero(filter_mask(_platforms_at(synthetic, version), flt))[:5000]
-    return _table_all_at(synthetic, version, lang).take(rows)
-
-
-@st.cache_resource(show_spinner=False)
-def _table(name: str) -> pd.DataFrame | None:
-    try:
-        return gzgeo.load(name)
-    except FileNotFoundError:
-        return None
-
-
-@st.cache_data(show_spinner=False, max_entries=32, hash_funcs=BY_REPR)
-def _clusters(synthetic: int, flt: PlatformFilter, method: str, eps_m: float, min_points: int, version: str = ""):
-    platforms = split_located(_filtered(synthetic, flt))[0]
-    if len(platforms) < max(2, min_points):
-        return None, None
-    if method == "HDBSCAN":
-        labelled = analysis.hdbscan_clusters(platforms, min_cluster_size=max(2, min_points))
-    else:
-        labelled = analysis.dbscan_clusters(platforms, eps_m=eps_m, min_samples=min_points)
-    summary = analysis.cluster_summary(labelled, hull="convex", zones=_table("zones"))
-    return labelled[["id", "cluster"]], summary
-
-
-# cache_resource: shared read-only (the map only reads it), not unpickled on every run as cache_data would.
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _axis_band(half_width_m: float, version: str = ""):
-    """The corridor around the axis (drawn on the map): independent of the filter, so not redone per change."""
-    axis = _table("axis")
-    if axis is None:
-        return None
-    band = analysis.buffers(axis, half_width_m, dissolve=True)
-    band["label"] = f"±{half_width_m:,.0f} m"
-    return band[["label", "geometry"]]
-
-
-@st.cache_data(show_spinner=False, max_entries=16, hash_funcs=BY_REPR)
-def _corridor(synthetic: int, flt: PlatformFilter, half_width_m: float, version: str = ""):
-    """The filtered platforms along the axis (only when the proximity panel shows them)."""
-    axis = _table("axis")
-    if axis is None:
-        return None
-    platforms = split_located(_filtered(synthetic, flt))[0]
-    if platforms.empty:
-        return pd.DataFrame()
-    return analysis.along_axis(platforms, max_dist_m=half_width_m, axis=axis).drop(columns="geometry")
 
 
 def _read_query() -> dict[str, list[str]]:
@@ -195,46 +97,10 @@ def _clear_filters() -> None:
     st.session_state["q"] = ""
 
 
-def _facet_labels(facet: str, lang: str) -> dict[str, str]:
-    """Display names of facet values that are not coded labels (districts, zones, frameworks, documents)."""
-    en = lang == "en"
-    if facet == "district":
-        return district_names(lang)
-    sources = {"zone": ("zones", "id"), "framework": ("frameworks", "id"), "source": ("policies", "source_file")}
-    if facet in sources:
-        name, key = sources[facet]
-        table = _table(name)
-        if table is None:
-            return {}
-        column = {"policies": "title_en" if en else "title_zh"}.get(name, "name_en" if en else "name_zh")
-        return {k: (v or k) for k, v in zip(table[key], table[column], strict=True)}
-    return {}
-
-
 def _label(facet: str, value: str, lang: str, names: dict[str, str]) -> str:
     if facet in ("category", "level", "status"):
         return value_label(facet, value, lang)
     return names.get(value, value)
-
-
-def _facets(synthetic: int, flt: PlatformFilter) -> tuple[dict[str, pd.Series], dict[str, list[str]]]:
-    """Facet counts under ``flt`` and every facet's values (a third of a rerun at 20,000 platforms uncached)."""
-    version = "" if synthetic else workspace_version()
-    return _facet_counts_at(synthetic, version, flt), _facet_values_at(synthetic, version)
-
-
-# cache_resource: shared read-only, not unpickled on every rerun. Bounded. A new filter is counted on every
-# platform through the frame's facet index (gzgeo.filters: a few numpy steps, ≈ 1 ms at 20,000 platforms).
-@st.cache_resource(show_spinner=False, max_entries=64, hash_funcs=BY_REPR)
-def _facet_counts_at(synthetic: int, version: str, flt: PlatformFilter) -> dict[str, pd.Series]:
-    return facet_counts(_platforms_at(synthetic, version), flt)
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _facet_values_at(synthetic: int, version: str) -> dict[str, list[str]]:
-    platforms = _platforms_at(synthetic, version)
-    order = {"level": {v: i for i, v in enumerate(LEVELS)}, "status": {v: i for i, v in enumerate(STATUSES)}}
-    return {f: facet_values(platforms, f, order.get(f)) for f in FACETS}
 
 
 def _drop_unknown_facet_values() -> None:
@@ -243,7 +109,7 @@ def _drop_unknown_facet_values() -> None:
     Before the map reads the filter; the boxes themselves are drawn after the map (:func:`_sidebar`).
     """
     synthetic = int(st.session_state.get("synthetic", 0))
-    values = _facet_values_at(synthetic, "" if synthetic else workspace_version())
+    values = appdata.facet_values_at(synthetic)
     for facet in FACETS:
         key = f"f_{facet}"
         dropped = [v for v in st.session_state.get(key, []) if v not in values[facet]]
@@ -256,13 +122,13 @@ def _sidebar(platforms: gpd.GeoDataFrame, lang: str) -> None:
     sb = st.sidebar
     sb.header(t("filters", lang))
     flt = _current_filter()
-    counts, values = _facets(int(st.session_state.get("synthetic", 0)), flt)
+    counts, values = appdata.facets(int(st.session_state.get("synthetic", 0)), flt)
     for facet in FACETS:
         options = values[facet]
         key = f"f_{facet}"
         if not options:
             continue
-        names = _facet_labels(facet, lang)
+        names = appdata.facet_labels(facet, lang)
         facet_count = counts[facet]
         sb.multiselect(
             t(facet, lang),
@@ -355,7 +221,7 @@ def _build_map(view: ViewState, hulls, band, key: str) -> MapParts:
 # Shared by sessions (a new visitor with the default view gets the map at once), bounded. The signature names
 # everything the map shows (data version, filter, layers, language, basemap and its key, view origin, plan stage):
 # equal signatures draw equal maps.
-@st.cache_resource(show_spinner=False, max_entries=16, hash_funcs=BY_REPR)
+@st.cache_resource(show_spinner=False, max_entries=16, hash_funcs=appdata.BY_REPR)
 def _rendered_map(signature: tuple, _view: ViewState, _hulls, _band) -> MapParts:
     # What no filter changes is rendered once (the skeleton); per filter only the platforms, badges, hulls,
     # legend, layer control and plan layers are built and spliced in (gzgeo.stskeleton).
@@ -399,7 +265,7 @@ def _base_options(view: ViewState, hulls, band) -> dict:
 def _add_filtered(fmap, view: ViewState, hulls, base: dict):
     """Add what the filter and plan stage change to a :func:`_base_options` map (offline: static assets)."""
     stage, changes = st.session_state.get("plan_stage", CURRENT), _plan_changes_shown()
-    platforms = _filtered(view.synthetic, view.filter)
+    platforms = appdata.filtered(view.synthetic, view.filter)
     # A plan stage replaces the current-data platform layers: the map shows only what that plan named.
     shown = platforms if stage == CURRENT else platforms.iloc[:0]
     options = {k: base[k] for k in ("lang", "basemap", "tianditu_key")}
@@ -430,38 +296,11 @@ def _drawn_region(drawing: dict | None, basemap: str):
     return None, None
 
 
-def _platform_table(frame: pd.DataFrame, lang: str, extra: list[str] | None = None) -> pd.DataFrame:
-    columns = [
-        "name_zh",
-        "name_en",
-        "category",
-        "level",
-        "status",
-        "district",
-        "location_precision",
-        "source_file",
-        "source_clause",
-        *(extra or []),
-    ]
-    out = pd.DataFrame(frame)[[c for c in columns if c in frame]].copy()
-    for field in ("category", "level", "status", "location_precision"):
-        if field in out:
-            # Label each distinct value once: per-row labelling was half of a rerun at 20,000 platforms.
-            labels = {v: value_label(field, v, lang) for v in out[field].unique()}
-            out[field] = out[field].map(labels)
-    if "district" in out:
-        names = _facet_labels("district", lang)
-        out["district"] = out["district"].map(lambda v: names.get(v, v))
-    return out.rename(
-        columns={c: t(c, lang) for c in ("category", "level", "status", "district", "location_precision", "address")}
-    )
-
-
 @st.fragment
 def _map_panel(view: ViewState, hulls, band, hull_key: str) -> None:
     lang = view.lang
     parts = _build_map(view, hulls, band, hull_key)
-    platforms = _filtered(view.synthetic, view.filter)
+    platforms = appdata.filtered(view.synthetic, view.filter)
     state = st.session_state.get(MAP_KEY) or {}
     k = int(st.session_state.get("k_nearest", 5))
     click, nearest, region_result = None, None, None
@@ -513,7 +352,7 @@ def _map_panel(view: ViewState, hulls, band, hull_key: str) -> None:
         if nearest is None:
             st.caption(t("click_hint", lang))
         else:
-            st.dataframe(_platform_table(nearest, lang, ["dist_m"]).round({"dist_m": 0}), hide_index=True)
+            st.dataframe(appdata.platform_table(nearest, lang, ["dist_m"]).round({"dist_m": 0}), hide_index=True)
         if not_located:
             st.caption(t("not_located", lang).format(n=not_located))
     with right:
@@ -531,7 +370,7 @@ def _map_panel(view: ViewState, hulls, band, hull_key: str) -> None:
                 by_cat = counts[counts["field"] == "category"].copy()
                 by_cat["value"] = by_cat["value"].map(lambda v: value_label("category", v, lang))
                 st.bar_chart(by_cat.set_index("value")["n"], horizontal=True)
-            st.dataframe(_platform_table(region_result.platforms, lang), hide_index=True)
+            st.dataframe(appdata.platform_table(region_result.platforms, lang), hide_index=True)
         if not_located:
             st.caption(t("not_located", lang).format(n=not_located))
 
@@ -570,7 +409,9 @@ def _proximity_tab(view: ViewState, corridor: pd.DataFrame | None, platforms: gp
         )
         st.altair_chart(chart, width="stretch")
         st.dataframe(
-            _platform_table(profile, lang, ["chainage_m", "dist_m", "side"]).round({"chainage_m": 0, "dist_m": 0}),
+            appdata.platform_table(profile, lang, ["chainage_m", "dist_m", "side"]).round(
+                {"chainage_m": 0, "dist_m": 0}
+            ),
             hide_index=True,
         )
     not_located = split_located(platforms)[1]
@@ -661,7 +502,7 @@ def _stats_tab(view: ViewState, platforms: gpd.GeoDataFrame) -> None:
     st.altair_chart(chart, width="stretch")
 
     st.subheader(t("targets", lang))
-    if _table("targets") is not None:
+    if appdata.table("targets") is not None:
         progress = analysis.target_progress(platforms)
         if len(progress):
             label = "indicator_en" if lang == "en" else "indicator_zh"
@@ -786,7 +627,7 @@ def _data_notices(lang: str) -> None:
     """Say what was left out: data rows skipped for bad coordinates, URL values that do not exist."""
     skipped = []
     for name in ("platforms", "districts", "zones", "cores", "nodes", "axis"):
-        table = _table(name)
+        table = appdata.table(name)
         skipped += [] if table is None else table.attrs.get("skipped_rows", [])
     if skipped:
         rows = "; ".join(f"{e['file']} {e['row']}" + (f" ({e['id']})" if e["id"] else "") for e in skipped[:10])
@@ -823,10 +664,10 @@ def main() -> None:
     lang = st.session_state["lang"]
     sign_in_sidebar(lang)  # viewing needs none; the workspace panel asks for a signed-in editor (gzgeo.auth)
     synthetic = int(st.session_state.get("synthetic", 0))
-    platforms_all = _platforms(synthetic)
+    platforms_all = appdata.platforms(synthetic)
     _drop_unknown_facet_values()
     view = _view(lang)
-    platforms = _filtered(view.synthetic, view.filter)
+    platforms = appdata.filtered(view.synthetic, view.filter)
 
     st.title(t("title", lang))
     st.caption(t("caption", lang))
@@ -844,7 +685,7 @@ def main() -> None:
     wants_clusters = "hulls" in view.layers or st.session_state["panel"] == "tab_clusters"
     labelled = summary = None
     if wants_clusters:
-        labelled, summary = _clusters(
+        labelled, summary = appdata.clusters(
             view.synthetic,
             view.filter,
             st.session_state["cl_method"],
@@ -855,7 +696,7 @@ def main() -> None:
     hulls = None
     if st.session_state["cl_show"] and summary is not None and len(summary):
         hulls = summary[["cluster", "n_points", "hull_area_km2", "dominant_categories", "geometry"]]
-    band = _axis_band(float(st.session_state["corridor_m"]), workspace_version())
+    band = appdata.axis_band(float(st.session_state["corridor_m"]), workspace_version())
     hull_key = (
         f"{st.session_state['cl_method']}-{st.session_state['cl_eps']}-{st.session_state['cl_min']}-"
         f"{hulls is not None}-{st.session_state['corridor_m']}"
@@ -878,9 +719,11 @@ def main() -> None:
         if platforms.empty:
             st.caption(t("no_results", lang))
         else:
-            st.dataframe(_table_view(view.synthetic, view.filter, lang), hide_index=True)
+            st.dataframe(appdata.table_view(view.synthetic, view.filter, lang), hide_index=True)
     elif panel == "tab_proximity":
-        corridor = _corridor(view.synthetic, view.filter, float(st.session_state["corridor_m"]), workspace_version())
+        corridor = appdata.corridor(
+            view.synthetic, view.filter, float(st.session_state["corridor_m"]), workspace_version()
+        )
         _proximity_tab(view, corridor, platforms)
     elif panel == "tab_clusters":
         _clusters_tab(view, summary, labelled)

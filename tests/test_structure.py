@@ -16,7 +16,14 @@ import pytest
 PKG_DIR = Path(__file__).resolve().parents[1] / "gzgeo"
 
 #: User interfaces: nothing else in the package may import them.
-UI_MODULES = {"gzgeo.cli", "gzgeo.__main__", "gzgeo.auth_cli", "gzgeo.app_auth", "gzgeo.workspace.panel"}
+UI_MODULES = {
+    "gzgeo.cli",
+    "gzgeo.__main__",
+    "gzgeo.auth_cli",
+    "gzgeo.app_auth",
+    "gzgeo.appdata",
+    "gzgeo.workspace.panel",
+}
 #: Whole views (a map, a slide, a figure, a file): the UI and the exports use them; the
 #: library below them (data, CRS, analysis, styles, selection, map layers) never does.
 VIEW_MODULES = {
