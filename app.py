@@ -329,9 +329,12 @@ def _map_panel(view: ViewState, hulls, band, hull_key: str) -> None:
         circle_m=float(nearest["dist_m"].max()) if nearest is not None and len(nearest) else None,
         tianditu_key=st.session_state.get("tianditu_key") or None,
     )
+    drawn = st.session_state.get("_map_drawn", False)
     out = show_map(
         parts,
         key=MAP_KEY,
+        # Until the map is drawn once in this session: its first report runs the app again, now with the table.
+        report_when_drawn=not drawn,
         height=620,
         returned_objects=RETURNED,
         # The map is drawn in the basemap's datum (GCJ-02 on AMap); the session keeps WGS-84.
@@ -344,6 +347,11 @@ def _map_panel(view: ViewState, hulls, band, hull_key: str) -> None:
             lat, lon = point_from_basemap_datum(out["center"]["lat"], out["center"]["lng"], view.basemap)
             st.session_state["center"], st.session_state["zoom"] = (round(lat, 5), round(lon, 5)), int(out["zoom"])
         _write_query(_view(lang))
+    if not drawn and st.session_state.get(MAP_KEY):
+        # The map's first report: it is drawn. The whole app runs once more to draw the platform table, which
+        # the browser would otherwise render before it makes the map's frame (≈ 0.3 s of a page open).
+        st.session_state["_map_drawn"] = True
+        st.rerun()
 
     left, right = st.columns(2)
     with left:
@@ -716,10 +724,13 @@ def main() -> None:
         or panels[0]
     )
     if panel == "tab_table":
+        table = appdata.table_view(view.synthetic, view.filter, lang)  # ready for the run that draws it
         if platforms.empty:
             st.caption(t("no_results", lang))
+        elif not st.session_state.get("_map_drawn"):
+            st.caption(t("table_after_map", lang))
         else:
-            st.dataframe(appdata.table_view(view.synthetic, view.filter, lang), hide_index=True)
+            st.dataframe(table, hide_index=True)
     elif panel == "tab_proximity":
         corridor = appdata.corridor(
             view.synthetic, view.filter, float(st.session_state["corridor_m"]), workspace_version()
