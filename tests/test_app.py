@@ -9,17 +9,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from gzgeo.filters import filter_platforms, prepare_platforms
-from gzgeo.i18n import t, value_label
+from gzgeo.i18n import value_label
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
-def _run(query: dict | None = None, map_drawn: bool = True) -> AppTest:
+def _run(query: dict | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     for key, value in (query or {}).items():
         at.query_params[key] = value
-    # AppTest has no browser: nothing draws the map and reports it. The session as after that first report.
-    at.session_state["_map_drawn"] = map_drawn
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
@@ -99,18 +97,13 @@ def test_category_filter_updates_counts_map_and_url(platforms, prepared):
     assert set(table["类别"]) == {value_label("category", category, "zh")}
 
 
-def test_the_platform_table_waits_for_the_map_to_be_drawn(platforms):
-    # A page open: the table is not sent with the map (the browser would render it before the map's frame);
-    # the map's first report sets the flag and runs the app again (tests/test_browser.py sees it in a browser).
-    at = _run(map_drawn=False)
-    assert not at.dataframe
-    assert t("table_after_map", "zh") in [c.value for c in at.caption]
-    args = _map_args(at)
-    assert args["default"]["center"] is None  # so the map's first report is a change, which runs the app
-    at.session_state["_map_drawn"] = True
-    at.run()
-    assert len(at.dataframe[0].value) == len(platforms)
-    assert _map_args(at)["default"]["center"] == {"lat": args["center"][0], "lng": args["center"][1]}
+def test_without_a_browser_everything_is_sent_at_once(default_app, platforms):
+    # A browser's session gets the map first and the filter boxes and table once the map is drawn
+    # (tests/test_browser.py); a run with no browser (AppTest, Streamlit's script health check that warms the
+    # server) has nothing to wait for.
+    assert len(default_app.dataframe[0].value) == len(platforms)
+    assert _multiselect(default_app, "类别").options
+    assert _map_args(default_app)["default"]["center"] is not None  # no report needed: the map's first is no change
 
 
 def test_text_search_filters(platforms, prepared):
