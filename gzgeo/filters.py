@@ -399,12 +399,9 @@ def filter_platforms(
     >>> bool((subset["category"] == some).all()) and len(subset) == int((platforms["category"] == some).sum())
     True
     """
-    flt = replace(flt or PlatformFilter(), **selections) if selections else (flt or PlatformFilter())
-    prepared = _ensure_prepared(platforms)
-    if flt.is_empty:
-        return prepared
+    prepared, mask = _selected(platforms, flt, selections)
     # subset: the rows remember where they come from, so the map's payload takes them from per-frame arrays.
-    return subset(prepared, _mask(prepared, flt, index=_facet_index(prepared, kept=prepared is platforms)))
+    return prepared if mask is None else subset(prepared, mask)
 
 
 def filter_mask(platforms: gpd.GeoDataFrame, flt: PlatformFilter | None = None, **selections: object) -> np.ndarray:
@@ -424,11 +421,19 @@ def filter_mask(platforms: gpd.GeoDataFrame, flt: PlatformFilter | None = None, 
     >>> platforms[mask].equals(filter_platforms(platforms, category=[some]))
     True
     """
+    prepared, mask = _selected(platforms, flt, selections)
+    return np.ones(len(prepared), dtype=bool) if mask is None else mask
+
+
+def _selected(
+    platforms: gpd.GeoDataFrame, flt: PlatformFilter | None, selections: dict[str, object]
+) -> tuple[gpd.GeoDataFrame, np.ndarray | None]:
+    """The prepared platforms and the rows the selections keep (None: every row)."""
     flt = replace(flt or PlatformFilter(), **selections) if selections else (flt or PlatformFilter())
     prepared = _ensure_prepared(platforms)
     if flt.is_empty:
-        return np.ones(len(prepared), dtype=bool)
-    return _mask(prepared, flt, index=_facet_index(prepared, kept=prepared is platforms))
+        return prepared, None
+    return prepared, _mask(prepared, flt, index=_facet_index(prepared, kept=prepared is platforms))
 
 
 def _explode_counts(column: pd.Series, multi: bool) -> pd.Series:
