@@ -18,6 +18,7 @@ from urllib.parse import quote, urlsplit
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
@@ -26,7 +27,7 @@ from ._framecache import cached, source_rows
 from .crs import GUANGZHOU_METRIC_CRS, convert, convert_frame
 from .i18n import DEFAULT_LANGUAGE, t
 from .layers import data_home, load
-from .style import METRO_COLOR, district_name  # METRO_COLOR re-exported: its old home
+from .style import METRO_COLOR, METRO_DECIMALS, METRO_TOLERANCE_M, display_geometry, district_name
 
 if TYPE_CHECKING:  # folium loads with the web-map functions: static maps and decks never need it (~0.15 s)
     import folium
@@ -260,22 +261,29 @@ def add_district_badges(
 
 
 @lru_cache(maxsize=8)
-def _metro_data(home: str, datum: str) -> tuple[str, str] | None:
-    """The metro lines as GeoJSON text and the stations as escaped rows (JSON), in ``datum``; cached per run."""
+def _metro_data(home: str, datum: str) -> tuple[dict, str] | None:
+    """The metro lines as GeoJSON (parsed: shared, read-only) and the stations as escaped rows (JSON), in ``datum``.
+
+    Lines simplified by :data:`gzgeo.style.METRO_TOLERANCE_M` and every coordinate at
+    :data:`gzgeo.style.METRO_DECIMALS` (≈ 10 m: an orientation layer; the rebuilt lines carry a vertex every few
+    metres). Cached per data home and datum.
+    """
     try:
         lines, stations = load("metro_lines"), load("metro_stations")
     except FileNotFoundError:
         return None
+    lines = lines[["name_zh", "name_en", "geometry"]].copy()
+    lines["geometry"] = display_geometry(lines.geometry, METRO_TOLERANCE_M)
     if datum != "wgs84":
         lines, stations = convert_frame(lines, "wgs84", datum), convert_frame(stations, "wgs84", datum)
-    lines = lines[["name_zh", "name_en", "geometry"]].copy()
+    lines["geometry"] = shapely.transform(lines.geometry.to_numpy(), lambda xy: np.round(xy, METRO_DECIMALS))
     for col in ("name_zh", "name_en"):
         lines[col] = lines[col].astype(str).map(html.escape)
     rows = [
-        [round(float(p.y), 6), round(float(p.x), 6), html.escape(f"{name}站")]
+        [round(float(p.y), METRO_DECIMALS), round(float(p.x), METRO_DECIMALS), html.escape(f"{name}站")]
         for name, p in zip(stations["name_zh"], stations.geometry, strict=True)
     ]
-    return lines.to_json(drop_id=True, ensure_ascii=False), htmlsafe_json_dumps(
+    return json.loads(lines.to_json(drop_id=True, ensure_ascii=False)), htmlsafe_json_dumps(
         rows, separators=(",", ":"), ensure_ascii=False
     )
 
@@ -290,12 +298,15 @@ def add_metro_layer(
     data = _metro_data(str(data_home()), datum)
     if data is None:
         return None
-    lines_json, rows_json = data
+    lines, rows_json = data
     import folium
 
+    from .literalrender import CompactGeoJson
+
     group = folium.FeatureGroup(name=html.escape(t("layer_metro", lang)), show=show)
-    folium.GeoJson(
-        json.loads(lines_json),
+    CompactGeoJson(
+        lines,
+        shared_data=True,
         style_function=lambda _f: {"color": METRO_COLOR, "weight": 2, "opacity": 0.7},
         tooltip=folium.GeoJsonTooltip(fields=["name_zh", "name_en"], labels=False),
     ).add_to(group)

@@ -13,21 +13,54 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from .crs import GUANGZHOU_METRIC_CRS
 from .i18n import normalise_language
 from .layers import data_home, load
 from .safe import validate_color
 
 __all__ = [
+    "DISPLAY_DECIMALS",
+    "DISPLAY_TOLERANCE_M",
     "GUANGZHOU_CENTER",
     "ALL_LAYERS",
     "DEFAULT_LAYERS",
     "FALLBACK_COLOR",
     "LAYER_COLORS",
     "METRO_COLOR",
+    "METRO_DECIMALS",
+    "METRO_TOLERANCE_M",
     "category_colors",
+    "display_geometry",
     "district_name",
     "district_names",
 ]
+
+#: Decimals of fixed layers' coordinates on the web map: 1e-5 degree is about 1 m, finer than the layers'
+#: stated precision (``geometry_quality``: official-derived or approximate) and than a pixel below zoom 17.
+DISPLAY_DECIMALS = 5
+#: Vertices closer than this to the simplified outline are left out of the web map (metres, EPSG:4547):
+#: under a pixel at the zooms the map opens at, a third of the zone parts' vertices.
+DISPLAY_TOLERANCE_M = 1.0
+#: The metro orientation layer's decimals (≈ 10 m, as its stations in the source data) and simplification
+#: tolerance (m): thin lines to navigate by, not survey lines; a third of the web map's fixed-layer text otherwise.
+METRO_DECIMALS = 4
+METRO_TOLERANCE_M = 5.0
+
+
+def display_geometry(geometry, tolerance_m: float = DISPLAY_TOLERANCE_M):
+    """``geometry`` (a WGS-84 GeoSeries) simplified for display by ``tolerance_m`` metres, topology kept.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import LineString
+    >>> line = gpd.GeoSeries([LineString([(113.3, 23.1), (113.30000001, 23.2), (113.3, 23.3)])], crs=4326)
+    >>> len(display_geometry(line).iloc[0].coords)
+    2
+    """
+    metric = geometry.to_crs(GUANGZHOU_METRIC_CRS)
+    return metric.simplify(tolerance_m, preserve_topology=True).to_crs(geometry.crs)
+
 
 #: Map centre (lat, lon) framing the city proper and the Huangpu/Nansha zones.
 GUANGZHOU_CENTER = (23.12, 113.42)

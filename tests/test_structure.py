@@ -197,6 +197,7 @@ DEFERRED_IMPORTS = {
     ("gzgeo.cartography", "gzgeo.plancarto"): "plancarto imports cartography's modules: a top-level import is a circle",
     ("gzgeo.deck", "gzgeo.plandeck"): "plandeck imports deck.slides: a top-level import is a circle",
     ("gzgeo.export", "gzgeo.webmap"): "folium, only for html",
+    ("gzgeo.orientation", "gzgeo.literalrender"): "folium, only for web maps (static maps use orientation too)",
     ("gzgeo.export", "gzgeo.offline"): "folium, only for html",
     ("gzgeo.export", "gzgeo.cartography"): "matplotlib, only for png/svg/pdf",
     ("gzgeo.export", "gzgeo.deck"): "python-pptx and matplotlib, only for pptx",

@@ -12,41 +12,19 @@ from collections.abc import Container, Sequence
 from functools import lru_cache
 
 import folium
-import geopandas as gpd
 import numpy as np
 import shapely
 
-from ..crs import GUANGZHOU_METRIC_CRS, convert_frame
+from ..crs import convert_frame
 from ..i18n import t
 from ..layers import data_home, is_top_level, load
 from ..literalrender import CompactGeoJson
 from ..orientation import add_metro_layer
 from ..safe import escape_html
+from ..style import DISPLAY_DECIMALS, DISPLAY_TOLERANCE_M, display_geometry  # their home before: here
 from .styles import AXIS_STYLE, CORE_STYLE, DISTRICT_STYLE, DISTRICT_STYLE_TILES, NODE_STYLE, PART_STYLE, ZONE_STYLE
 
-__all__ = ["add_fixed_layers", "fixed_layer"]
-
-
-#: Decimals of the fixed layers' coordinates on the web map: 1e-5 degree is about 1 m, finer than the layers'
-#: stated precision (``geometry_quality``: official-derived or approximate) and than a pixel below zoom 17.
-DISPLAY_DECIMALS = 5
-#: Vertices closer than this to the simplified outline are left out of the web map (metres, EPSG:4547):
-#: under a pixel at the zooms the map opens at, a third of the zone parts' vertices.
-DISPLAY_TOLERANCE_M = 1.0
-
-
-def display_geometry(geometry: gpd.GeoSeries) -> gpd.GeoSeries:
-    """``geometry`` (WGS-84) simplified for display by :data:`DISPLAY_TOLERANCE_M` metres, topology kept.
-
-    Examples
-    --------
-    >>> from shapely.geometry import LineString
-    >>> line = gpd.GeoSeries([LineString([(113.3, 23.1), (113.30000001, 23.2), (113.3, 23.3)])], crs=4326)
-    >>> len(display_geometry(line).iloc[0].coords)
-    2
-    """
-    metric = geometry.to_crs(GUANGZHOU_METRIC_CRS)
-    return metric.simplify(DISPLAY_TOLERANCE_M, preserve_topology=True).to_crs(geometry.crs)
+__all__ = ["DISPLAY_DECIMALS", "DISPLAY_TOLERANCE_M", "add_fixed_layers", "display_geometry", "fixed_layer"]
 
 
 @lru_cache(maxsize=64)
