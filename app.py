@@ -53,15 +53,6 @@ def _serve_assets() -> Path:
     return write_static_assets(Path(__file__).parent / "static" / "vendor")
 
 
-def _map_first() -> bool:
-    """Whether this run sends the map without the sidebar's widgets and the table.
-
-    So it is in a browser's session until its map is drawn (the map's first report runs the app again). Runs with
-    no browser (Streamlit's script health check, which warms the server; AppTest) have nothing to wait for.
-    """
-    return not st.session_state.get("_map_drawn") and bool(st.context.headers)
-
-
 def _read_query() -> dict[str, list[str]]:
     return {key: st.query_params.get_all(key) for key in st.query_params}
 
@@ -338,12 +329,9 @@ def _map_panel(view: ViewState, hulls, band, hull_key: str) -> None:
         circle_m=float(nearest["dist_m"].max()) if nearest is not None and len(nearest) else None,
         tianditu_key=st.session_state.get("tianditu_key") or None,
     )
-    map_first = _map_first()
     out = show_map(
         parts,
         key=MAP_KEY,
-        # Until the map is drawn once in this session: its first report runs the app again, with the rest.
-        report_when_drawn=map_first,
         height=620,
         returned_objects=RETURNED,
         # The map is drawn in the basemap's datum (GCJ-02 on AMap); the session keeps WGS-84.
@@ -356,11 +344,6 @@ def _map_panel(view: ViewState, hulls, band, hull_key: str) -> None:
             lat, lon = point_from_basemap_datum(out["center"]["lat"], out["center"]["lng"], view.basemap)
             st.session_state["center"], st.session_state["zoom"] = (round(lat, 5), round(lon, 5)), int(out["zoom"])
         _write_query(_view(lang))
-    if map_first and st.session_state.get(MAP_KEY):
-        # The map's first report: it is drawn. The whole app runs once more to draw the filter boxes and the
-        # platform table, which the browser would otherwise render before it makes the map's frame.
-        st.session_state["_map_drawn"] = True
-        st.rerun()
 
     left, right = st.columns(2)
     with left:
@@ -719,16 +702,10 @@ def main() -> None:
         f"{hulls is not None}-{st.session_state['corridor_m']}"
     )
     _map_panel(view, hulls, band, hull_key)
-    # The filter boxes and map settings follow the map: the map reads their values from the session (set from
-    # the URL), and until the map is drawn once in this session the browser need not render ≈ 20 widgets before
-    # it makes the map's frame (benchmarks/README.md, sixth and seventh rounds). The map's first report runs the
-    # app again, with them (see _map_panel).
-    if not _map_first():
-        _sidebar(platforms_all, lang)
-    else:
-        st.sidebar.header(t("filters", lang))
-        st.sidebar.caption(t("filters_after_map", lang))
-        appdata.facets(int(st.session_state.get("synthetic", 0)), _current_filter())  # ready for that run
+    # The filter boxes are sent after the map (the sidebar still shows them below the language switch and the
+    # sign-in; the map reads their values from the session): a first visitor's facet counts (cold caches) no
+    # longer delay the map's message. The browser still renders them with it (benchmarks/README.md, sixth round).
+    _sidebar(platforms_all, lang)
     with notices:
         _data_notices(lang)
     _write_query(view)
@@ -739,13 +716,10 @@ def main() -> None:
         or panels[0]
     )
     if panel == "tab_table":
-        table = appdata.table_view(view.synthetic, view.filter, lang)  # ready for the run that draws it
         if platforms.empty:
             st.caption(t("no_results", lang))
-        elif _map_first():
-            st.caption(t("table_after_map", lang))
         else:
-            st.dataframe(table, hide_index=True)
+            st.dataframe(appdata.table_view(view.synthetic, view.filter, lang), hide_index=True)
     elif panel == "tab_proximity":
         corridor = appdata.corridor(
             view.synthetic, view.filter, float(st.session_state["corridor_m"]), workspace_version()

@@ -126,8 +126,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sources": ("政策来源", "Policy source"),
     "count": ("数量", "Count"),
     "no_results": ("没有符合条件的平台。", "No platform matches."),
-    "table_after_map": ("平台列表将在地图显示后列出……", "The platform list follows once the map is drawn…"),
-    "filters_after_map": ("筛选项将在地图显示后出现……", "The filters follow once the map is drawn…"),
     "not_located": (
         "另有 {n} 个平台仅知所在行政区，位置未知，未计入。",
         "{n} more known only to their district are not shown (their location is unknown).",

@@ -133,14 +133,10 @@ def show_map(
     zoom: int | None = None,
     feature_group_to_add: folium.FeatureGroup | None = None,
     on_change: Callable[[], None] | None = None,
-    report_when_drawn: bool = False,
 ) -> dict | None:
     """``st_folium(fmap, key=key, use_container_width=True, ...)`` from a map rendered by :func:`map_parts`.
 
     Returns what ``st_folium`` returns: the map's state (only ``returned_objects``) once the browser sent one.
-    ``report_when_drawn``: the map reports its view as soon as it is drawn (``st_folium``'s way: its default
-    names no centre), a change that runs the script again; otherwise the first report is the centre passed
-    here, no change, and nothing runs.
     """
     returned = list(returned_objects)
     defaults = {
@@ -155,7 +151,7 @@ def show_map(
         "zoom": parts.zoom,
         # Not in st_folium's defaults: the map then reports its centre as soon as it is drawn, a "change" that made
         # the app run its map panel again on every page open. The centre it reports first is the one passed here.
-        "center": None if center is None or report_when_drawn else {"lat": center[0], "lng": center[1]},
+        "center": None if center is None else {"lat": center[0], "lng": center[1]},
         "last_circle_radius": None,
         "last_circle_polygon": None,
         "selected_layers": None,

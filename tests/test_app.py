@@ -97,15 +97,6 @@ def test_category_filter_updates_counts_map_and_url(platforms, prepared):
     assert set(table["类别"]) == {value_label("category", category, "zh")}
 
 
-def test_without_a_browser_everything_is_sent_at_once(default_app, platforms):
-    # A browser's session gets the map first and the filter boxes and table once the map is drawn
-    # (tests/test_browser.py); a run with no browser (AppTest, Streamlit's script health check that warms the
-    # server) has nothing to wait for.
-    assert len(default_app.dataframe[0].value) == len(platforms)
-    assert _multiselect(default_app, "类别").options
-    assert _map_args(default_app)["default"]["center"] is not None  # no report needed: the map's first is no change
-
-
 def test_text_search_filters(platforms, prepared):
     at = _run()
     at.sidebar.text_input[0].set_value("实验室").run()
